@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `npm test`: installs what the suites need (Redis from Debian's packages,
+# PostgreSQL server binaries if absent, the npm dependencies), builds, and runs
+# every suite against real PostgreSQL and Redis servers it starts on free
+# loopback ports.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_install() {
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+have_pg() { command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; }
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+have_pg || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} from Debian's packages"
+  apt_install "${missing[@]}"
+fi
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+npm run --silent build
+exec npx vitest run "$@"

@@ -1,0 +1,45 @@
+/**
+ * The attributes of an Access-Accept: the member's own addresses, the plan's
+ * attributes, and a Class that accounting carries back (RFC 2865 §5.25).
+ */
+import { randomBytes } from 'node:crypto';
+import { Attr } from '../protocol/codes.js';
+import { parseValue } from '../protocol/attributes.js';
+import { parseIPv4 } from '../protocol/ip.js';
+import type { RawAttribute } from '../protocol/packet.js';
+import type { Member } from '../domain/member.js';
+
+/**
+ * A member's own reply attributes. A prefix shorter than /64 is delegated to
+ * the customer's router (Delegated-IPv6-Prefix, RFC 4818); a /64 or longer is
+ * the link's own prefix (Framed-IPv6-Prefix, RFC 3162 §2.3).
+ */
+export function memberReply(member: Member): RawAttribute[] {
+  const out: RawAttribute[] = [];
+  if (member.ipv4) {
+    const v = parseIPv4(member.ipv4);
+    if (v) out.push({ type: Attr.FramedIpAddress, value: v });
+  }
+  if (member.ipv6Prefix) {
+    const v = parseValue('ipv6prefix', member.ipv6Prefix);
+    if (v.ok) out.push({ type: (v.bytes[1] ?? 128) < 64 ? Attr.DelegatedIpv6Prefix : Attr.FramedIpv6Prefix, value: v.bytes });
+  }
+  return out;
+}
+
+const CLASS_PREFIX = 'radassoc:';
+
+/** A Class value unique to this authentication; accounting records echo it (RFC 2865 §5.25). */
+export function newClassId(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+export function classAttribute(classId: string): RawAttribute {
+  return { type: Attr.Class, value: Buffer.from(CLASS_PREFIX + classId, 'ascii') };
+}
+
+/** The class id from a Class value we issued, or null for someone else's. */
+export function classIdOf(value: Buffer): string | null {
+  const text = value.toString('latin1');
+  return text.startsWith(CLASS_PREFIX) ? text.slice(CLASS_PREFIX.length) : null;
+}

@@ -1,0 +1,66 @@
+/** The vocabulary of members: what the CLI writes, the cache holds and auth/ decides on. */
+
+/** Authentication methods a member's stored credential may serve. */
+export type AuthMethod = 'pap' | 'chap' | 'mschapv1' | 'mschapv2';
+export const ALL_AUTH_METHODS: readonly AuthMethod[] = ['pap', 'chap', 'mschapv1', 'mschapv2'];
+
+export type MemberStatus = 'active' | 'suspended';
+
+/**
+ * What is kept of a password. PAP alone can be served from a strong hash;
+ * CHAP needs the cleartext; MS-CHAP needs the NT hash (MD4 of UTF-16LE),
+ * which the cleartext also yields. Which fields are set follows from the
+ * member's auth methods (see auth/credentials.ts).
+ */
+export interface StoredCredential {
+  /** Cleartext, kept only when CHAP must work. */
+  cleartext: string | null;
+  /** NT hash (16 octets), kept when MS-CHAP must work. */
+  ntHash: Buffer | null;
+  /** scrypt hash in PHC-like form, kept when PAP must work without the cleartext. */
+  strongHash: string | null;
+}
+
+export interface Member {
+  id: number;
+  /** Case-sensitive, exactly as the NAS sends it. */
+  username: string;
+  credential: StoredCredential;
+  authMethods: AuthMethod[];
+  status: MemberStatus;
+  suspendedReason: string | null;
+  suspendedAt: Date | null;
+  plan: string | null;
+  ipv4: string | null;
+  /** e.g. 2001:db8:1200::/56 */
+  ipv6Prefix: string | null;
+  /** null: no limit. */
+  maxSessions: number | null;
+  /** YYYY-MM-DD, null: no dues tracked. */
+  paidUntil: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Input for creating a member; the credential is already derived. */
+export interface NewMember {
+  username: string;
+  credential: StoredCredential;
+  authMethods: AuthMethod[];
+  plan?: string | null;
+  ipv4?: string | null;
+  ipv6Prefix?: string | null;
+  maxSessions?: number | null;
+  paidUntil?: string | null;
+}
+
+/** Fields `member set` may change; undefined leaves a field alone, null clears it. */
+export interface MemberPatch {
+  plan?: string | null;
+  ipv4?: string | null;
+  ipv6Prefix?: string | null;
+  maxSessions?: number | null;
+  paidUntil?: string | null;
+  credential?: StoredCredential;
+  authMethods?: AuthMethod[];
+}
