@@ -1,0 +1,200 @@
+/**
+ * The authentication log, off the hot path: `record()` only appends to a
+ * bounded in-memory queue; a timer writes batches with one INSERT each.
+ * While the database is away the queue keeps the entries and retries with
+ * backoff; if it fills up, the oldest entries are dropped and counted (an
+ * Access-Request is never delayed or refused because its log line could not
+ * be written: the log is for diagnosis, not billing).
+ */
+import type { AuthLogEntry } from '../domain/auth-result.js';
+import type { Queryable } from './db.js';
+import { insertAuthLogBatch } from './auth-log.js';
+import { dbErrorInfo } from './pg-errors.js';
+
+export interface AuthLogWriterOptions {
+  /** Queue bound (default 50,000); beyond it the oldest entries are dropped. */
+  maxBuffered?: number;
+  /** Flush at least this often (default 500 ms)... */
+  flushIntervalMs?: number;
+  /** ...and as soon as this many are waiting; also the most per INSERT (default 1,000). */
+  batchSize?: number;
+  /** First retry delay after a failed write; doubles up to maxRetryDelayMs (defaults 500 ms, 30 s). */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /** How long close() keeps trying to write what is left (default 5 s). */
+  closeTimeoutMs?: number;
+  /** Told about each failed write: a pino logger fits. */
+  log?: { warn(obj: Record<string, unknown>, msg: string): void };
+}
+
+export interface AuthLogWriterStats {
+  buffered: number;
+  written: number;
+  dropped: number;
+  failures: number;
+}
+
+/** FIFO with O(1) amortised push and shift, compacted as it drains. */
+class Queue<T> {
+  #items: T[] = [];
+  #head = 0;
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+  push(x: T): void {
+    this.#items.push(x);
+  }
+  dropOldest(): void {
+    this.#head++;
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+  take(n: number): T[] {
+    const out = this.#items.slice(this.#head, this.#head + n);
+    for (let i = 0; i < out.length; i++) this.dropOldest();
+    return out;
+  }
+  /** Puts a failed batch back in front, keeping order. */
+  unshift(batch: T[]): void {
+    this.#items = batch.concat(this.#items.slice(this.#head));
+    this.#head = 0;
+  }
+}
+
+export class AuthLogWriter {
+  readonly #q: Queryable;
+  readonly #o: Required<Omit<AuthLogWriterOptions, 'log'>> & Pick<AuthLogWriterOptions, 'log'>;
+  readonly #queue = new Queue<AuthLogEntry>();
+  #written = 0;
+  #dropped = 0;
+  #failures = 0;
+  #serial: Promise<boolean> = Promise.resolve(true);
+  #pending = 0;
+  #timer: NodeJS.Timeout | null = null;
+  #retryAt = 0;
+  #consecutiveFailures = 0;
+  #closed = false;
+
+  constructor(q: Queryable, opts: AuthLogWriterOptions = {}) {
+    this.#q = q;
+    this.#o = {
+      maxBuffered: opts.maxBuffered ?? 50_000,
+      flushIntervalMs: opts.flushIntervalMs ?? 500,
+      batchSize: opts.batchSize ?? 1000,
+      retryDelayMs: opts.retryDelayMs ?? 500,
+      maxRetryDelayMs: opts.maxRetryDelayMs ?? 30_000,
+      closeTimeoutMs: opts.closeTimeoutMs ?? 5000,
+      log: opts.log,
+    };
+    this.#timer = setInterval(() => this.#tick(), this.#o.flushIntervalMs);
+    this.#timer.unref();
+  }
+
+  /** Hot path: an array push, nothing else. */
+  record(entry: AuthLogEntry): void {
+    if (this.#closed) {
+      this.#dropped++;
+      return;
+    }
+    this.#queue.push(entry);
+    if (this.#queue.size > this.#o.maxBuffered) {
+      this.#queue.dropOldest();
+      this.#dropped++;
+    }
+    if (this.#queue.size >= this.#o.batchSize && this.#pending === 0 && Date.now() >= this.#retryAt) {
+      setImmediate(() => this.#tick());
+    }
+  }
+
+  stats(): AuthLogWriterStats {
+    return { buffered: this.#queue.size, written: this.#written, dropped: this.#dropped, failures: this.#failures };
+  }
+
+  /** Writes everything queued now (one attempt per batch); throws the first failure. */
+  async flush(): Promise<void> {
+    await this.#serial;
+    while (this.#queue.size > 0) {
+      const ok = await this.#writeBatch();
+      if (!ok) throw new Error(`authentication log: ${this.#queue.size} entries not written (database unavailable)`);
+    }
+  }
+
+  /** For SIGTERM: stop the timer, then keep trying to write the rest until closeTimeoutMs. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+    const deadline = Date.now() + this.#o.closeTimeoutMs;
+    await this.#serial;
+    while (this.#queue.size > 0 && Date.now() < deadline) {
+      if (await this.#writeBatch()) continue;
+      const wait = Math.min(this.#backoff(), deadline - Date.now());
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    if (this.#queue.size > 0) {
+      this.#o.log?.warn({ lost: this.#queue.size }, 'authentication log entries not written before shutdown');
+    }
+  }
+
+  #tick(): void {
+    if (this.#pending > 0 || this.#queue.size === 0 || Date.now() < this.#retryAt) return;
+    void this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    while (!this.#closed && this.#queue.size > 0 && (await this.#writeBatch())) {
+      if (this.#queue.size < this.#o.batchSize) break; // the rest waits for the next tick
+    }
+  }
+
+  /** One INSERT of up to batchSize entries; true on success. Never throws. Writes run one at a time, in order. */
+  #writeBatch(): Promise<boolean> {
+    const run = this.#serial.then(() => this.#writeNext());
+    this.#serial = run;
+    this.#pending++;
+    return run.finally(() => this.#pending--);
+  }
+
+  async #writeNext(): Promise<boolean> {
+    const batch = this.#queue.take(this.#o.batchSize);
+    if (batch.length === 0) return true;
+    try {
+      await insertAuthLogBatch(this.#q, batch);
+      this.#written += batch.length;
+      this.#consecutiveFailures = 0;
+      this.#retryAt = 0;
+      return true;
+    } catch (e) {
+      return this.#failed(e, batch);
+    }
+  }
+
+  /** Keeps the batch for a retry, unless the data itself is refused (retrying could never succeed). */
+  #failed(e: unknown, batch: AuthLogEntry[]): boolean {
+    this.#failures++;
+    const sqlstate = dbErrorInfo(e)?.code ?? '';
+    const refusedData = sqlstate.startsWith('22') || sqlstate.startsWith('23');
+    const message = e instanceof Error ? e.message : String(e);
+    if (refusedData) {
+      this.#dropped += batch.length;
+      this.#o.log?.warn({ err: message, dropped: batch.length }, 'authentication log batch refused by the database; dropped');
+      return true;
+    }
+    this.#queue.unshift(batch);
+    while (this.#queue.size > this.#o.maxBuffered) {
+      this.#queue.dropOldest();
+      this.#dropped++;
+    }
+    this.#consecutiveFailures++;
+    this.#retryAt = Date.now() + this.#backoff();
+    this.#o.log?.warn({ err: message, buffered: this.#queue.size }, 'authentication log write failed; will retry');
+    return false;
+  }
+
+  #backoff(): number {
+    const n = Math.max(0, this.#consecutiveFailures - 1);
+    return Math.min(this.#o.maxRetryDelayMs, this.#o.retryDelayMs * 2 ** n);
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * `member import`: all rows or none, in one transaction, fast (UNNEST of
+ * column arrays, a few thousand rows per statement). Every problem names the
+ * line of the file: rows are checked in memory first (fields, duplicates in
+ * the file), then against the database (existing usernames and addresses,
+ * unknown plans), so one run reports the problems it can find at once.
+ */
+import type { NewMember } from '../domain/member.js';
+import { isRadassocError, RadassocError } from '../errors.js';
+import type { Db, Queryable } from './db.js';
+import { check, mapMemberError } from './member-rows.js';
+import { dbErrorInfo, keyValueFromDetail } from './pg-errors.js';
+
+export interface ImportOptions {
+  /** Line of the source file for rows[index] (default: index + 2, after a CSV header). */
+  lineOf?: (index: number) => number;
+  /** Rows per INSERT (default 5,000). */
+  chunkSize?: number;
+}
+
+interface Problem {
+  line: number;
+  message: string;
+}
+
+/** Canonical column arrays, one entry per row. */
+interface Columns {
+  username: string[];
+  cleartext: Array<string | null>;
+  ntHashHex: Array<string | null>;
+  strongHash: Array<string | null>;
+  authMethods: string[];
+  plan: Array<string | null>;
+  ipv4: Array<string | null>;
+  ipv6Prefix: Array<string | null>;
+  maxSessions: Array<number | null>;
+  paidUntil: Array<string | null>;
+}
+
+const MAX_LISTED = 10;
+
+function failure(problems: Problem[]): RadassocError {
+  const sorted = [...problems].sort((a, b) => a.line - b.line);
+  const listed = sorted.slice(0, MAX_LISTED).map((p) => `line ${p.line}: ${p.message}`);
+  if (sorted.length > MAX_LISTED) listed.push(`... and ${sorted.length - MAX_LISTED} more`);
+  return new RadassocError('IMPORT_FAILED', `${listed.join('\n')}\nnothing was imported; fix the file and run the import again`, {
+    problems: sorted.slice(0, 1000),
+  });
+}
+
+function checkRows(rows: readonly NewMember[], lineOf: (i: number) => number): { cols: Columns; problems: Problem[] } {
+  const cols: Columns = {
+    username: [], cleartext: [], ntHashHex: [], strongHash: [], authMethods: [],
+    plan: [], ipv4: [], ipv6Prefix: [], maxSessions: [], paidUntil: [],
+  };
+  const problems: Problem[] = [];
+  const seenUser = new Map<string, number>();
+  const seenIp = new Map<string, number>();
+  rows.forEach((m, i) => {
+    try {
+      const username = check.username(m.username);
+      const ipv4 = check.ipv4(m.ipv4);
+      cols.username.push(username);
+      cols.cleartext.push(m.credential.cleartext);
+      cols.ntHashHex.push(check.ntHash(m.credential.ntHash)?.toString('hex') ?? null);
+      cols.strongHash.push(m.credential.strongHash);
+      cols.authMethods.push(check.authMethods(m.authMethods).join(','));
+      cols.plan.push(m.plan ?? null);
+      cols.ipv4.push(ipv4);
+      cols.ipv6Prefix.push(check.ipv6Prefix(m.ipv6Prefix));
+      cols.maxSessions.push(check.maxSessions(m.maxSessions));
+      cols.paidUntil.push(check.paidUntil(m.paidUntil));
+      const dupUser = seenUser.get(username);
+      if (dupUser !== undefined) throw new Error(`username ${username} already appears on line ${lineOf(dupUser)}`);
+      seenUser.set(username, i);
+      const dupIp = ipv4 === null ? undefined : seenIp.get(ipv4);
+      if (dupIp !== undefined) throw new Error(`address ${ipv4} already appears on line ${lineOf(dupIp)}`);
+      if (ipv4 !== null) seenIp.set(ipv4, i);
+    } catch (e) {
+      problems.push({ line: lineOf(i), message: e instanceof Error ? e.message : String(e) });
+    }
+  });
+  return { cols, problems };
+}
+
+/** What the database already holds that the file collides with. */
+async function checkAgainstDb(tx: Queryable, cols: Columns, lineOf: (i: number) => number): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const firstIndex = (values: Array<string | null>): Map<string, number> => {
+    const m = new Map<string, number>();
+    values.forEach((v, i) => v !== null && !m.has(v) && m.set(v, i));
+    return m;
+  };
+  const users = firstIndex(cols.username);
+  const existing = await tx.query<{ username: string }>('SELECT username FROM members WHERE username = ANY($1::text[])', [
+    [...users.keys()],
+  ]);
+  for (const { username } of existing.rows) {
+    problems.push({ line: lineOf(users.get(username) ?? 0), message: `member ${username} already exists` });
+  }
+  const ips = firstIndex(cols.ipv4);
+  if (ips.size > 0) {
+    const taken = await tx.query<{ ip: string; username: string }>(
+      'SELECT host(ipv4) AS ip, username FROM members WHERE ipv4 = ANY($1::inet[])',
+      [[...ips.keys()]],
+    );
+    for (const { ip, username } of taken.rows) {
+      problems.push({ line: lineOf(ips.get(ip) ?? 0), message: `address ${ip} is already assigned to member ${username}` });
+    }
+  }
+  const plans = firstIndex(cols.plan);
+  if (plans.size > 0) {
+    const known = await tx.query<{ name: string }>('SELECT name FROM plans WHERE name = ANY($1::text[])', [[...plans.keys()]]);
+    const found = new Set(known.rows.map((r) => r.name));
+    for (const [plan, i] of plans) {
+      if (!found.has(plan)) problems.push({ line: lineOf(i), message: `no plan named ${plan}; see \`radassoc plan list\`` });
+    }
+  }
+  return problems;
+}
+
+const INSERT_SQL = `INSERT INTO members (username, cleartext, nt_hash, strong_hash, auth_methods, plan, ipv4, ipv6_prefix, max_sessions, paid_until)
+SELECT u, c, decode(h, 'hex'), s, string_to_array(a, ','), p, i::inet, v6::cidr, m, d::date
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[])
+  WITH ORDINALITY AS t(u, c, h, s, a, p, i, v6, m, d, n)
+ORDER BY n`;
+
+async function insertChunk(tx: Queryable, cols: Columns, from: number, to: number): Promise<void> {
+  const s = <T>(a: T[]): T[] => a.slice(from, to);
+  await tx.query(INSERT_SQL, [
+    s(cols.username), s(cols.cleartext), s(cols.ntHashHex), s(cols.strongHash), s(cols.authMethods),
+    s(cols.plan), s(cols.ipv4), s(cols.ipv6Prefix), s(cols.maxSessions), s(cols.paidUntil),
+  ]);
+}
+
+/** A constraint error raised by the INSERT itself (a concurrent change), pinned to its row. */
+function rowFailure(e: unknown, cols: Columns, lineOf: (i: number) => number): unknown {
+  const value = keyValueFromDetail(dbErrorInfo(e)?.detail);
+  const mapped = mapMemberError(e, value ?? '?');
+  if (!isRadassocError(mapped)) return e;
+  const index = value === null ? -1 : [cols.username, cols.ipv4, cols.plan].map((c) => c.indexOf(value)).find((i) => i >= 0);
+  const line = index !== undefined && index >= 0 ? lineOf(index) : null;
+  return failure([{ line: line ?? 0, message: mapped.message }]);
+}
+
+/** Inserts every row or none. Returns how many were inserted. */
+export async function importMembers(
+  db: Pick<Db, 'transaction'>,
+  rows: readonly NewMember[],
+  opts: ImportOptions = {},
+): Promise<{ inserted: number }> {
+  const lineOf = opts.lineOf ?? ((i: number) => i + 2);
+  const chunk = opts.chunkSize ?? 5000;
+  const { cols, problems } = checkRows(rows, lineOf);
+  if (problems.length > 0) throw failure(problems);
+  if (rows.length === 0) return { inserted: 0 };
+  return db.transaction(async (tx) => {
+    const dbProblems = await checkAgainstDb(tx, cols, lineOf);
+    if (dbProblems.length > 0) throw failure(dbProblems);
+    for (let from = 0; from < rows.length; from += chunk) {
+      try {
+        await insertChunk(tx, cols, from, Math.min(rows.length, from + chunk));
+      } catch (e) {
+        throw rowFailure(e, cols, lineOf);
+      }
+    }
+    return { inserted: rows.length };
+  });
+}

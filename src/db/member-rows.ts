@@ -1,0 +1,128 @@
+/**
+ * What members.ts and member-import.ts share: the selected columns, the row
+ * mapper, field validation and the mapping of constraint errors to the
+ * error catalogue (messages say what to do next).
+ */
+import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberStatus } from '../domain/member.js';
+import { canonicalAddress, isIPv4, isIsoDate, parseIpv6Prefix } from '../domain/validate.js';
+import { RadassocError } from '../errors.js';
+import { dbErrorInfo, keyValueFromDetail, SQLSTATE } from './pg-errors.js';
+import { bufOrNull, date, dateOrNull, num, numOrNull, str, strArray, strOrNull } from './rows.js';
+
+/** host() and ::text give canonical text; to_char keeps dates out of time zones. */
+export const MEMBER_COLUMNS = `id, username, cleartext, nt_hash, strong_hash, auth_methods, status,
+  suspended_reason, suspended_at, plan, host(ipv4) AS ipv4, ipv6_prefix::text AS ipv6_prefix,
+  max_sessions, to_char(paid_until, 'YYYY-MM-DD') AS paid_until, created_at, updated_at`;
+
+export type MemberRow = Record<string, unknown>;
+
+export function toMember(r: MemberRow): Member {
+  return {
+    id: num(r.id),
+    username: str(r.username),
+    credential: { cleartext: strOrNull(r.cleartext), ntHash: bufOrNull(r.nt_hash), strongHash: strOrNull(r.strong_hash) },
+    authMethods: strArray(r.auth_methods) as AuthMethod[],
+    status: str(r.status) as MemberStatus,
+    suspendedReason: strOrNull(r.suspended_reason),
+    suspendedAt: dateOrNull(r.suspended_at),
+    plan: strOrNull(r.plan),
+    ipv4: strOrNull(r.ipv4),
+    ipv6Prefix: strOrNull(r.ipv6_prefix),
+    maxSessions: numOrNull(r.max_sessions),
+    paidUntil: strOrNull(r.paid_until),
+    createdAt: date(r.created_at),
+    updatedAt: date(r.updated_at),
+  };
+}
+
+export const unknownMember = (username: string): RadassocError =>
+  new RadassocError('UNKNOWN_MEMBER', `no member named ${username}; see \`radassoc member list\``, { username });
+
+/** Field checks shared by add, set and import; values come back canonical. */
+export const check = {
+  username(u: string): string {
+    if (u.length === 0 || u.length > 253 || /[\u0000-\u001f\u007f]/.test(u)) {
+      throw new RadassocError('INVALID_ARGUMENT', `invalid username ${JSON.stringify(u)}: 1 to 253 printable characters`);
+    }
+    return u;
+  },
+  ipv4(v: string | null | undefined): string | null {
+    if (v === null || v === undefined) return null;
+    if (!isIPv4(v)) throw new RadassocError('INVALID_ADDRESS', `${JSON.stringify(v)} is not an IPv4 address like 192.0.2.10`);
+    return canonicalAddress(v);
+  },
+  ipv6Prefix(v: string | null | undefined): string | null {
+    if (v === null || v === undefined) return null;
+    const r = parseIpv6Prefix(v);
+    if (!r.ok) throw new RadassocError('INVALID_CIDR', r.reason);
+    return r.value.text;
+  },
+  paidUntil(v: string | null | undefined): string | null {
+    if (v === null || v === undefined) return null;
+    if (!isIsoDate(v)) throw new RadassocError('INVALID_DATE', `${JSON.stringify(v)} is not a date in the form YYYY-MM-DD`);
+    return v;
+  },
+  maxSessions(v: number | null | undefined): number | null {
+    if (v === null || v === undefined) return null;
+    if (!Number.isInteger(v) || v < 1 || v > 2 ** 31 - 1) {
+      throw new RadassocError('INVALID_ARGUMENT', `max sessions must be a whole number of at least 1 (got ${v})`);
+    }
+    return v;
+  },
+  authMethods(v: readonly string[]): AuthMethod[] {
+    const bad = v.filter((m) => !ALL_AUTH_METHODS.includes(m as AuthMethod));
+    if (v.length === 0 || bad.length > 0) {
+      throw new RadassocError(
+        'INVALID_ARGUMENT',
+        `auth methods must be some of ${ALL_AUTH_METHODS.join(', ')}${bad.length ? ` (not ${bad.join(', ')})` : ''}`,
+      );
+    }
+    return [...new Set(v)] as AuthMethod[];
+  },
+  ntHash(v: Buffer | null): Buffer | null {
+    if (v !== null && v.length !== 16) throw new RadassocError('INVALID_PASSWORD', 'an NT hash is 16 octets');
+    return v;
+  },
+};
+
+/**
+ * Constraint errors to the catalogue; anything else is returned unchanged.
+ * `username` is the member being written, for the messages.
+ */
+export function mapMemberError(e: unknown, username: string): unknown {
+  const info = dbErrorInfo(e);
+  if (!info) return e;
+  const value = keyValueFromDetail(info.detail);
+  switch (info.code) {
+    case SQLSTATE.uniqueViolation:
+      if (info.constraint === 'members_ipv4_key') return addressInUse(value ?? '?', null);
+      return new RadassocError(
+        'DUPLICATE_MEMBER',
+        `member ${value ?? username} already exists; use \`radassoc member set ${value ?? username} ...\` to change it`,
+        { username: value ?? username },
+      );
+    case SQLSTATE.foreignKeyViolation:
+      return new RadassocError('UNKNOWN_PLAN', `no plan named ${value ?? '?'}; see \`radassoc plan list\``, { plan: value });
+    case SQLSTATE.checkViolation:
+      if (info.constraint === 'members_ipv4_check') return new RadassocError('INVALID_ADDRESS', 'the static address must be a single IPv4 address');
+      if (info.constraint === 'members_ipv6_prefix_check') return new RadassocError('INVALID_CIDR', 'the IPv6 prefix must be an IPv6 block');
+      return new RadassocError('INVALID_ARGUMENT', `member ${username}: ${info.message}`);
+    case SQLSTATE.invalidTextRepresentation:
+      if (/type inet/.test(info.message)) return new RadassocError('INVALID_ADDRESS', info.message);
+      if (/cidr/.test(info.message)) return new RadassocError('INVALID_CIDR', info.message);
+      return e;
+    case SQLSTATE.invalidDatetimeFormat:
+    case SQLSTATE.datetimeFieldOverflow:
+      return new RadassocError('INVALID_DATE', `${info.message}; dates are YYYY-MM-DD`);
+    default:
+      return e;
+  }
+}
+
+export function addressInUse(address: string, holder: string | null): RadassocError {
+  const who = holder ? `member ${holder}` : 'another member';
+  const fix = holder
+    ? `choose another, or change ${holder}'s first with \`radassoc member set ${holder} ...\``
+    : 'choose another; `radassoc member list` shows who has it';
+  return new RadassocError('ADDRESS_IN_USE', `address ${address} is already assigned to ${who}; ${fix}`, { address, holder });
+}

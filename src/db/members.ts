@@ -1,0 +1,180 @@
+/**
+ * The members table: one exported function per query. Every function takes
+ * the Queryable to run on (the pool, or a transaction) as its first argument.
+ */
+import type { Member, MemberPatch, MemberStatus, NewMember } from '../domain/member.js';
+import { isIsoDate } from '../domain/validate.js';
+import { RadassocError } from '../errors.js';
+import type { Queryable } from './db.js';
+import { addressInUse, check, mapMemberError, MEMBER_COLUMNS, toMember, unknownMember, type MemberRow } from './member-rows.js';
+
+export { importMembers, type ImportOptions } from './member-import.js';
+
+async function run(q: Queryable, username: string, sql: string, params: unknown[]): Promise<MemberRow[]> {
+  try {
+    return (await q.query<MemberRow>(sql, params)).rows;
+  } catch (e) {
+    throw mapMemberError(e, username);
+  }
+}
+
+/** Names the holder of a static address before the unique index refuses it with less to say. */
+async function assertAddressFree(q: Queryable, ipv4: string | null, username: string): Promise<void> {
+  if (ipv4 === null) return;
+  const r = await q.query<{ username: string }>(
+    'SELECT username FROM members WHERE ipv4 = $1::inet AND username <> $2 LIMIT 1',
+    [ipv4, username],
+  );
+  const holder = r.rows[0]?.username;
+  if (holder !== undefined) throw addressInUse(ipv4, holder);
+}
+
+export async function insertMember(q: Queryable, m: NewMember): Promise<Member> {
+  const username = check.username(m.username);
+  const ipv4 = check.ipv4(m.ipv4);
+  const params = [
+    username,
+    m.credential.cleartext,
+    check.ntHash(m.credential.ntHash),
+    m.credential.strongHash,
+    check.authMethods(m.authMethods),
+    m.plan ?? null,
+    ipv4,
+    check.ipv6Prefix(m.ipv6Prefix),
+    check.maxSessions(m.maxSessions),
+    check.paidUntil(m.paidUntil),
+  ];
+  await assertAddressFree(q, ipv4, username);
+  const rows = await run(
+    q,
+    username,
+    `INSERT INTO members (username, cleartext, nt_hash, strong_hash, auth_methods, plan, ipv4, ipv6_prefix, max_sessions, paid_until)
+     VALUES ($1, $2, $3, $4, $5::text[], $6, $7::inet, $8::cidr, $9, $10::date)
+     RETURNING ${MEMBER_COLUMNS}`,
+    params,
+  );
+  return toMember(rows[0] ?? {});
+}
+
+export async function getMember(q: Queryable, username: string): Promise<Member | null> {
+  const r = await q.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members WHERE username = $1`, [username]);
+  const row = r.rows[0];
+  return row ? toMember(row) : null;
+}
+
+export interface MemberFilter {
+  status?: MemberStatus;
+  /** Members whose dues run out before this date (paid_until < date), YYYY-MM-DD. */
+  lapsingBefore?: string;
+}
+
+export async function listMembers(q: Queryable, filter: MemberFilter = {}): Promise<Member[]> {
+  if (filter.lapsingBefore !== undefined && !isIsoDate(filter.lapsingBefore)) {
+    throw new RadassocError('INVALID_DATE', `${JSON.stringify(filter.lapsingBefore)} is not a date in the form YYYY-MM-DD`);
+  }
+  const r = await q.query<MemberRow>(
+    `SELECT ${MEMBER_COLUMNS} FROM members
+     WHERE ($1::text IS NULL OR status = $1) AND ($2::date IS NULL OR paid_until < $2::date)
+     ORDER BY username`,
+    [filter.status ?? null, filter.lapsingBefore ?? null],
+  );
+  return r.rows.map(toMember);
+}
+
+/** Each field of the patch: its column and SQL cast. undefined leaves it, null clears it. */
+function patchAssignments(patch: MemberPatch): Array<[column: string, value: unknown, cast: string]> {
+  const sets: Array<[string, unknown, string]> = [];
+  if (patch.plan !== undefined) sets.push(['plan', patch.plan, 'text']);
+  if (patch.ipv4 !== undefined) sets.push(['ipv4', check.ipv4(patch.ipv4), 'inet']);
+  if (patch.ipv6Prefix !== undefined) sets.push(['ipv6_prefix', check.ipv6Prefix(patch.ipv6Prefix), 'cidr']);
+  if (patch.maxSessions !== undefined) sets.push(['max_sessions', check.maxSessions(patch.maxSessions), 'integer']);
+  if (patch.paidUntil !== undefined) sets.push(['paid_until', check.paidUntil(patch.paidUntil), 'date']);
+  if (patch.authMethods !== undefined) sets.push(['auth_methods', check.authMethods(patch.authMethods), 'text[]']);
+  if (patch.credential !== undefined) {
+    sets.push(['cleartext', patch.credential.cleartext, 'text']);
+    sets.push(['nt_hash', check.ntHash(patch.credential.ntHash), 'bytea']);
+    sets.push(['strong_hash', patch.credential.strongHash, 'text']);
+  }
+  return sets;
+}
+
+/** Applies the patch and returns the member as it now is. */
+export async function updateMember(q: Queryable, username: string, patch: MemberPatch): Promise<Member> {
+  const sets = patchAssignments(patch);
+  if (sets.length === 0) {
+    const current = await getMember(q, username);
+    if (!current) throw unknownMember(username);
+    return current;
+  }
+  if (patch.ipv4) await assertAddressFree(q, check.ipv4(patch.ipv4), username);
+  // Column names come from the fixed list above, never from input.
+  const assignments = sets.map(([col, , cast], i) => `${col} = $${i + 2}::${cast}`).join(', ');
+  const rows = await run(
+    q,
+    username,
+    `UPDATE members SET ${assignments} WHERE username = $1 RETURNING ${MEMBER_COLUMNS}`,
+    [username, ...sets.map(([, v]) => v)],
+  );
+  if (!rows[0]) throw unknownMember(username);
+  return toMember(rows[0]);
+}
+
+export async function deleteMember(q: Queryable, username: string): Promise<void> {
+  const r = await q.query('DELETE FROM members WHERE username = $1', [username]);
+  if (r.rowCount === 0) throw unknownMember(username);
+}
+
+export async function suspendMember(q: Queryable, username: string, reason: string, at: Date = new Date()): Promise<Member> {
+  const rows = await run(
+    q,
+    username,
+    `UPDATE members SET status = 'suspended', suspended_reason = $2, suspended_at = $3
+     WHERE username = $1 RETURNING ${MEMBER_COLUMNS}`,
+    [username, reason, at],
+  );
+  if (!rows[0]) throw unknownMember(username);
+  return toMember(rows[0]);
+}
+
+export async function resumeMember(q: Queryable, username: string): Promise<Member> {
+  const rows = await run(
+    q,
+    username,
+    `UPDATE members SET status = 'active', suspended_reason = NULL, suspended_at = NULL
+     WHERE username = $1 RETURNING ${MEMBER_COLUMNS}`,
+    [username],
+  );
+  if (!rows[0]) throw unknownMember(username);
+  return toMember(rows[0]);
+}
+
+/**
+ * Every member, in id order, a page at a time (keyset pagination): memory
+ * per query stays bounded and the same code works on PGlite, which has no
+ * cursors over the socket. For the daemon's in-memory directory.
+ */
+export async function* memberPages(q: Queryable, pageSize = 20_000): AsyncGenerator<Member[]> {
+  let after = 0;
+  for (;;) {
+    const r = await q.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members WHERE id > $1 ORDER BY id LIMIT $2`, [
+      after,
+      pageSize,
+    ]);
+    if (r.rows.length === 0) return;
+    const page = r.rows.map(toMember);
+    yield page;
+    after = page[page.length - 1]?.id ?? after;
+    if (r.rows.length < pageSize) return;
+  }
+}
+
+export async function loadAllMembers(q: Queryable, pageSize?: number): Promise<Member[]> {
+  const all: Member[] = [];
+  for await (const page of memberPages(q, pageSize)) for (const m of page) all.push(m);
+  return all;
+}
+
+export async function countMembers(q: Queryable): Promise<number> {
+  const r = await q.query<{ n: unknown }>('SELECT count(*) AS n FROM members');
+  return Number(r.rows[0]?.n ?? 0);
+}

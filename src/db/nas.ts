@@ -1,0 +1,106 @@
+/** The nas table: equipment allowed to send us requests. One exported function per query. */
+import type { DisconnectProfile, NasClient, NewNas } from '../domain/nas.js';
+import { parseCidr } from '../domain/validate.js';
+import { RadassocError } from '../errors.js';
+import type { Queryable } from './db.js';
+import { dbErrorInfo, SQLSTATE } from './pg-errors.js';
+import { date, num, str } from './rows.js';
+
+const NAS_COLUMNS = `name, address::text AS address, secret, coa_port, require_message_authenticator,
+  disconnect_profile, supports_coa, created_at`;
+type NasRow = Record<string, unknown>;
+
+const PROFILES: readonly DisconnectProfile[] = ['generic', 'mikrotik', 'cisco', 'juniper', 'accel-ppp'];
+
+function toNas(r: NasRow): NasClient {
+  return {
+    name: str(r.name),
+    address: str(r.address),
+    secret: str(r.secret),
+    coaPort: num(r.coa_port),
+    requireMessageAuthenticator: r.require_message_authenticator === true,
+    disconnectProfile: str(r.disconnect_profile) as DisconnectProfile,
+    supportsCoa: r.supports_coa === true,
+    createdAt: date(r.created_at),
+  };
+}
+
+function checkNew(n: NewNas): { address: string; coaPort: number; profile: DisconnectProfile } {
+  if (n.name.length === 0 || /[\u0000-\u001f\u007f]/.test(n.name)) {
+    throw new RadassocError('INVALID_ARGUMENT', `invalid NAS name ${JSON.stringify(n.name)}`);
+  }
+  const cidr = parseCidr(n.address);
+  if (!cidr.ok) throw new RadassocError('INVALID_CIDR', cidr.reason);
+  if (n.secret.length === 0) throw new RadassocError('INVALID_ARGUMENT', `NAS ${n.name}: the shared secret cannot be empty`);
+  const coaPort = n.coaPort ?? 3799;
+  if (!Number.isInteger(coaPort) || coaPort < 1 || coaPort > 65535) {
+    throw new RadassocError('INVALID_ARGUMENT', `NAS ${n.name}: the CoA port must be from 1 to 65535 (got ${coaPort})`);
+  }
+  const profile = n.disconnectProfile ?? 'generic';
+  if (!PROFILES.includes(profile)) {
+    throw new RadassocError('INVALID_ARGUMENT', `NAS ${n.name}: disconnect profile must be one of ${PROFILES.join(', ')}`);
+  }
+  return { address: cidr.value.text, coaPort, profile };
+}
+
+function overlap(address: string, other: { name: string | null; address: string | null }): RadassocError {
+  const whom = other.name ? `NAS ${other.name} (${other.address})` : `another NAS's block ${other.address ?? ''}`.trim();
+  const fix = other.name ? `remove ${other.name} first` : 'remove the other NAS first';
+  return new RadassocError(
+    'NAS_ADDRESS_OVERLAP',
+    `${address} overlaps ${whom}: a source address must identify one NAS; narrow the block or ${fix}`,
+    { address, other: other.name },
+  );
+}
+
+/** Refuses a block overlapping another NAS's, naming it; the exclusion constraint catches races. */
+export async function insertNas(q: Queryable, n: NewNas): Promise<NasClient> {
+  const { address, coaPort, profile } = checkNew(n);
+  const clash = await q.query<{ name: string; address: string }>(
+    'SELECT name, address::text AS address FROM nas WHERE address && $1::cidr ORDER BY name LIMIT 1',
+    [address],
+  );
+  if (clash.rows[0]) throw overlap(address, clash.rows[0]);
+  try {
+    const r = await q.query<NasRow>(
+      `INSERT INTO nas (name, address, secret, coa_port, require_message_authenticator, disconnect_profile, supports_coa)
+       VALUES ($1, $2::cidr, $3, $4, $5, $6, $7) RETURNING ${NAS_COLUMNS}`,
+      [n.name, address, n.secret, coaPort, n.requireMessageAuthenticator ?? true, profile, n.supportsCoa ?? false],
+    );
+    return toNas(r.rows[0] ?? {});
+  } catch (e) {
+    const info = dbErrorInfo(e);
+    if (info?.code === SQLSTATE.uniqueViolation) {
+      throw new RadassocError('DUPLICATE_NAS', `NAS ${n.name} already exists; remove it first with \`radassoc nas remove ${n.name}\``, {
+        nas: n.name,
+      });
+    }
+    if (info?.code === SQLSTATE.exclusionViolation) {
+      // detail: Key (address)=(new) conflicts with existing key (address)=(other).
+      const other = /existing key \(address\)=\((.*)\)/.exec(info.detail ?? '')?.[1];
+      throw overlap(address, { name: null, address: other ?? null });
+    }
+    if (info?.code === SQLSTATE.invalidTextRepresentation) throw new RadassocError('INVALID_CIDR', info.message);
+    throw e;
+  }
+}
+
+export async function getNas(q: Queryable, name: string): Promise<NasClient | null> {
+  const r = await q.query<NasRow>(`SELECT ${NAS_COLUMNS} FROM nas WHERE name = $1`, [name]);
+  return r.rows[0] ? toNas(r.rows[0]) : null;
+}
+
+export async function listNas(q: Queryable): Promise<NasClient[]> {
+  const r = await q.query<NasRow>(`SELECT ${NAS_COLUMNS} FROM nas ORDER BY name`);
+  return r.rows.map(toNas);
+}
+
+/** All NAS clients, for the daemon's client table (same as listNas; named for the caller's intent). */
+export const loadAllNas = listNas;
+
+export async function removeNas(q: Queryable, name: string): Promise<void> {
+  const r = await q.query('DELETE FROM nas WHERE name = $1', [name]);
+  if (r.rowCount === 0) {
+    throw new RadassocError('UNKNOWN_NAS', `no NAS named ${name}; see \`radassoc nas list\``, { nas: name });
+  }
+}

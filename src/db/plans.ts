@@ -1,0 +1,112 @@
+/** The plans table: named sets of reply attributes. One exported function per query. */
+import type { Plan, PlanAttribute } from '../domain/plan.js';
+import { RadassocError } from '../errors.js';
+import type { Queryable } from './db.js';
+import { dbErrorInfo, SQLSTATE } from './pg-errors.js';
+import { date, str } from './rows.js';
+
+const PLAN_COLUMNS = 'name, attributes, created_at, updated_at';
+type PlanRow = Record<string, unknown>;
+
+function toPlan(r: PlanRow): Plan {
+  return { name: str(r.name), attributes: checkAttributes(r.attributes), createdAt: date(r.created_at), updatedAt: date(r.updated_at) };
+}
+
+/** Shape only; whether a name is in the dictionary is auth/'s business. */
+function checkAttributes(v: unknown): PlanAttribute[] {
+  const ok =
+    Array.isArray(v) &&
+    v.every((a: unknown) => {
+      const o = a as Record<string, unknown> | null;
+      return typeof o === 'object' && o !== null && typeof o.name === 'string' && o.name !== '' && typeof o.value === 'string';
+    });
+  if (!ok) throw new RadassocError('INVALID_ATTRIBUTE', 'plan attributes must be a list of {name, value} text pairs');
+  return (v as PlanAttribute[]).map((a) => ({ name: a.name, value: a.value }));
+}
+
+function checkName(name: string): string {
+  if (name.length === 0 || /[\u0000-\u001f\u007f]/.test(name)) {
+    throw new RadassocError('INVALID_ARGUMENT', `invalid plan name ${JSON.stringify(name)}`);
+  }
+  return name;
+}
+
+const unknownPlan = (name: string): RadassocError =>
+  new RadassocError('UNKNOWN_PLAN', `no plan named ${name}; see \`radassoc plan list\``, { plan: name });
+
+function mapPlanError(e: unknown, name: string): unknown {
+  const info = dbErrorInfo(e);
+  if (info?.code === SQLSTATE.uniqueViolation) {
+    return new RadassocError('DUPLICATE_PLAN', `plan ${name} already exists; see \`radassoc plan list\``, { plan: name });
+  }
+  return e;
+}
+
+export async function insertPlan(q: Queryable, plan: { name: string; attributes: PlanAttribute[] }): Promise<Plan> {
+  const name = checkName(plan.name);
+  const attributes = JSON.stringify(checkAttributes(plan.attributes));
+  try {
+    const r = await q.query<PlanRow>(
+      `INSERT INTO plans (name, attributes) VALUES ($1, $2::jsonb) RETURNING ${PLAN_COLUMNS}`,
+      [name, attributes],
+    );
+    return toPlan(r.rows[0] ?? {});
+  } catch (e) {
+    throw mapPlanError(e, name);
+  }
+}
+
+export async function getPlan(q: Queryable, name: string): Promise<Plan | null> {
+  const r = await q.query<PlanRow>(`SELECT ${PLAN_COLUMNS} FROM plans WHERE name = $1`, [name]);
+  return r.rows[0] ? toPlan(r.rows[0]) : null;
+}
+
+export async function listPlans(q: Queryable): Promise<Plan[]> {
+  const r = await q.query<PlanRow>(`SELECT ${PLAN_COLUMNS} FROM plans ORDER BY name`);
+  return r.rows.map(toPlan);
+}
+
+/** Replaces the attributes and/or renames (members follow: ON UPDATE CASCADE). */
+export async function updatePlan(
+  q: Queryable,
+  name: string,
+  change: { attributes?: PlanAttribute[]; rename?: string },
+): Promise<Plan> {
+  const attributes = change.attributes === undefined ? null : JSON.stringify(checkAttributes(change.attributes));
+  const newName = change.rename === undefined ? null : checkName(change.rename);
+  try {
+    const r = await q.query<PlanRow>(
+      `UPDATE plans SET attributes = COALESCE($2::jsonb, attributes), name = COALESCE($3, name)
+       WHERE name = $1 RETURNING ${PLAN_COLUMNS}`,
+      [name, attributes, newName],
+    );
+    if (!r.rows[0]) throw unknownPlan(name);
+    return toPlan(r.rows[0]);
+  } catch (e) {
+    throw mapPlanError(e, newName ?? name);
+  }
+}
+
+/** Members on the plan block its deletion: moving them is a decision for a person. */
+export async function deletePlan(q: Queryable, name: string): Promise<void> {
+  const used = await q.query<{ n: unknown }>('SELECT count(*) AS n FROM members WHERE plan = $1', [name]);
+  const n = Number(used.rows[0]?.n ?? 0);
+  if (n > 0) throw planInUse(name, n);
+  try {
+    const r = await q.query('DELETE FROM plans WHERE name = $1', [name]);
+    if (r.rowCount === 0) throw unknownPlan(name);
+  } catch (e) {
+    // A member put on the plan between the count and the delete.
+    if (dbErrorInfo(e)?.code === SQLSTATE.foreignKeyViolation) throw planInUse(name, null);
+    throw e;
+  }
+}
+
+function planInUse(name: string, count: number | null): RadassocError {
+  const who = count === null ? 'members' : count === 1 ? '1 member' : `${count} members`;
+  return new RadassocError(
+    'PLAN_IN_USE',
+    `plan ${name} is used by ${who}; move them to another plan with \`radassoc member set <username> --plan <other>\` first`,
+    { plan: name, members: count },
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * Accounting-Request → AccountingRecord (RFC 2866 §5, RFC 2869 §5.1-5.2): the
+ * wire format ends here; accounting/ works on typed records only.
+ */
+import { AcctStatus, Attr } from '../protocol/codes.js';
+import { formatIPv4 } from '../protocol/ip.js';
+import { getAttribute, getString, getUint32, type RadiusPacket } from '../protocol/packet.js';
+import type { AcctStatusType } from '../domain/session.js';
+import type { AccountingRecord } from '../accounting/record.js';
+import { TERMINATE_CAUSE_NAMES } from './terminate-causes.js';
+
+const STATUS: Readonly<Record<number, AcctStatusType>> = {
+  [AcctStatus.Start]: 'start',
+  [AcctStatus.Stop]: 'stop',
+  [AcctStatus.InterimUpdate]: 'interim',
+  [AcctStatus.AccountingOn]: 'accounting-on',
+  [AcctStatus.AccountingOff]: 'accounting-off',
+};
+
+/** null when the record cannot be keyed (no known Acct-Status-Type, or a session record without Acct-Session-Id). */
+export function accountingRecordFrom(packet: RadiusPacket, nas: string, receivedAt: number): AccountingRecord | null {
+  const statusType = STATUS[getUint32(packet, Attr.AcctStatusType) ?? -1];
+  if (!statusType) return null;
+  const acctSessionId = getString(packet, Attr.AcctSessionId) ?? '';
+  if (acctSessionId === '' && statusType !== 'accounting-on' && statusType !== 'accounting-off') return null;
+  const ip = getAttribute(packet, Attr.FramedIpAddress);
+  const nasIp = getAttribute(packet, Attr.NasIpAddress);
+  const cls = getAttribute(packet, Attr.Class);
+  const cause = getUint32(packet, Attr.AcctTerminateCause);
+  const u = (type: number): number | null => getUint32(packet, type) ?? null;
+  return {
+    nas,
+    statusType,
+    acctSessionId,
+    username: getString(packet, Attr.UserName) ?? null,
+    nasPort: u(Attr.NasPort),
+    nasPortId: getString(packet, Attr.NasPortId) ?? null,
+    nasIpAddress: nasIp?.length === 4 ? formatIPv4(nasIp) : null,
+    framedIp: ip?.length === 4 ? formatIPv4(ip) : null,
+    callingStationId: getString(packet, Attr.CallingStationId) ?? null,
+    classHex: cls ? cls.toString('hex') : null,
+    sessionTime: u(Attr.AcctSessionTime),
+    inputOctets: u(Attr.AcctInputOctets),
+    outputOctets: u(Attr.AcctOutputOctets),
+    inputGigawords: u(Attr.AcctInputGigawords),
+    outputGigawords: u(Attr.AcctOutputGigawords),
+    inputPackets: u(Attr.AcctInputPackets),
+    outputPackets: u(Attr.AcctOutputPackets),
+    terminateCause: cause === undefined ? null : (TERMINATE_CAUSE_NAMES[cause] ?? `Cause-${cause}`),
+    eventTimestamp: u(Attr.EventTimestamp),
+    delayTime: u(Attr.AcctDelayTime),
+    interimInterval: u(Attr.AcctInterimInterval),
+    receivedAt,
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * Wiring of one daemon process: database, caches, stores, listeners, jobs.
+ * Construction only; policy lives in auth/ and accounting/, the receive path
+ * in dispatcher.ts. `stop()` is what SIGTERM runs: stop reading, answer what
+ * is in flight, flush the authentication log, close the stores.
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { openDatabase, type OpenedDb } from '../db/open.js';
+import { migrate } from '../db/migrate.js';
+import { insertNas, listNas } from '../db/nas.js';
+import { AuthLogWriter } from '../db/auth-log-writer.js';
+import { AccessPolicy } from '../auth/access-policy.js';
+import { openSessionStore } from '../accounting/open-store.js';
+import type { SessionStore } from '../accounting/store.js';
+import { startJobs, type Jobs } from '../jobs/schedule.js';
+import { DirectoryCache } from './directory-cache.js';
+import { Dispatcher } from './dispatcher.js';
+import { ServerMetrics } from './metrics.js';
+import { UdpServer } from './udp-server.js';
+import { startHttpServer, type RouteHandler } from './http.js';
+import { createRegistry } from './prometheus.js';
+
+export interface Daemon {
+  readonly config: Config;
+  readonly directory: DirectoryCache;
+  readonly store: SessionStore;
+  readonly metrics: ServerMetrics;
+  readonly db: OpenedDb;
+  ports(): { auth: number; acct: number };
+  stop(): Promise<void>;
+}
+
+export interface DaemonOptions {
+  /** Injected clock for tests (epoch ms). */
+  now?: () => number;
+  /** Run the cron jobs (flush, reap, dues); tests drive them by hand. */
+  jobs?: boolean;
+  /** Extra loopback HTTP routes (the CLI's control route). */
+  routes?: RouteHandler[];
+}
+
+export async function startDaemon(config: Config, log: Logger, opts: DaemonOptions = {}): Promise<Daemon> {
+  let directory: DirectoryCache | null = null;
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    embeddedPort: config.embeddedDbPort,
+    role: 'daemon',
+    postgres: {
+      onError: (e) => log.warn({ err: e.message }, 'PostgreSQL connection error'),
+      // NOTIFYs sent while the LISTEN connection was down are lost: reload everything.
+      onListenerEvent: (e) => {
+        if (e.type === 'reconnected') void directory?.reloadAll().catch((err: Error) => log.error({ err: err.message }, 'directory reload failed'));
+        else log.warn({ event: e.type }, 'PostgreSQL LISTEN connection');
+      },
+    },
+  });
+  const cleanup: Array<() => Promise<void>> = [() => db.close()];
+  try {
+    await migrate(db.db);
+    if (db.embedded) await ensureLoopbackNas(db, config.dataDir, log);
+    const cache = new DirectoryCache(db.db, log);
+    directory = cache;
+    await cache.start();
+    cleanup.unshift(() => cache.stop());
+    const store = await openSessionStore({ redisUrl: config.redisUrl, dataDir: config.dataDir, prefix: config.redisKeyPrefix, log });
+    cleanup.unshift(() => store.close());
+    const authLog = new AuthLogWriter(db.db, { log });
+    cleanup.unshift(() => authLog.close());
+    const metrics = new ServerMetrics();
+    const policy = new AccessPolicy(cache, store, {
+      replyMessages: config.replyMessages,
+      restrictedPlan: config.restrictedPlan,
+      sessionLimitWhenStoreDown: config.sessionLimitWhenStoreDown,
+    });
+    const dispatcher = new Dispatcher({
+      nas: cache.nas,
+      policy,
+      accounting: { record: async (rec) => void (await store.applyRecord(rec)) },
+      authLog,
+      metrics,
+      log,
+      duplicateWindowMs: config.duplicateWindowMs,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+    const udp = new UdpServer(dispatcher, { authPort: config.authPort, acctPort: config.acctPort, bind: config.bind, receiveBufferBytes: config.udpReceiveBufferBytes }, log);
+    await udp.start();
+    cleanup.unshift(async () => {
+      await udp.stop();
+      dispatcher.close();
+    });
+    const jobs: Jobs | null = opts.jobs === false ? null : startJobs({ config, db: db.db, store, log });
+    if (jobs) cleanup.unshift(() => jobs.stop());
+    if (config.httpPort > 0) {
+      const registry = createRegistry({
+        metrics,
+        cache,
+        authLog,
+        lastFlushAt: () => jobs?.lastFlushAt() ?? 0,
+        flushBacklog: () => null,
+        liveSessions: () => null,
+      });
+      const http = await startHttpServer(config.httpHost, config.httpPort, {
+        registry,
+        log,
+        checks: [
+          { name: 'listeners', check: async () => void (udp.ports().auth || Promise.reject(new Error('not listening'))) },
+          { name: 'database', check: async () => void (await db.db.query('SELECT 1')) },
+          { name: 'sessionStore', check: () => store.ping() },
+        ],
+        routes: opts.routes ?? [],
+      });
+      cleanup.unshift(() => http.close());
+    }
+    let stopping: Promise<void> | null = null;
+    return {
+      config,
+      directory: cache,
+      store,
+      metrics,
+      db,
+      ports: () => udp.ports(),
+      stop: () => (stopping ??= runAll(cleanup, log)),
+    };
+  } catch (e) {
+    await runAll(cleanup, log);
+    throw e;
+  }
+}
+
+async function runAll(steps: Array<() => Promise<void>>, log: Logger): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (e) {
+      log.error({ err: (e as Error).message }, 'shutdown step failed');
+    }
+  }
+}
+
+/**
+ * First start of the embedded default: a NAS for the loopback address with a
+ * random secret, so that radtest answers at once. The secret goes to a file
+ * readable by its owner only, never to the log stream. Message-Authenticator is
+ * not required for this NAS because radtest does not send one; every NAS added
+ * with `radassoc nas add` requires it by default (BlastRADIUS).
+ */
+async function ensureLoopbackNas(db: OpenedDb, dataDir: string, log: Logger): Promise<void> {
+  if ((await listNas(db.db)).length > 0) return;
+  const secret = randomBytes(12).toString('base64url');
+  await insertNas(db.db, { name: 'localhost', address: '127.0.0.1/32', secret, requireMessageAuthenticator: false });
+  const file = join(dataDir, 'localhost.secret');
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  log.info({ nas: 'localhost', secretFile: file }, 'first start: created NAS for 127.0.0.1');
+  process.stderr.write(
+    [
+      '',
+      'radassoc: first start. A NAS for 127.0.0.1 was created; its shared secret is in',
+      `    ${file}`,
+      'Try it from a second terminal:',
+      '    npx radassoc member add alice --password s3cret-pass',
+      `    radtest alice s3cret-pass 127.0.0.1 0 "$(cat ${file})"`,
+      '',
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * Members, plans and NAS clients in memory, so the hot path makes no query.
+ * Kept fresh by NOTIFY (triggers in sql/): a change made anywhere is in force
+ * within one round trip. A lost LISTEN connection, or a bulk change, is
+ * answered by a full reload.
+ */
+import type { Logger } from 'pino';
+import type { Db } from '../db/db.js';
+import { CHANNELS, RELOAD_ALL } from '../db/notify.js';
+import { getMember, loadAllMembers } from '../db/members.js';
+import { getPlan, listPlans } from '../db/plans.js';
+import { loadAllNas } from '../db/nas.js';
+import type { Member } from '../domain/member.js';
+import type { Plan } from '../domain/plan.js';
+import type { RawAttribute } from '../protocol/packet.js';
+import type { MemberDirectory } from '../auth/directory.js';
+import { planReplyAttributes } from '../auth/plan-reply.js';
+import { NasDirectory } from './nas-directory.js';
+
+export class DirectoryCache implements MemberDirectory {
+  private members = new Map<string, Member>();
+  private plans = new Map<string, readonly RawAttribute[]>();
+  readonly nas = new NasDirectory();
+  /** Epoch ms of the last full load, for /healthz and metrics. */
+  loadedAt = 0;
+  private unlisten: Array<() => Promise<void>> = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    // Listen first, so that nothing changed between the load and the LISTEN is missed.
+    this.unlisten = await Promise.all([
+      this.db.listen(CHANNELS.members, (p) => void this.onMember(p)),
+      this.db.listen(CHANNELS.plans, (p) => void this.onPlan(p)),
+      this.db.listen(CHANNELS.nas, () => void this.onNas()),
+    ]);
+    await this.reloadAll();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.unlisten.map((u) => u().catch(() => undefined)));
+    this.unlisten = [];
+  }
+
+  member(username: string): Member | undefined {
+    return this.members.get(username);
+  }
+
+  planReply(plan: string): readonly RawAttribute[] | undefined {
+    return this.plans.get(plan);
+  }
+
+  counts(): { members: number; plans: number; nas: number } {
+    return { members: this.members.size, plans: this.plans.size, nas: this.nas.size };
+  }
+
+  async reloadAll(): Promise<void> {
+    const started = Date.now();
+    const [members, plans] = await Promise.all([loadAllMembers(this.db), listPlans(this.db), this.reloadNas()]);
+    this.members = new Map(members.map((m) => [m.username, m]));
+    this.plans = new Map(plans.map((p) => [p.name, this.encodePlan(p)]));
+    this.loadedAt = Date.now();
+    this.log.info({ members: members.length, plans: plans.length, nas: this.nas.size, ms: this.loadedAt - started }, 'directory loaded');
+  }
+
+  private async reloadNas(): Promise<void> {
+    this.nas.replaceAll(await loadAllNas(this.db));
+  }
+
+  private async onNas(): Promise<void> {
+    try {
+      await this.reloadNas();
+    } catch (e) {
+      this.log.error({ err: (e as Error).message }, 'NAS refresh failed');
+    }
+  }
+
+  private async onMember(username: string): Promise<void> {
+    try {
+      if (username === RELOAD_ALL) return await this.reloadAll();
+      const m = await getMember(this.db, username);
+      if (m) this.members.set(username, m);
+      else this.members.delete(username);
+    } catch (e) {
+      this.log.error({ user: username, err: (e as Error).message }, 'member refresh failed');
+    }
+  }
+
+  private async onPlan(name: string): Promise<void> {
+    try {
+      if (name === RELOAD_ALL) return await this.reloadAll();
+      const p = await getPlan(this.db, name);
+      if (p) this.plans.set(name, this.encodePlan(p));
+      else this.plans.delete(name);
+    } catch (e) {
+      this.log.error({ plan: name, err: (e as Error).message }, 'plan refresh failed');
+    }
+  }
+
+  private encodePlan(p: Plan): readonly RawAttribute[] {
+    try {
+      return planReplyAttributes(p.attributes);
+    } catch (e) {
+      // Plans are validated when set; a dictionary change could still make one invalid.
+      this.log.error({ plan: p.name, err: (e as Error).message }, 'plan has an invalid attribute; its members get no plan attributes');
+      return [];
+    }
+  }
+}

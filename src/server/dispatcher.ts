@@ -1,0 +1,211 @@
+/**
+ * The receive path as one straight line (RFC 2865 §3, RFC 3579 §3.2, RFC 5080):
+ * datagram → NAS by source address → framing → authenticity → duplicate cache →
+ * handler → signed answer. Every refusal is a counted drop with a reason and a
+ * debug line, never an exception and never an answer.
+ */
+import type { Logger } from 'pino';
+import { checkMessageAuthenticator, messageAuthenticatorDropReason, verifyRequestAuthenticator } from '../protocol/authenticator.js';
+import { Attr, PacketCode } from '../protocol/codes.js';
+import { parsePacket, type DropReason } from '../protocol/decode.js';
+import { encodeResponse } from '../protocol/encode.js';
+import { getAttribute, type RadiusPacket, type RawAttribute } from '../protocol/packet.js';
+import type { NasClient } from '../domain/nas.js';
+import type { AuthLogEntry } from '../domain/auth-result.js';
+import type { AccessPolicy } from '../auth/access-policy.js';
+import type { AccountingRecord } from '../accounting/record.js';
+import { accountingRecordFrom } from './accounting-request.js';
+import { DuplicateCache } from './duplicate-cache.js';
+import type { NasDirectory } from './nas-directory.js';
+import type { ServerMetrics } from './metrics.js';
+import { statusServerReply } from './status-server.js';
+
+export type PortKind = 'auth' | 'acct';
+
+/** Stores an accounting record; resolves only once it is stored (RFC 2866 §4.1). */
+export interface AccountingSink {
+  record(rec: AccountingRecord): Promise<void>;
+}
+
+export interface AuthLogSink {
+  record(entry: AuthLogEntry): void;
+}
+
+export interface DispatcherDeps {
+  nas: NasDirectory;
+  policy: AccessPolicy;
+  accounting: AccountingSink;
+  authLog: AuthLogSink;
+  metrics: ServerMetrics;
+  log: Logger;
+  duplicateWindowMs: number;
+  /** Injected clock (epoch ms). */
+  now?: () => number;
+}
+
+export interface Datagram {
+  msg: Buffer;
+  address: string;
+  port: number;
+  /** Which socket received it: part of the RFC 5080 duplicate key. */
+  socketId: string;
+  kind: PortKind;
+}
+
+const NO_ATTRS: RawAttribute[] = [];
+
+export class Dispatcher {
+  private readonly dup: DuplicateCache;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.dup = new DuplicateCache(deps.duplicateWindowMs);
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** The answer to send back, or null for none. Never throws. */
+  async handle(d: Datagram): Promise<Buffer | null> {
+    const { deps } = this;
+    const nas = deps.nas.lookup(d.address);
+    if (!nas) return this.drop('unknown-nas', d);
+    const parsed = parsePacket(d.msg);
+    if (!parsed.ok) return this.drop(parsed.reason, d, nas);
+    const packet = parsed.packet;
+    const refusal = this.authenticity(packet, nas, d.kind);
+    if (refusal) return this.drop(refusal, d, nas, packet.identifier);
+
+    if (packet.code === PacketCode.StatusServer) {
+      deps.metrics.answer('status', 0);
+      return statusServerReply(packet, nas.secret, d.kind);
+    }
+    const key = DuplicateCache.key(d.address, d.port, packet.identifier, d.socketId);
+    const verdict = this.dup.check(key, packet.authenticator);
+    if (verdict.kind === 'replay') {
+      deps.metrics.duplicatesReplayed++;
+      return verdict.response;
+    }
+    if (verdict.kind === 'pending') {
+      deps.metrics.duplicatesInFlight++;
+      return null;
+    }
+    const started = performance.now();
+    let response: Buffer | null = null;
+    try {
+      response = packet.code === PacketCode.AccessRequest ? await this.access(packet, nas) : await this.accounting(packet, nas);
+    } catch (e) {
+      deps.metrics.unanswered['internal-error']++;
+      deps.log.error({ err: e, nas: nas.name, id: packet.identifier }, 'request failed; not answered');
+    }
+    if (response) {
+      this.dup.answered(key, packet.authenticator, response);
+      deps.metrics.answer(packet.code === PacketCode.AccessRequest ? 'access' : 'accounting', performance.now() - started);
+    } else {
+      this.dup.unanswered(key);
+    }
+    return response;
+  }
+
+  close(): void {
+    this.dup.close();
+  }
+
+  /** Which check fails, if any: the code belongs on this port, and the packet is authentic. */
+  private authenticity(packet: RadiusPacket, nas: NasClient, kind: PortKind): DropReason | null {
+    switch (packet.code) {
+      case PacketCode.AccessRequest: {
+        if (kind !== 'auth') return 'unexpected-code';
+        // BlastRADIUS (CVE-2024-3596): Message-Authenticator is checked before anything else.
+        const ma = checkMessageAuthenticator(packet, nas.secret);
+        const bad = messageAuthenticatorDropReason(packet, ma);
+        if (bad) return bad;
+        if (ma === 'absent') {
+          if (nas.requireMessageAuthenticator) return 'missing-message-authenticator';
+          if (getAttribute(packet, Attr.ProxyState) !== undefined) return 'proxy-state-without-message-authenticator';
+          if (getAttribute(packet, Attr.EapMessage) !== undefined) return 'missing-message-authenticator';
+        }
+        return null;
+      }
+      case PacketCode.AccountingRequest: {
+        if (kind !== 'acct') return 'unexpected-code';
+        if (!verifyRequestAuthenticator(packet, nas.secret)) return 'bad-authenticator';
+        const ma = checkMessageAuthenticator(packet, nas.secret);
+        return messageAuthenticatorDropReason(packet, ma) ?? null;
+      }
+      case PacketCode.StatusServer: {
+        // RFC 5997 §3: a Status-Server without a valid Message-Authenticator is discarded.
+        const ma = checkMessageAuthenticator(packet, nas.secret);
+        if (ma === 'absent') return 'missing-message-authenticator';
+        return messageAuthenticatorDropReason(packet, ma) ?? null;
+      }
+      default:
+        return 'unexpected-code';
+    }
+  }
+
+  private async access(packet: RadiusPacket, nas: NasClient): Promise<Buffer> {
+    const decision = await this.deps.policy.decide(packet, nas.secret, nas.name);
+    const { log, authLog } = this.deps;
+    const ctx = { nas: nas.name, user: decision.username, id: packet.identifier, method: decision.method };
+    if (decision.storeError) log.warn({ ...ctx, err: decision.storeError.message }, 'session store unreachable; simultaneous-use policy applied');
+    if (decision.accept) log.debug({ ...ctx, restricted: decision.restricted }, 'access accepted');
+    else log.info({ ...ctx, reason: decision.reason }, 'access rejected');
+    authLog.record({
+      time: new Date(this.now()),
+      username: decision.username,
+      nas: nas.name,
+      method: decision.method,
+      result: decision.accept ? 'accept' : 'reject',
+      reason: decision.reason,
+      callingStationId: getAttribute(packet, Attr.CallingStationId)?.toString('utf8') ?? null,
+    });
+    return encodeResponse(
+      {
+        code: decision.accept ? PacketCode.AccessAccept : PacketCode.AccessReject,
+        identifier: packet.identifier,
+        attributes: withProxyState(decision.attributes, packet),
+      },
+      packet.authenticator,
+      nas.secret,
+      { messageAuthenticator: true },
+    );
+  }
+
+  /** Answers only after the record is stored; a storage failure means no answer, so the NAS retransmits. */
+  private async accounting(packet: RadiusPacket, nas: NasClient): Promise<Buffer | null> {
+    const rec = accountingRecordFrom(packet, nas.name, this.now());
+    if (!rec) {
+      this.deps.log.debug({ nas: nas.name, id: packet.identifier }, 'accounting request without Acct-Status-Type or Acct-Session-Id; acknowledged, not stored');
+    } else {
+      try {
+        await this.deps.accounting.record(rec);
+      } catch (e) {
+        this.deps.metrics.unanswered['storage-unavailable']++;
+        this.deps.log.warn({ nas: nas.name, id: packet.identifier, user: rec.username, err: (e as Error).message }, 'accounting not stored; not answered');
+        return null;
+      }
+    }
+    return encodeResponse(
+      { code: PacketCode.AccountingResponse, identifier: packet.identifier, attributes: withProxyState(NO_ATTRS, packet) },
+      packet.authenticator,
+      nas.secret,
+      { messageAuthenticator: false },
+    );
+  }
+
+  private drop(reason: DropReason, d: Datagram, nas?: NasClient, id?: number): null {
+    this.deps.metrics.drop(reason);
+    if (this.deps.log.isLevelEnabled('debug')) {
+      this.deps.log.debug({ reason, from: `${d.address}:${d.port}`, nas: nas?.name, id, port: d.kind }, 'packet dropped');
+    }
+    return null;
+  }
+}
+
+/** RFC 2865 §5.33: Proxy-State attributes are copied unmodified, in order, into the reply. */
+function withProxyState(attrs: RawAttribute[], packet: RadiusPacket): RawAttribute[] {
+  let out: RawAttribute[] | null = null;
+  for (const a of packet.attributes) {
+    if (a.type === Attr.ProxyState) (out ??= [...attrs]).push(a);
+  }
+  return out ?? attrs;
+}

@@ -1,0 +1,72 @@
+/**
+ * NAS clients by source address, served from memory. Single addresses hit a
+ * Map; CIDR blocks are scanned longest prefix first and the answer memoised,
+ * so the hot path is one Map lookup either way.
+ */
+import type { NasClient } from '../domain/nas.js';
+import { addressBytes, cidrContains, normaliseAddress, parseCidrText, type Cidr } from './ip.js';
+
+const MEMO_LIMIT = 65_536;
+
+export class NasDirectory {
+  private exact = new Map<string, NasClient>();
+  private blocks: Array<{ cidr: Cidr; nas: NasClient }> = [];
+  private memo = new Map<string, NasClient | null>();
+  private byName = new Map<string, NasClient>();
+
+  constructor(clients: readonly NasClient[] = []) {
+    this.replaceAll(clients);
+  }
+
+  replaceAll(clients: readonly NasClient[]): void {
+    const exact = new Map<string, NasClient>();
+    const blocks: Array<{ cidr: Cidr; nas: NasClient }> = [];
+    const byName = new Map<string, NasClient>();
+    for (const nas of clients) {
+      byName.set(nas.name, nas);
+      const cidr = parseCidrText(nas.address);
+      if (!cidr) continue;
+      if (cidr.prefix === cidr.bytes.length * 8) exact.set(nas.address.split('/')[0] as string, nas);
+      else blocks.push({ cidr, nas });
+    }
+    blocks.sort((a, b) => b.cidr.prefix - a.cidr.prefix);
+    this.exact = exact;
+    this.blocks = blocks;
+    this.byName = byName;
+    this.memo = new Map();
+  }
+
+  /** The NAS allowed to send from this address, or undefined (silent drop). */
+  lookup(sourceAddress: string): NasClient | undefined {
+    const hit = this.exact.get(sourceAddress);
+    if (hit) return hit;
+    const memo = this.memo.get(sourceAddress);
+    if (memo !== undefined) return memo ?? undefined;
+    return this.scan(sourceAddress);
+  }
+
+  byNameOf(name: string): NasClient | undefined {
+    return this.byName.get(name);
+  }
+
+  all(): NasClient[] {
+    return [...this.byName.values()];
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  private scan(sourceAddress: string): NasClient | undefined {
+    const addr = normaliseAddress(sourceAddress);
+    let found: NasClient | null = addr !== sourceAddress ? (this.exact.get(addr) ?? null) : null;
+    if (!found) {
+      const bytes = addressBytes(addr);
+      if (bytes) found = this.blocks.find((b) => cidrContains(b.cidr, bytes))?.nas ?? null;
+    }
+    // Memoise misses too: an unknown source flooding us costs one Map lookup.
+    if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+    this.memo.set(sourceAddress, found);
+    return found ?? undefined;
+  }
+}
