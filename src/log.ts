@@ -44,5 +44,5 @@ export function safeUrl(url: string): string {
 
 /** The daemon's logger: asynchronous writes, so logging never blocks answering. */
 export function createDaemonLogger(level: string): Logger {
-  return createLogger(level, pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+  return createLogger(level, pino.destination({ dest: 1, sync: false }));
 }

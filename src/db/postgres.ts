@@ -74,12 +74,18 @@ export function createPostgresDb(url: string, opts: PostgresDbOptions = {}): Db 
       } catch (e) {
         throw mapConnectionError(target, e);
       }
+      // A checked-out client is not watched by the pool: a connection lost mid-transaction
+      // would otherwise surface as an uncaught 'error' and kill the daemon. The failing
+      // query rejects on its own; this listener only keeps the event from escaping.
+      const onClientError = (e: Error): void => opts.onError?.(e);
+      client.on('error', onClientError);
       const tx = wrapClient(target, client);
       try {
         await tx.query('BEGIN');
         const result = await fn(tx);
         await tx.query('COMMIT');
         client.release();
+        client.off('error', onClientError);
         return result;
       } catch (e) {
         try {
@@ -89,6 +95,7 @@ export function createPostgresDb(url: string, opts: PostgresDbOptions = {}): Db 
           // The connection is broken: release(err) destroys it instead of pooling it.
           client.release(rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError)));
         }
+        client.off('error', onClientError);
         throw e;
       }
     },

@@ -145,14 +145,12 @@ async function runAll(steps: Array<() => Promise<void>>, log: Logger): Promise<v
 /**
  * First start of the embedded default: a NAS for the loopback address with a
  * random secret, so that radtest answers at once. The secret goes to a file
- * readable by its owner only, never to the log stream. Message-Authenticator is
- * not required for this NAS because radtest does not send one; every NAS added
- * with `radassoc nas add` requires it by default (BlastRADIUS).
+ * readable by its owner only, never to the log stream.
  */
 async function ensureLoopbackNas(db: OpenedDb, dataDir: string, log: Logger): Promise<void> {
   if ((await listNas(db.db)).length > 0) return;
   const secret = randomBytes(12).toString('base64url');
-  await insertNas(db.db, { name: 'localhost', address: '127.0.0.1/32', secret, requireMessageAuthenticator: false });
+  await insertNas(db.db, { name: 'localhost', address: '127.0.0.1/32', secret });
   const file = join(dataDir, 'localhost.secret');
   await writeFile(file, `${secret}\n`, { mode: 0o600 });
   log.info({ nas: 'localhost', secretFile: file }, 'first start: created NAS for 127.0.0.1');

@@ -1,0 +1,181 @@
+/**
+ * The treasurer's billing export (design.md "Billing export"): usage per
+ * member, or per session with --detail, for inclusive UTC dates [from, to].
+ *
+ * A session that spans a period boundary (a month's end, usually) is split:
+ * its cumulative counters are known at its start (all zero), at each interim
+ * snapshot, and at its end (stop, or last update while open); the value at
+ * the boundary is interpolated linearly between the two known points around
+ * it. The usage inside a period is value(end of period) − value(start of
+ * period), each rounded to an integer, so consecutive periods add up exactly
+ * to the session's totals, which match the NAS counters.
+ * Detail rows carry the session's real start and stop; their counters are the
+ * part inside the period.
+ */
+import type { Queryable } from '../db/db.js';
+import { sessionsOverlapping, snapshotsOf, type SnapshotRow, type UsageSessionRow } from '../db/usage.js';
+import { RadassocError } from '../errors.js';
+
+export interface SummaryRow {
+  username: string;
+  sessions: number;
+  seconds: number;
+  input_octets: number;
+  output_octets: number;
+}
+
+export interface DetailRow {
+  username: string;
+  nas: string;
+  acct_session_id: string;
+  /** ISO 8601 UTC. */
+  start: string;
+  /** ISO 8601 UTC; null while the session is open. */
+  stop: string | null;
+  seconds: number;
+  input_octets: number;
+  output_octets: number;
+  terminate_cause: string | null;
+  framed_ip: string | null;
+}
+
+export const SUMMARY_COLUMNS = ['username', 'sessions', 'seconds', 'input_octets', 'output_octets'] as const;
+export const DETAIL_COLUMNS = ['username', 'nas', 'acct_session_id', 'start', 'stop', 'seconds', 'input_octets',
+  'output_octets', 'terminate_cause', 'framed_ip'] as const;
+
+export interface UsageExport {
+  summary: SummaryRow[];
+  detail: DetailRow[];
+}
+
+export interface Usage {
+  seconds: number;
+  inputOctets: number;
+  outputOctets: number;
+}
+
+const DAY_MS = 86_400_000;
+
+function parseDay(v: string, flag: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
+  if (!m || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== v) {
+    throw new RadassocError('INVALID_DATE', `${flag} must be a date as YYYY-MM-DD (got "${v}")`, { flag, value: v });
+  }
+  return ms;
+}
+
+/** Inclusive UTC dates → [fromMs, toMs) with toMs the midnight after `to`. */
+export function periodBounds(from: string, to: string): { fromMs: number; toMs: number } {
+  const fromMs = parseDay(from, '--from');
+  const toMs = parseDay(to, '--to') + DAY_MS;
+  if (toMs <= fromMs) throw new RadassocError('INVALID_DATE', `--to (${to}) is before --from (${from})`, { from, to });
+  return { fromMs, toMs };
+}
+
+interface Point extends Usage {
+  at: number;
+}
+
+/** Cumulative counters of a session at time t (see the module comment). */
+function cumulativeAt(points: readonly Point[], t: number): Usage {
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (!first || !last || t < first.at) return { seconds: 0, inputOctets: 0, outputOctets: 0 };
+  if (t >= last.at) return { seconds: last.seconds, inputOctets: last.inputOctets, outputOctets: last.outputOctets };
+  let k = 0;
+  while ((points[k + 1]?.at ?? Infinity) <= t) k++;
+  const a = points[k] ?? first;
+  const b = points[k + 1] ?? last;
+  const f = b.at === a.at ? 1 : (t - a.at) / (b.at - a.at);
+  const lerp = (x: number, y: number): number => Math.round(x + (y - x) * f);
+  return { seconds: lerp(a.seconds, b.seconds), inputOctets: lerp(a.inputOctets, b.inputOctets), outputOctets: lerp(a.outputOctets, b.outputOctets) };
+}
+
+/** The part of a session's usage inside [fromMs, toMs). */
+export function usageWithin(s: UsageSessionRow, snapshots: readonly SnapshotRow[], fromMs: number, toMs: number): Usage {
+  const end = Math.max(s.startTime, s.stopTime ?? s.lastUpdate);
+  const total: Point = { at: end, seconds: s.seconds, inputOctets: s.inputOctets, outputOctets: s.outputOctets };
+  const points: Point[] = [{ at: s.startTime, seconds: 0, inputOctets: 0, outputOctets: 0 }];
+  for (const p of [...snapshots].sort((x, y) => x.at - y.at)) {
+    if (p.at <= s.startTime || p.at >= end) continue;
+    const prev = points[points.length - 1] ?? total;
+    // Never decreasing and never above the totals, whatever a NAS reported.
+    const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
+    points.push({
+      at: p.at,
+      seconds: clamp(p.seconds, prev.seconds, total.seconds),
+      inputOctets: clamp(p.inputOctets, prev.inputOctets, total.inputOctets),
+      outputOctets: clamp(p.outputOctets, prev.outputOctets, total.outputOctets),
+    });
+  }
+  points.push(total);
+  const a = cumulativeAt(points, fromMs);
+  const b = cumulativeAt(points, toMs);
+  return { seconds: b.seconds - a.seconds, inputOctets: b.inputOctets - a.inputOctets, outputOctets: b.outputOctets - a.outputOctets };
+}
+
+export async function exportUsage(db: Queryable, period: { from: string; to: string }): Promise<UsageExport> {
+  const { fromMs, toMs } = periodBounds(period.from, period.to);
+  const sessions = await sessionsOverlapping(db, fromMs, toMs);
+  // Snapshots matter only for sessions that cross a boundary of the period.
+  const spanning = sessions.filter((s) => s.startTime < fromMs || Math.max(s.startTime, s.stopTime ?? s.lastUpdate) > toMs);
+  const snaps = await snapshotsOf(db, spanning.map((s) => s.uniqueId));
+  const detail: DetailRow[] = [];
+  const byUser = new Map<string, SummaryRow>();
+  for (const s of sessions) {
+    const u = usageWithin(s, snaps.get(s.uniqueId) ?? [], fromMs, toMs);
+    detail.push({
+      username: s.username,
+      nas: s.nas,
+      acct_session_id: s.acctSessionId,
+      start: new Date(s.startTime).toISOString(),
+      stop: s.stopTime === null ? null : new Date(s.stopTime).toISOString(),
+      seconds: u.seconds,
+      input_octets: u.inputOctets,
+      output_octets: u.outputOctets,
+      terminate_cause: s.terminateCause,
+      framed_ip: s.framedIp,
+    });
+    const sum = byUser.get(s.username) ?? { username: s.username, sessions: 0, seconds: 0, input_octets: 0, output_octets: 0 };
+    sum.sessions++;
+    sum.seconds += u.seconds;
+    sum.input_octets += u.inputOctets;
+    sum.output_octets += u.outputOctets;
+    byUser.set(s.username, sum);
+  }
+  const summary = [...byUser.values()].sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+  return { summary, detail };
+}
+
+type Cell = string | number | null | undefined;
+
+/**
+ * A text cell a spreadsheet would run as a formula (=, +, -, @, and tab or CR
+ * which some apps strip first) gets a leading single quote (OWASP "CSV
+ * injection"). Only strings: numbers are written as numbers, and ISO times
+ * start with a digit. Usernames are member-chosen, hence the need.
+ */
+function neutralise(v: string): string {
+  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+}
+
+/** RFC 4180 §2: quote a field holding a comma, a double quote, CR or LF; double inner quotes. */
+function csvField(v: Cell): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return String(v);
+  const s = neutralise(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** RFC 4180 CSV: a header line, CRLF line ends (the last line too). */
+export function toCsv<T extends { [K in C]: Cell }, C extends string>(rows: readonly T[], columns: readonly C[]): string {
+  const lines = [columns.map((c) => csvField(c)).join(',')];
+  for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** JSON export: the rows as they are (null for an open session's stop), one array. */
+export function toJson(rows: readonly (SummaryRow | DetailRow)[]): string {
+  return `${JSON.stringify(rows, null, 2)}\n`;
+}

@@ -1,0 +1,114 @@
+/**
+ * Lua shared by every store script (prepended to each). Redis runs a script
+ * atomically, so each record's read-modify-write is one EVALSHA, safe with
+ * any number of daemons sharing the Redis.
+ *
+ * Key layout, P = ARGV[1] (prefix + a hash tag, so every key lands in one
+ * Cluster slot and the scripts may touch keys derived at run time):
+ *   P s:<uid>   hash: the LiveSession fields + ik (its index key) + ver
+ *   P p:<uid>   zset: interim snapshots since the last flush, score = at
+ *   P i:…       string: (nas, Acct-Session-Id) → uid of the latest session (key built by the caller)
+ *   P open      zset: open uids, score = lastUpdate
+ *   P u:<user>  set: open uids of a user (simultaneous-use)
+ *   P n:<nas>   set: open uids of a NAS (Accounting-On/Off)
+ *   P dirty     zset: uids with changes not yet flushed, score = lastUpdate when they became dirty
+ *
+ * Numbers: Lua numbers are doubles (exact to 2^53) but Redis converts them to
+ * strings with "%.14g", which would round 15-digit octet counters; every
+ * number is therefore written through fmt() ("%.0f").
+ */
+export const COMMON_LUA = `
+local P = ARGV[1]
+local function fmt(x) return string.format('%.0f', x) end
+local FIELDS = {'uniqueId','nas','acctSessionId','username','nasPort','nasPortId','nasIpAddress','framedIp',
+  'callingStationId','classHex','startTime','lastUpdate','interimInterval','sessionTime','inputOctets','outputOctets',
+  'inputPackets','outputPackets','stopTime','terminateCause'}
+local NUMS = {nasPort=true, startTime=true, lastUpdate=true, interimInterval=true, sessionTime=true, inputOctets=true,
+  outputOctets=true, inputPackets=true, outputPackets=true, stopTime=true, ver=true}
+local function skey(uid) return P .. 's:' .. uid end
+local function pkey(uid) return P .. 'p:' .. uid end
+
+local function decode(raw)
+  local s = {}
+  for i = 1, #raw, 2 do
+    local k, v = raw[i], raw[i + 1]
+    if NUMS[k] then s[k] = tonumber(v) else s[k] = v end
+  end
+  return s
+end
+
+local function load(uid)
+  if not uid then return nil end
+  local raw = redis.call('HGETALL', skey(uid))
+  if #raw == 0 then return nil end
+  return decode(raw)
+end
+
+local function copy(s)
+  local c = {}
+  for k, v in pairs(s) do c[k] = v end
+  return c
+end
+
+local function same(a, b)
+  for _, f in ipairs(FIELDS) do
+    if a[f] ~= b[f] then return false end
+  end
+  return true
+end
+
+local function forceClose(s, cause, at)
+  local c = copy(s)
+  c.stopTime = math.max(s.startTime, at)
+  c.terminateCause = cause
+  return c
+end
+
+-- Keeps the open / per-user / per-NAS indexes in step with the session's state.
+local function link(s, old)
+  local uid = s.uniqueId
+  if old and old.username ~= s.username and old.username ~= '' then redis.call('SREM', P .. 'u:' .. old.username, uid) end
+  if s.stopTime == nil then
+    redis.call('ZADD', P .. 'open', fmt(s.lastUpdate), uid)
+    if s.username ~= '' then redis.call('SADD', P .. 'u:' .. s.username, uid) end
+    redis.call('SADD', P .. 'n:' .. s.nas, uid)
+  else
+    redis.call('ZREM', P .. 'open', uid)
+    if s.username ~= '' then redis.call('SREM', P .. 'u:' .. s.username, uid) end
+    redis.call('SREM', P .. 'n:' .. s.nas, uid)
+  end
+end
+
+-- Writes a changed session: DEL+HSET also clears a tombstone's TTL; bumps its version,
+-- marks it dirty for the flusher, appends the snapshot (bounded, oldest dropped).
+local function put(s, snap, limit)
+  local old = load(s.uniqueId)
+  s.ver = ((old and old.ver) or 0) + 1
+  if s.ik == nil and old then s.ik = old.ik end
+  local args = {}
+  for _, f in ipairs(FIELDS) do
+    local v = s[f]
+    if v ~= nil then
+      args[#args + 1] = f
+      if type(v) == 'number' then args[#args + 1] = fmt(v) else args[#args + 1] = v end
+    end
+  end
+  args[#args + 1] = 'ver'
+  args[#args + 1] = fmt(s.ver)
+  if s.ik ~= nil then
+    args[#args + 1] = 'ik'
+    args[#args + 1] = s.ik
+  end
+  local key = skey(s.uniqueId)
+  redis.call('DEL', key)
+  redis.call('HSET', key, unpack(args))
+  redis.call('ZADD', P .. 'dirty', 'NX', fmt(s.lastUpdate), s.uniqueId)
+  local pk = pkey(s.uniqueId)
+  if snap then
+    local member = fmt(snap.at) .. ':' .. fmt(snap.sessionTime) .. ':' .. fmt(snap.inputOctets) .. ':' .. fmt(snap.outputOctets)
+    redis.call('ZADD', pk, fmt(snap.at), member)
+    redis.call('ZREMRANGEBYRANK', pk, 0, -(limit + 1))
+  end
+  link(s, old)
+end
+`;

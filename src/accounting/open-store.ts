@@ -1,0 +1,44 @@
+/**
+ * Chooses the live-session store (design.md "Two ways to run"): Redis when a
+ * URL is configured, else the in-process store journalled under the data
+ * directory.
+ */
+import { mkdir } from 'node:fs/promises';
+import { Redis } from 'ioredis';
+import { RadassocError } from '../errors.js';
+import type { MinimalLogger } from './logger.js';
+import { MemoryStore } from './memory-store.js';
+import { ACCOUNTING_REDIS_OPTIONS, RedisStore } from './redis-store.js';
+import type { SessionStore } from './store.js';
+
+export interface OpenSessionStoreOptions {
+  redisUrl: string | null;
+  dataDir: string;
+  /** Redis key prefix (config redisKeyPrefix). */
+  prefix?: string;
+  log?: Pick<MinimalLogger, 'warn'>;
+}
+
+export async function openSessionStore(opts: OpenSessionStoreOptions): Promise<SessionStore> {
+  if (!opts.redisUrl) {
+    await mkdir(opts.dataDir, { recursive: true });
+    return MemoryStore.openJournaled(opts.dataDir, opts.log ? { log: opts.log } : {});
+  }
+  const client = new Redis(opts.redisUrl, { ...ACCOUNTING_REDIS_OPTIONS, lazyConnect: true });
+  // ioredis emits 'error' on every failed reconnect; unhandled it would kill the process.
+  let lastLogged = 0;
+  client.on('error', (e: Error) => {
+    if (Date.now() - lastLogged < 10_000) return;
+    lastLogged = Date.now();
+    opts.log?.warn({ err: e.message }, 'Redis connection error: accounting records are not acknowledged until it is back');
+  });
+  try {
+    await client.connect();
+  } catch (e) {
+    client.disconnect();
+    throw new RadassocError('REDIS_UNREACHABLE', 'Cannot connect to Redis: check REDIS_URL and that Redis runs.', {}, { cause: e });
+  }
+  const store = new RedisStore(client, opts.prefix === undefined ? {} : { prefix: opts.prefix });
+  await store.ping();
+  return store;
+}

@@ -1,0 +1,115 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ACCOUNTING_REDIS_OPTIONS, RedisStore } from '../../src/accounting/redis-store.js';
+import { uniqueIdFor } from '../../src/accounting/session-machine.js';
+import { isRadassocError } from '../../src/errors.js';
+import { redisPrefix } from '../support/database.js';
+import { startRedis, type RedisServer } from '../support/services.js';
+import { interim, start, stop, T0 } from './records.js';
+import { storeContract } from './store-contract.js';
+
+const client = (url: string): Redis => {
+  const c = new Redis(url, ACCOUNTING_REDIS_OPTIONS);
+  c.on('error', () => undefined); // reconnect errors are expected in the fault tests
+  return c;
+};
+
+storeContract('RedisStore', async () => {
+  const c = client(inject('redisUrl'));
+  await new Promise<void>((resolve) => c.once('ready', () => resolve()));
+  return new RedisStore(c, { prefix: redisPrefix(), snapshotLimit: 3 });
+});
+
+describe('RedisStore keys', () => {
+  it('puts every key under the prefix and one hash tag (one Cluster slot)', async () => {
+    const prefix = redisPrefix();
+    const c = client(inject('redisUrl'));
+    await new Promise<void>((resolve) => c.once('ready', () => resolve()));
+    const store = new RedisStore(c, { prefix });
+    await store.applyRecord(start());
+    await store.applyRecord(interim(300, 1, 1));
+    const keys = await c.keys(`${prefix}*`);
+    expect(keys.length).toBeGreaterThan(3);
+    for (const k of keys) expect(k.startsWith(`${prefix}{acct}:`)).toBe(true);
+    await store.close();
+  });
+});
+
+describe('RedisStore when Redis fails (private server)', () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await startRedis();
+  });
+  afterAll(async () => {
+    await server.destroy();
+  });
+
+  const waitReady = async (store: RedisStore): Promise<void> => {
+    for (let i = 0; i < 200; i++) {
+      try {
+        await store.ping();
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    throw new Error('Redis did not come back');
+  };
+
+  it('every acknowledged record is still there after Redis is killed (SIGKILL) and restarted (AOF)', async () => {
+    const store = new RedisStore(client(server.url), { prefix: 'ack:' });
+    await waitReady(store);
+    const acked: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const id = `s${i}`;
+      await store.applyRecord(start({ acctSessionId: id }));
+      await store.applyRecord(interim(300, 1000 + i, 2000 + i, { acctSessionId: id }));
+      if (i % 2 === 0) await store.applyRecord(stop(600, 5000 + i, 6000 + i, { acctSessionId: id }));
+      acked.push(id);
+    }
+    await server.stop(); // SIGKILL: no chance to write anything more
+    await server.start();
+    await waitReady(store);
+    for (const [i, id] of acked.entries()) {
+      const s = await store.getSession(uniqueIdFor('nas1', id, T0));
+      expect(s?.inputOctets).toBe(i % 2 === 0 ? 5000 + i : 1000 + i);
+      expect(s?.stopTime === null).toBe(i % 2 === 1);
+    }
+    expect(await store.countOpenForUser('alice')).toBe(50);
+    expect(await store.pendingFlush(1000)).toHaveLength(100);
+    // The script cache died with the server: EVALSHA falls back to EVAL.
+    expect(await store.applyRecord(stop(900, 1, 1, { acctSessionId: 's1' }))).toMatchObject({ action: 'stopped' });
+    await store.close();
+  });
+
+  it('rejects quickly with REDIS_UNREACHABLE while Redis is down, so the NAS is not answered and retransmits', async () => {
+    const store = new RedisStore(client(server.url), { prefix: 'down:', opTimeoutMs: 1500 });
+    await waitReady(store);
+    await store.applyRecord(start());
+    await server.stop();
+    const t = Date.now();
+    const err: unknown = await store.applyRecord(interim(300, 1, 1)).catch((e: unknown) => e);
+    expect(Date.now() - t).toBeLessThan(2000);
+    expect(isRadassocError(err) && err.code).toBe('REDIS_UNREACHABLE');
+    await expect(store.ping()).rejects.toThrow(/Redis/);
+    await server.start();
+    await waitReady(store);
+    // The NAS's retransmission now lands.
+    expect(await store.applyRecord(interim(300, 1, 1))).toMatchObject({ action: 'updated' });
+    await store.close();
+  });
+
+  it('rejects within opTimeoutMs even with a client that queues commands while offline', async () => {
+    const queueing = new Redis(server.url, { enableOfflineQueue: true, maxRetriesPerRequest: null });
+    queueing.on('error', () => undefined);
+    const store = new RedisStore(queueing, { prefix: 'q:', opTimeoutMs: 500 });
+    await waitReady(store);
+    await server.stop();
+    const t = Date.now();
+    await expect(store.applyRecord(start())).rejects.toMatchObject({ code: 'REDIS_UNREACHABLE' });
+    expect(Date.now() - t).toBeLessThan(1500);
+    await server.start();
+    await waitReady(store);
+    queueing.disconnect();
+  });
+});
