@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs what the suites need (Redis from Debian's packages,
-# PostgreSQL server binaries if absent, the npm dependencies), builds, and runs
+# PostgreSQL server binaries if absent, Debian's radtest/radclient and
+# python3-pyrad as independent clients, the npm dependencies), builds, and runs
 # every suite against real PostgreSQL and Redis servers it starts on free
 # loopback ports.
 set -euo pipefail
@@ -16,6 +17,8 @@ have_pg() { command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 have_pg || missing+=(postgresql)
+command -v radclient >/dev/null 2>&1 || missing+=(freeradius-utils)
+/usr/bin/python3 -c 'import pyrad' >/dev/null 2>&1 || missing+=(python3-pyrad)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} from Debian's packages"
   apt_install "${missing[@]}"
