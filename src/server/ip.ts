@@ -1,5 +1,6 @@
 /** Address arithmetic for matching a datagram's source against NAS CIDR blocks. */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4 } from 'node:net';
+import { parseIPv4, parseIPv6 } from '../protocol/ip.js';
 
 /** Strips the IPv4-mapped prefix a dual-stack socket puts on IPv4 peers. */
 export function normaliseAddress(addr: string): string {
@@ -8,27 +9,7 @@ export function normaliseAddress(addr: string): string {
 
 /** 4 or 16 octets, or null when the text is not an address. */
 export function addressBytes(addr: string): Uint8Array | null {
-  if (isIPv4(addr)) return Uint8Array.from(addr.split('.').map(Number));
-  if (!isIPv6(addr)) return null;
-  let text = addr;
-  const out = new Uint8Array(16);
-  // A trailing dotted quad (::ffff:1.2.3.4) becomes two hextets.
-  const lastColon = text.lastIndexOf(':');
-  const tail = text.slice(lastColon + 1);
-  if (isIPv4(tail)) {
-    const o = tail.split('.').map(Number) as [number, number, number, number];
-    text = `${text.slice(0, lastColon + 1)}${((o[0] << 8) | o[1]).toString(16)}:${((o[2] << 8) | o[3]).toString(16)}`;
-  }
-  const [head, rest] = text.includes('::') ? (text.split('::') as [string, string]) : [text, null];
-  const headParts = head ? head.split(':') : [];
-  const restParts = rest ? rest.split(':') : [];
-  const parts = rest === null ? headParts : [...headParts, ...Array<string>(8 - headParts.length - restParts.length).fill('0'), ...restParts];
-  parts.forEach((p, i) => {
-    const v = parseInt(p, 16);
-    out[i * 2] = v >> 8;
-    out[i * 2 + 1] = v & 0xff;
-  });
-  return out;
+  return parseIPv4(addr) ?? parseIPv6(addr) ?? null;
 }
 
 export interface Cidr {
