@@ -96,6 +96,26 @@ export function hashStrong(password: string | Uint8Array): string {
   return `scrypt$N=${SCRYPT_N},r=${SCRYPT_R},p=${SCRYPT_P}$${b64(salt)}$${b64(hash)}`;
 }
 
+/** hashStrong on libuv's thread pool: many of these can run at once (member import). */
+export function hashStrongAsync(password: string | Uint8Array): Promise<string> {
+  const salt = randomBytes(SALT_OCTETS);
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, HASH_OCTETS, { N: SCRYPT_N, r: SCRYPT_R, p: SCRYPT_P }, (err, hash) => {
+      if (err) reject(err);
+      else resolve(`scrypt$N=${SCRYPT_N},r=${SCRYPT_R},p=${SCRYPT_P}$${b64(salt)}$${b64(hash)}`);
+    });
+  });
+}
+
+/** deriveCredential with the scrypt step (PAP-only members) off the event loop. */
+export async function deriveCredentialAsync(password: string, methods: readonly AuthMethod[]): Promise<StoredCredential> {
+  const papOnly = methods.length > 0 && methods.every((m) => m === 'pap');
+  if (!papOnly) return deriveCredential(password, methods);
+  const problem = validatePassword(password);
+  if (problem !== null) throw new RangeError(problem);
+  return { cleartext: null, ntHash: null, strongHash: await hashStrongAsync(password) };
+}
+
 interface ParsedScrypt {
   N: number;
   r: number;

@@ -1,0 +1,55 @@
+/**
+ * `radassoc audit [--user U] [--target T] [--limit N]`: who changed what and
+ * when, newest first, with what changed (the stored before/after never holds
+ * a secret: db/audit.ts redacts them).
+ */
+import type { Argv } from 'yargs';
+import { listAudit, type AuditEntry, type JsonValue } from '../db/audit.js';
+import { RadassocError } from '../errors.js';
+import type { GlobalArgs } from './context.js';
+import { withContext } from './context.js';
+import { printRows } from './output.js';
+
+const isObject = (v: JsonValue): v is { [key: string]: JsonValue } => typeof v === 'object' && v !== null && !Array.isArray(v);
+const text = (v: JsonValue | undefined): string => (v === undefined || v === null ? '-' : typeof v === 'string' ? v : JSON.stringify(v));
+
+/** "status: active → suspended; suspended_reason: - → dues lapsed", or the whole record for an add/remove. */
+export function describeChange(e: AuditEntry): string {
+  const { before, after } = e;
+  if (isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    const changed = keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+    return changed.length === 0 ? 'no change' : changed.map((k) => `${k}: ${text(before[k])} → ${text(after[k])}`).join('; ');
+  }
+  if (after !== null) return `→ ${text(after)}`;
+  if (before !== null) return `was ${text(before)}`;
+  return '';
+}
+
+export function registerAudit(cli: Argv<GlobalArgs>): void {
+  cli.command(
+    'audit',
+    'list admin actions, newest first: who, what, when, before and after',
+    (y) =>
+      y
+        .option('user', { type: 'string', describe: 'only actions on this member' })
+        .option('target', { type: 'string', describe: 'only actions on this object, e.g. nas:lns1 or plan:fibre' })
+        .option('limit', { type: 'number', default: 50, describe: 'how many entries' }),
+    async (argv) => {
+      if (argv.user !== undefined && argv.target !== undefined) {
+        throw new RadassocError('INVALID_ARGUMENT', 'give --user or --target, not both');
+      }
+      if (!Number.isInteger(argv.limit) || argv.limit < 1) throw new RadassocError('INVALID_ARGUMENT', '--limit must be a whole number of at least 1');
+      const target = argv.user !== undefined ? `member:${argv.user}` : argv.target;
+      await withContext(argv, async (ctx) => {
+        const entries = await listAudit(ctx.db, { ...(target !== undefined ? { target } : {}), limit: argv.limit });
+        if (ctx.json) {
+          printRows(entries.map((e) => ({ id: e.id, time: e.time.toISOString(), actor: e.actor, action: e.action, target: e.target, before: e.before, after: e.after })), [], true);
+        } else {
+          const rows = entries.map((e) => ({ time: e.time.toISOString().slice(0, 19).replace('T', ' '), actor: e.actor, action: e.action, target: e.target, change: describeChange(e) }));
+          printRows(rows, ['time', 'actor', 'action', 'target', 'change'], false);
+        }
+      });
+    },
+  );
+}

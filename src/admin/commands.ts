@@ -1,0 +1,13 @@
+/** Every command group, registered on the yargs root. One file per group. */
+import type { Argv } from 'yargs';
+import type { GlobalArgs } from './context.js';
+import { registerServe } from './serve.js';
+import { registerMigrate } from './migrate.js';
+import { registerNas } from './nas.js';
+import { registerPlan } from './plan.js';
+import { registerMember } from './member.js';
+
+export function registerCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
+  for (const register of [registerServe, registerMigrate, registerNas, registerPlan, registerMember]) register(cli);
+  return cli;
+}

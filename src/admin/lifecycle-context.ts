@@ -1,0 +1,84 @@
+/**
+ * The lifecycle dependencies for one CLI command: the database from the
+ * admin context, a Dynamic Authorization client, and a way to read live
+ * sessions.
+ *
+ * Live sessions: with Redis (production) the CLI reads Redis directly. In
+ * embedded mode they live in the daemon's memory, so the CLI asks the running
+ * daemon through its loopback control route (server/control.ts). It must not
+ * open the embedded store itself: that would replay and rewrite the daemon's
+ * journal under it. When the daemon cannot be reached, the command still
+ * does its database part and says that live sessions are unknown.
+ */
+import { pino } from 'pino';
+import { openSessionStore } from '../accounting/open-store.js';
+import { CoaClient } from '../coa/client.js';
+import type { Config } from '../config/schema.js';
+import type { LiveSession } from '../domain/session.js';
+import { RadassocError } from '../errors.js';
+import type { LifecycleDeps, LiveSessionSource } from '../lifecycle/deps.js';
+import { createLogger } from '../log.js';
+import { ControlSessionSource, readControlToken } from '../server/control.js';
+import type { AdminContext } from './context.js';
+
+/** Where the daemon's HTTP server listens, as a URL the CLI can reach. */
+export function controlBaseUrl(config: Config): string | null {
+  if (config.httpPort === 0) return null;
+  const host = config.httpHost === '0.0.0.0' ? '127.0.0.1' : config.httpHost === '::' ? '::1' : config.httpHost;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.httpPort}`;
+}
+
+/** Reads the control token only when sessions are first needed, so a stopped daemon fails only what needs it. */
+class LazyControlSource implements LiveSessionSource {
+  private source: Promise<LiveSessionSource> | null = null;
+  constructor(private readonly config: Config) {}
+
+  private open(): Promise<LiveSessionSource> {
+    this.source ??= (async () => {
+      const base = controlBaseUrl(this.config);
+      if (base === null) {
+        throw new RadassocError(
+          'DISCONNECT_FAILED',
+          "live sessions are kept by the running daemon and its HTTP port is disabled (httpPort 0); enable it to let the CLI read them",
+        );
+      }
+      return new ControlSessionSource(base, await readControlToken(this.config.dataDir));
+    })();
+    return this.source;
+  }
+
+  async listOpen(filter?: { username?: string; nas?: string }): Promise<LiveSession[]> {
+    return (await this.open()).listOpen(filter);
+  }
+
+  async getSession(uniqueId: string): Promise<LiveSession | null> {
+    return (await this.open()).getSession(uniqueId);
+  }
+}
+
+export interface LifecycleOptions {
+  /** Retransmission waits for the CoA client (tests); default 1 s, 2 s, 4 s. */
+  coaTimeoutsMs?: readonly number[];
+}
+
+/** Builds the deps, runs `fn`, and closes what it opened (Redis connection, UDP sockets). */
+export async function withLifecycle<T>(ctx: AdminContext, fn: (deps: LifecycleDeps) => Promise<T>, opts: LifecycleOptions = {}): Promise<T> {
+  const level = process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent';
+  const log = createLogger(level, pino.destination(2));
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    let store: LiveSessionSource;
+    if (ctx.config.redisUrl) {
+      const redis = await openSessionStore({ redisUrl: ctx.config.redisUrl, dataDir: ctx.config.dataDir, prefix: ctx.config.redisKeyPrefix, log });
+      closers.push(() => redis.close());
+      store = redis;
+    } else {
+      store = new LazyControlSource(ctx.config);
+    }
+    const coa = new CoaClient({ ...(opts.coaTimeoutsMs ? { timeoutsMs: opts.coaTimeoutsMs } : {}), localAddress: ctx.config.bind });
+    closers.push(() => coa.close());
+    return await fn({ db: ctx.db, store, coa, log, actor: ctx.actor });
+  } finally {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * How the CLI shows the outcome of lifecycle operations: what was changed
+ * and, for every live session, what the NAS answered. Shared by `member
+ * suspend|resume|set`, `disconnect` and `dues run`. With --json the report is
+ * printed as JSON only, on stdout.
+ */
+import { describeAttempt, type DisconnectAttempt } from '../coa/disconnect.js';
+import type { LapsingMember } from '../lifecycle/dues.js';
+import type { MemberChangeReport } from '../lifecycle/member-change.js';
+import type { ResumeReport } from '../lifecycle/resume.js';
+import type { SuspendReport } from '../lifecycle/suspend.js';
+import { memberView } from './member-view.js';
+import { printRecord, printRows, type Row } from './output.js';
+
+export function attemptView(a: DisconnectAttempt): Row {
+  return {
+    nas: a.nas,
+    acct_session_id: a.acctSessionId,
+    unique_id: a.uniqueId,
+    kind: a.kind,
+    outcome: a.outcome,
+    error_cause: a.errorCause,
+    attempts: a.attempts,
+    ms: a.ms,
+    detail: a.detail,
+  };
+}
+
+/** Lines for people: one per session, then a warning when live sessions were unknown. */
+export function attemptLines(attempts: readonly DisconnectAttempt[], sessionsError: string | null, none: string): string[] {
+  if (sessionsError !== null) return [`live sessions unknown, none disconnected: ${sessionsError}`];
+  if (attempts.length === 0) return [none];
+  return attempts.map((a) => `  ${describeAttempt(a)}`);
+}
+
+/** True when every request was acknowledged: the caller sets a non-zero exit code otherwise. */
+export const allConfirmed = (attempts: readonly DisconnectAttempt[], sessionsError: string | null): boolean =>
+  sessionsError === null && attempts.every((a) => a.outcome === 'ack');
+
+function write(lines: readonly string[]): void {
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export function printSuspendReport(r: SuspendReport, json: boolean): void {
+  if (json) {
+    printRecord({ ...memberView(r.after), changed: r.changed, disconnects: r.disconnects.map(attemptView), sessions_error: r.sessionsError }, true);
+    return;
+  }
+  const head = r.changed
+    ? `suspended member ${r.username}: ${r.after.suspendedReason ?? ''}`
+    : `member ${r.username} was already suspended (${r.after.suspendedReason ?? ''}); nothing changed`;
+  write([head, ...attemptLines(r.disconnects, r.sessionsError, '  no live session to disconnect')]);
+}
+
+export function printResumeReport(r: ResumeReport, json: boolean): void {
+  if (json) {
+    printRecord({ ...memberView(r.after), changed: r.changed, pushed: r.pushed.map(attemptView), sessions_error: r.sessionsError }, true);
+    return;
+  }
+  const head = r.changed ? `resumed member ${r.username}` : `member ${r.username} was not suspended; nothing changed`;
+  const tail = r.pushed.length > 0 || r.sessionsError !== null ? attemptLines(r.pushed, r.sessionsError, '') : [];
+  write([head, ...tail]);
+}
+
+/** After `member set`: what followed the change, if anything (prints nothing when nothing followed, without --json). */
+export function memberChangeLines(r: MemberChangeReport): string[] {
+  const out: string[] = [];
+  if (r.resumed?.changed) out.push(`resumed member ${r.resumed.username}: the new paid-until covers today`);
+  if (r.stillLapsed) out.push('still suspended for dues: the new paid-until is past too (plus grace)');
+  const pushed = r.resumed?.pushed.length ? r.resumed.pushed : r.pushed;
+  if (pushed.length > 0) out.push('live sessions:', ...attemptLines(pushed, null, ''));
+  if (r.sessionsError !== null) out.push(`live sessions unknown, none updated: ${r.sessionsError}`);
+  return out;
+}
+
+export function memberChangeView(r: MemberChangeReport): Row {
+  return {
+    resumed: r.resumed?.changed ?? false,
+    still_lapsed: r.stillLapsed,
+    pushed: [...(r.resumed?.pushed ?? []), ...r.pushed].map(attemptView),
+    sessions_error: r.sessionsError,
+  };
+}
+
+export const LAPSING_COLUMNS = ['username', 'paid_until', 'days_left', 'suspends_on', 'plan'] as const;
+
+export function printLapsing(rows: readonly LapsingMember[], json: boolean): void {
+  printRows(
+    rows.map((m) => ({ username: m.username, paid_until: m.paidUntil, days_left: m.daysLeft, suspends_on: m.suspendsOn, plan: m.plan })),
+    LAPSING_COLUMNS,
+    json,
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * A member as the CLI shows it: every field except the credential itself.
+ * What the credential can serve is shown instead (`serves`), and which kind
+ * is kept (`credential: cleartext|nt-hash|strong-hash`).
+ */
+import { canServe } from '../auth/credentials.js';
+import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberStatus, type StoredCredential } from '../domain/member.js';
+
+export type CredentialKind = 'cleartext' | 'nt-hash' | 'strong-hash' | 'none';
+
+export interface MemberView {
+  username: string;
+  status: MemberStatus;
+  suspended_reason: string | null;
+  suspended_at: string | null;
+  plan: string | null;
+  ipv4: string | null;
+  ipv6_prefix: string | null;
+  max_sessions: number | null;
+  paid_until: string | null;
+  /** Methods the member is allowed (--auth). */
+  auth: AuthMethod[];
+  /** Methods the stored credential can check. */
+  serves: AuthMethod[];
+  credential: CredentialKind;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The most capable kind kept: the cleartext serves everything, the NT hash PAP and MS-CHAP, the strong hash PAP. */
+export function credentialKind(c: StoredCredential): CredentialKind {
+  if (c.cleartext !== null) return 'cleartext';
+  if (c.ntHash !== null) return 'nt-hash';
+  if (c.strongHash !== null) return 'strong-hash';
+  return 'none';
+}
+
+/** Methods the credential itself can check, whatever the member is allowed. */
+export function servedMethods(c: StoredCredential): AuthMethod[] {
+  return ALL_AUTH_METHODS.filter((m) => canServe(c, ALL_AUTH_METHODS, m));
+}
+
+export function memberView(m: Member): MemberView {
+  return {
+    username: m.username,
+    status: m.status,
+    suspended_reason: m.suspendedReason,
+    suspended_at: m.suspendedAt?.toISOString() ?? null,
+    plan: m.plan,
+    ipv4: m.ipv4,
+    ipv6_prefix: m.ipv6Prefix,
+    max_sessions: m.maxSessions,
+    paid_until: m.paidUntil,
+    auth: m.authMethods,
+    serves: servedMethods(m.credential),
+    credential: credentialKind(m.credential),
+    created_at: m.createdAt.toISOString(),
+    updated_at: m.updatedAt.toISOString(),
+  };
+}
+
+/** For the audit log: the view minus what changes on its own. redactSecrets still runs over it. */
+export function auditView(m: Member): Omit<MemberView, 'created_at' | 'updated_at'> {
+  const { created_at: _c, updated_at: _u, ...rest } = memberView(m);
+  return rest;
+}
+
+export const LIST_COLUMNS = ['username', 'status', 'plan', 'ipv4', 'ipv6_prefix', 'max_sessions', 'paid_until', 'auth'] as const;

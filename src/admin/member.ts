@@ -1,0 +1,148 @@
+/**
+ * `radassoc member ...`: the commands volunteers use most. Input is checked
+ * before the database is opened; every change is one transaction with its
+ * audit entry; a password is never printed, logged or audited.
+ */
+import type { Argv } from 'yargs';
+import { deriveCredential } from '../auth/credentials.js';
+import { insertAudit } from '../db/audit.js';
+import { check } from '../db/member-rows.js';
+import { deleteMember, getMember, insertMember, listMembers, resumeMember, suspendMember, type MemberFilter } from '../db/members.js';
+import type { MemberStatus } from '../domain/member.js';
+import { RadassocError } from '../errors.js';
+import type { GlobalArgs } from './context.js';
+import { withContext } from './context.js';
+import { checkPassword, parseAuthMethods, readSecretFlag } from './input.js';
+import { registerMemberChanges } from './member-change.js';
+import {
+  assertPlanExists, changeMember, duplicateMember, FIELD_OPTIONS, fieldPatch, PASSWORD_OPTIONS, rewordDuplicate, unknownMember,
+} from './member-common.js';
+import { registerMemberImport } from './member-csv.js';
+import { auditView, LIST_COLUMNS, memberView } from './member-view.js';
+import { printRecord, printRows, say } from './output.js';
+
+
+const STATUSES: readonly MemberStatus[] = ['active', 'suspended'];
+
+function registerAdd(member: Argv<GlobalArgs>): void {
+  member.command(
+    'add <username>',
+    'add a member',
+    (y) => y.positional('username', { type: 'string', demandOption: true }).options(PASSWORD_OPTIONS).options(FIELD_OPTIONS),
+    async (argv) => {
+      const username = check.username(argv.username);
+      const methods = parseAuthMethods(argv.auth ?? 'all');
+      const fields = fieldPatch(argv, false);
+      const password = checkPassword(await readSecretFlag({ value: argv.password, stdin: argv.passwordStdin, name: 'password' }));
+      await withContext(argv, async (ctx) => {
+        const added = await ctx.db.transaction(async (tx) => {
+          if (await getMember(tx, username)) throw duplicateMember(username);
+          await assertPlanExists(tx, fields.plan);
+          const m = await insertMember(tx, { username, credential: deriveCredential(password, methods), authMethods: methods, ...fields });
+          await insertAudit(tx, { actor: ctx.actor, action: 'member.add', target: `member:${username}`, after: auditView(m) });
+          return m;
+        }).catch((e: unknown) => Promise.reject(rewordDuplicate(e, username)));
+        const view = memberView(added);
+        if (ctx.json) printRecord({ ...view }, true);
+        else say(`added member ${username} (auth: ${view.auth.join(',')}; credential: ${view.credential})`, false);
+      });
+    },
+  );
+}
+
+/**
+ * The filter `member list` passes to the repository. Further filters (e.g.
+ * --lapsing-within, which maps to MemberFilter.lapsingBefore) belong here.
+ */
+function listFilter(argv: { status?: string | undefined }): MemberFilter {
+  const filter: MemberFilter = {};
+  if (argv.status !== undefined) filter.status = argv.status as MemberStatus;
+  return filter;
+}
+
+function registerReadCommands(member: Argv<GlobalArgs>): void {
+  member.command(
+    'show <username>',
+    'show a member (everything but the password) and which methods its credential can serve',
+    (y) => y.positional('username', { type: 'string', demandOption: true }),
+    async (argv) => {
+      await withContext(argv, async (ctx) => {
+        const m = await getMember(ctx.db, argv.username);
+        if (!m) throw unknownMember(argv.username);
+        printRecord({ ...memberView(m) }, ctx.json);
+      });
+    },
+  );
+  member.command(
+    'list',
+    'list members',
+    (y) => y.option('status', { type: 'string', choices: STATUSES, describe: 'only active or only suspended members' }),
+    async (argv) => {
+      const filter = listFilter(argv);
+      await withContext(argv, async (ctx) => {
+        const rows = (await listMembers(ctx.db, filter)).map((m) => ({ ...memberView(m) }));
+        printRows(rows, LIST_COLUMNS, ctx.json);
+      });
+    },
+  );
+}
+
+function registerStatusCommands(member: Argv<GlobalArgs>): void {
+  member.command(
+    'suspend <username>',
+    "refuse the member's logins (existing sessions are not cut: use `radassoc disconnect`)",
+    (y) =>
+      y
+        .positional('username', { type: 'string', demandOption: true })
+        .option('reason', { type: 'string', describe: 'why, for whoever looks at the member later (required)' }),
+    async (argv) => {
+      const reason = (argv.reason ?? '').trim();
+      if (reason === '') throw new RadassocError('INVALID_ARGUMENT', 'say why with --reason TEXT, e.g. --reason "dues unpaid since March"');
+      await withContext(argv, async (ctx) => {
+        const { after } = await changeMember(ctx, argv.username, 'member.suspend', (tx) => suspendMember(tx, argv.username, reason));
+        if (ctx.json) printRecord({ ...memberView(after) }, true);
+        else say(`suspended member ${after.username}: ${reason}`, false);
+      });
+    },
+  );
+  member.command(
+    'resume <username>',
+    'allow a suspended member to log in again',
+    (y) => y.positional('username', { type: 'string', demandOption: true }),
+    async (argv) => {
+      await withContext(argv, async (ctx) => {
+        const { before, after } = await changeMember(ctx, argv.username, 'member.resume', (tx) => resumeMember(tx, argv.username));
+        if (ctx.json) printRecord({ ...memberView(after) }, true);
+        else say(before.status === 'active' ? `member ${after.username} was not suspended; nothing changed` : `resumed member ${after.username}`, false);
+      });
+    },
+  );
+  member.command(
+    'remove <username>',
+    'delete a member (accounting history is kept)',
+    (y) => y.positional('username', { type: 'string', demandOption: true }),
+    async (argv) => {
+      await withContext(argv, async (ctx) => {
+        await ctx.db.transaction(async (tx) => {
+          const before = await getMember(tx, argv.username);
+          if (!before) throw unknownMember(argv.username);
+          await deleteMember(tx, argv.username);
+          await insertAudit(tx, { actor: ctx.actor, action: 'member.remove', target: `member:${argv.username}`, before: auditView(before) });
+        });
+        if (ctx.json) printRecord({ removed: argv.username }, true);
+        else say(`removed member ${argv.username}`, false);
+      });
+    },
+  );
+}
+
+export function registerMember(cli: Argv<GlobalArgs>): void {
+  cli.command('member', 'members: add, show, list, passwd, set, suspend, resume, remove, import', (member) => {
+    registerAdd(member);
+    registerReadCommands(member);
+    registerMemberChanges(member);
+    registerStatusCommands(member);
+    registerMemberImport(member);
+    return member.demandCommand(1, 'Name a member command; `radassoc member --help` lists them.');
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * `radassoc serve`: the daemon. SIGTERM/SIGINT stop it cleanly (exit 0).
+ * With --workers N (or auto), a supervisor runs N daemon processes on the same ports.
+ */
+import type { Argv } from 'yargs';
+import { loadConfig } from '../config/load.js';
+import { createDaemonLogger, createLogger } from '../log.js';
+import {
+  assertClusterable,
+  isStopMessage,
+  isWorkerProcess,
+  notifyReady,
+  releaseSupervisorChannel,
+  resolveWorkerCount,
+  runsJobs,
+  runSupervisor,
+} from '../server/cluster.js';
+import { startDaemon } from '../server/daemon.js';
+import type { GlobalArgs } from './context.js';
+
+export function registerServe(cli: Argv<GlobalArgs>): void {
+  cli.command(
+    'serve',
+    'run the RADIUS daemon (embedded database unless DATABASE_URL is set)',
+    (y) =>
+      y
+        .option('auth-port', { type: 'number', describe: 'UDP port for authentication [1812]' })
+        .option('acct-port', { type: 'number', describe: 'UDP port for accounting [1813]' })
+        .option('bind', { type: 'string', describe: 'address to listen on [all IPv4 and IPv6]' })
+        .option('http-port', { type: 'number', describe: 'loopback HTTP port for /metrics and /healthz, 0 disables [9812]' })
+        .option('workers', { type: 'string', describe: 'processes answering on the same ports: N or auto [1]' }),
+    async (argv) => {
+      const workers = argv.workers === undefined ? undefined : argv.workers === 'auto' ? ('auto' as const) : Number(argv.workers);
+      const config = loadConfig({
+        config: argv.config,
+        dataDir: argv.dataDir,
+        authPort: argv.authPort,
+        acctPort: argv.acctPort,
+        bind: argv.bind,
+        httpPort: argv.httpPort,
+        workers,
+      });
+      // --workers N: this process supervises N daemon processes (src/server/cluster.ts).
+      const count = resolveWorkerCount(config.workers);
+      const worker = isWorkerProcess();
+      if (count > 1 && !worker) {
+        assertClusterable(config, count);
+        // The supervisor writes a few lines only: synchronously, so none is lost at exit.
+        process.exitCode = await runSupervisor({ workers: count, log: createLogger(config.logLevel) });
+        setTimeout(() => process.exit(), 2000).unref();
+        return;
+      }
+      const log = createDaemonLogger(config.logLevel);
+      const daemon = await startDaemon(config, log, { jobs: runsJobs() }).catch((e: unknown) => {
+        if (worker) releaseSupervisorChannel(); // let the failed worker exit with the CLI's error code
+        throw e;
+      });
+      const ports = daemon.ports();
+      log.info({ auth: ports.auth, acct: ports.acct, database: daemon.db.embedded ? 'embedded' : 'postgres' }, 'radassoc serving');
+      if (worker) notifyReady(ports);
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: string): void => {
+          log.info({ signal }, 'stopping: finishing requests in flight');
+          void daemon.stop().then(resolve);
+        };
+        process.once('SIGTERM', () => shutdown('SIGTERM'));
+        process.once('SIGINT', () => shutdown('SIGINT'));
+        if (worker) process.on('message', (m: unknown) => isStopMessage(m) && shutdown('supervisor'));
+      });
+      log.info('stopped');
+      log.flush();
+      if (worker) releaseSupervisorChannel();
+      // Everything is closed; should a library still hold a handle, do not hang the service manager.
+      setTimeout(() => process.exit(0), 2000).unref();
+    },
+  );
+}
