@@ -6,8 +6,9 @@ import { registerMigrate } from './migrate.js';
 import { registerNas } from './nas.js';
 import { registerPlan } from './plan.js';
 import { registerMember } from './member.js';
+import { registerExport } from './export.js';
 
 export function registerCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
-  for (const register of [registerServe, registerMigrate, registerNas, registerPlan, registerMember]) register(cli);
+  for (const register of [registerServe, registerMigrate, registerNas, registerPlan, registerMember, registerExport]) register(cli);
   return cli;
 }
