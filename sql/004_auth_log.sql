@@ -9,7 +9,9 @@ CREATE TABLE auth_log (
   method             text NOT NULL,
   result             text NOT NULL,
   reason             text,
-  calling_station_id text
+  calling_station_id text,
+  -- The Class sent in the Access-Accept: accounting records echo it (RFC 2865 §5.25).
+  class_id           text
 );
 
 -- `diagnose <username>`: the latest attempts of one member.

@@ -7,8 +7,8 @@ import { date, str, strOrNull } from './rows.js';
 export async function insertAuthLogBatch(q: Queryable, entries: readonly AuthLogEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await q.query(
-    `INSERT INTO auth_log (time, username, nas, method, result, reason, calling_station_id)
-     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+    `INSERT INTO auth_log (time, username, nas, method, result, reason, calling_station_id, class_id)
+     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
     [
       entries.map((e) => e.time.toISOString()),
       entries.map((e) => e.username),
@@ -17,6 +17,7 @@ export async function insertAuthLogBatch(q: Queryable, entries: readonly AuthLog
       entries.map((e) => e.result),
       entries.map((e) => e.reason),
       entries.map((e) => e.callingStationId),
+      entries.map((e) => e.classId ?? null),
     ],
   );
 }
@@ -24,7 +25,7 @@ export async function insertAuthLogBatch(q: Queryable, entries: readonly AuthLog
 /** The latest attempts of one member, newest first: what `diagnose` shows. */
 export async function recentAuthLog(q: Queryable, username: string, limit = 20): Promise<AuthLogEntry[]> {
   const r = await q.query<Record<string, unknown>>(
-    `SELECT time, username, nas, method, result, reason, calling_station_id FROM auth_log
+    `SELECT time, username, nas, method, result, reason, calling_station_id, class_id FROM auth_log
      WHERE username = $1 ORDER BY time DESC, id DESC LIMIT $2`,
     [username, limit],
   );
@@ -36,5 +37,6 @@ export async function recentAuthLog(q: Queryable, username: string, limit = 20):
     result: str(row.result) as AuthOutcome,
     reason: strOrNull(row.reason) as RejectReason | null,
     callingStationId: strOrNull(row.calling_station_id),
+    classId: strOrNull(row.class_id),
   }));
 }

@@ -34,4 +34,6 @@ export interface AuthLogEntry {
   reason: RejectReason | null;
   /** Calling-Station-Id if present: helps support tell which line is calling. */
   callingStationId: string | null;
+  /** The Class id of an accept, which the session's accounting records carry back. */
+  classId: string | null;
 }

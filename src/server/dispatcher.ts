@@ -53,20 +53,31 @@ export interface Datagram {
 }
 
 const NO_ATTRS: RawAttribute[] = [];
+const OVERLOAD_LOG_EVERY_MS = 10_000;
 
 export class Dispatcher {
   private readonly dup: DuplicateCache;
   private readonly now: () => number;
+  /** Per NAS: when its overload drops were last logged, and how many since. */
+  private readonly shed = new Map<string, { since: number; count: number }>();
 
   constructor(private readonly deps: DispatcherDeps) {
     this.dup = new DuplicateCache(deps.duplicateWindowMs);
     this.now = deps.now ?? Date.now;
   }
 
-  /** The answer to send back, or null for none. Never throws. */
-  async handle(d: Datagram): Promise<Buffer | null> {
+  /** The NAS allowed to send from this address, if any: the fair queue is per NAS, so the server asks first. */
+  lookupNas(address: string): NasClient | undefined {
+    return this.deps.nas.lookup(address);
+  }
+
+  /**
+   * The answer to send back, or null for none. Never throws. `known` is the
+   * NAS the server already looked up for this datagram's address.
+   */
+  async handle(d: Datagram, known?: NasClient): Promise<Buffer | null> {
     const { deps } = this;
-    const nas = deps.nas.lookup(d.address);
+    const nas = known ?? deps.nas.lookup(d.address);
     if (!nas) return this.drop('unknown-nas', d);
     const parsed = parsePacket(d.msg);
     if (!parsed.ok) return this.drop(parsed.reason, d, nas);
@@ -107,6 +118,25 @@ export class Dispatcher {
 
   close(): void {
     this.dup.close();
+  }
+
+  /** A datagram refused before any work: its NAS is over its share (fairness.ts). Counted, and logged per NAS at most every 10 s. */
+  overloaded(d: Datagram, nas: NasClient): void {
+    this.drop('overload', d, nas);
+    const now = this.now();
+    const seen = this.shed.get(nas.name);
+    if (seen && now - seen.since < OVERLOAD_LOG_EVERY_MS) {
+      seen.count++;
+      return;
+    }
+    if (seen) this.deps.log.warn({ nas: nas.name, dropped: seen.count + 1, seconds: Math.round((now - seen.since) / 1000) }, 'NAS over its share of the server: requests dropped (overload)');
+    else this.deps.log.warn({ nas: nas.name }, 'NAS over its share of the server: dropping its excess requests (overload)');
+    this.shed.set(nas.name, { since: now, count: 0 });
+  }
+
+  /** Counts a datagram refused by the server before dispatch (e.g. from an unknown source). */
+  refuse(reason: DropReason, d: Datagram): void {
+    this.drop(reason, d);
   }
 
   /** Which check fails, if any: the code belongs on this port, and the packet is authentic. */
@@ -157,6 +187,7 @@ export class Dispatcher {
       result: decision.accept ? 'accept' : 'reject',
       reason: decision.reason,
       callingStationId: getAttribute(packet, Attr.CallingStationId)?.toString('utf8') ?? null,
+      classId: decision.classId,
     });
     return encodeResponse(
       {

@@ -194,9 +194,9 @@ describe('repositories on the embedded database', () => {
     });
 
     const time = new Date('2025-01-01T00:00:00Z');
-    await insertAuthLogBatch(daemon.db, [{ time, username: 'emb-bob', nas: 'emb-nas', method: 'chap', result: 'reject', reason: 'bad-password', callingStationId: null }]);
+    await insertAuthLogBatch(daemon.db, [{ time, username: 'emb-bob', nas: 'emb-nas', method: 'chap', result: 'reject', reason: 'bad-password', callingStationId: null, classId: null }]);
     expect(await recentAuthLog(daemon.db, 'emb-bob', 5)).toEqual([
-      { time, username: 'emb-bob', nas: 'emb-nas', method: 'chap', result: 'reject', reason: 'bad-password', callingStationId: null },
+      { time, username: 'emb-bob', nas: 'emb-nas', method: 'chap', result: 'reject', reason: 'bad-password', callingStationId: null, classId: null },
     ]);
     await insertAudit(daemon.db, { actor: 't', action: 'x', target: 'member:emb-bob', after: { password: 'p' } });
     expect((await listAudit(daemon.db, { target: 'member:emb-bob' }))[0]?.after).toEqual({ password: '[redacted]' });

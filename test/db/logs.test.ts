@@ -15,7 +15,7 @@ afterAll(async () => {
 
 const entry = (username: string, secondsAfter: number, extra: Partial<AuthLogEntry> = {}): AuthLogEntry => ({
   time: new Date(Date.UTC(2025, 0, 1, 12, 0, secondsAfter)),
-  username, nas: 'edge1', method: 'pap', result: 'accept', reason: null, callingStationId: null, ...extra,
+  username, nas: 'edge1', method: 'pap', result: 'accept', reason: null, callingStationId: null, classId: null, ...extra,
 });
 
 describe('authentication log', () => {
