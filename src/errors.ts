@@ -32,7 +32,9 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT'
   | 'IMPORT_FAILED'
   | 'UNKNOWN_SESSION'
-  | 'DISCONNECT_FAILED';
+  | 'DISCONNECT_FAILED'
+  /** The running daemon (embedded mode keeps live sessions in it) cannot be asked. */
+  | 'DAEMON_UNREACHABLE';
 
 export class RadassocError extends Error {
   readonly code: ErrorCode;
@@ -53,6 +55,7 @@ export function exitCodeFor(code: ErrorCode): number {
   switch (code) {
     case 'DB_UNREACHABLE':
     case 'REDIS_UNREACHABLE':
+    case 'DAEMON_UNREACHABLE':
       return 2;
     default:
       return 1;

@@ -7,8 +7,13 @@ import { registerNas } from './nas.js';
 import { registerPlan } from './plan.js';
 import { registerMember } from './member.js';
 import { registerExport } from './export.js';
+import { registerDisconnect } from './disconnect.js';
+import { registerDiagnose } from './diagnose.js';
+import { registerAudit } from './audit.js';
+import { registerDues } from './dues.js';
+import { registerSessions } from './sessions.js';
 
 export function registerCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
-  for (const register of [registerServe, registerMigrate, registerNas, registerPlan, registerMember, registerExport]) register(cli);
+  for (const register of [registerServe, registerMigrate, registerNas, registerPlan, registerMember, registerExport, registerDisconnect, registerDiagnose, registerAudit, registerDues, registerSessions]) register(cli);
   return cli;
 }

@@ -13,7 +13,7 @@ import type { LiveSessionSource } from '../lifecycle/deps.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
 import { withLifecycle } from './lifecycle-context.js';
-import { allConfirmed, attemptLines, attemptView } from './lifecycle-output.js';
+import { allAcknowledged, attemptLines, attemptView } from './lifecycle-output.js';
 import { printRecord } from './output.js';
 
 /** A session by our unique id, else by the NAS's Acct-Session-Id (narrowed by --nas when several NAS use it). */
@@ -59,7 +59,7 @@ export function registerDisconnect(cli: Argv<GlobalArgs>): void {
           }
           if (ctx.json) printRecord({ username, disconnects: attempts.map(attemptView) }, true);
           else process.stdout.write(`${[`${username}:`, ...attemptLines(attempts, null, '  no open session; nothing to disconnect')].join('\n')}\n`);
-          if (!allConfirmed(attempts, null)) {
+          if (!allAcknowledged(attempts)) {
             const failed = attempts.filter((a) => a.outcome !== 'ack').length;
             process.stderr.write(`radassoc: ${failed} of ${attempts.length} sessions were not confirmed disconnected; see above\n`);
             process.exitCode = 1;

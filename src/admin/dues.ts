@@ -9,7 +9,7 @@ import { lapsingWithin, parseDays, runDues, type DuesRunReport } from '../lifecy
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
 import { withLifecycle } from './lifecycle-context.js';
-import { allConfirmed, attemptLines, attemptView, printLapsing } from './lifecycle-output.js';
+import { allAcknowledged, attemptLines, attemptView, printLapsing } from './lifecycle-output.js';
 import { printRecord } from './output.js';
 
 function reportLines(r: DuesRunReport): string[] {
@@ -45,7 +45,7 @@ export function registerDues(cli: Argv<GlobalArgs>): void {
             } else {
               process.stdout.write(`${reportLines(r).join('\n')}\n`);
             }
-            if (!r.suspended.every((s) => allConfirmed(s.disconnects, s.sessionsError))) process.exitCode = 1;
+            if (!r.suspended.every((s) => allAcknowledged(s.disconnects))) process.exitCode = 1;
           }),
         );
       },

@@ -7,8 +7,9 @@
  * embedded mode they live in the daemon's memory, so the CLI asks the running
  * daemon through its loopback control route (server/control.ts). It must not
  * open the embedded store itself: that would replay and rewrite the daemon's
- * journal under it. When the daemon cannot be reached, the command still
- * does its database part and says that live sessions are unknown.
+ * journal under it. When live sessions cannot be read (daemon stopped,
+ * Redis down), the command still does its database part and says that live
+ * sessions are unknown.
  */
 import { pino } from 'pino';
 import { openSessionStore } from '../accounting/open-store.js';
@@ -18,7 +19,7 @@ import type { LiveSession } from '../domain/session.js';
 import { RadassocError } from '../errors.js';
 import type { LifecycleDeps, LiveSessionSource } from '../lifecycle/deps.js';
 import { createLogger } from '../log.js';
-import { ControlSessionSource, readControlToken } from '../server/control.js';
+import { ControlSessionSource, readControlToken, readControlUrl } from '../server/control.js';
 import type { AdminContext } from './context.js';
 
 /** Where the daemon's HTTP server listens, as a URL the CLI can reach. */
@@ -28,32 +29,34 @@ export function controlBaseUrl(config: Config): string | null {
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.httpPort}`;
 }
 
-/** Reads the control token only when sessions are first needed, so a stopped daemon fails only what needs it. */
-class LazyControlSource implements LiveSessionSource {
+/**
+ * Opens the real source only when sessions are first needed, so that a
+ * stopped daemon or an unreachable Redis fails only what needs live sessions
+ * (the member is still suspended; the report says the sessions are unknown).
+ */
+class LazySource implements LiveSessionSource {
   private source: Promise<LiveSessionSource> | null = null;
-  constructor(private readonly config: Config) {}
-
-  private open(): Promise<LiveSessionSource> {
-    this.source ??= (async () => {
-      const base = controlBaseUrl(this.config);
-      if (base === null) {
-        throw new RadassocError(
-          'DISCONNECT_FAILED',
-          "live sessions are kept by the running daemon and its HTTP port is disabled (httpPort 0); enable it to let the CLI read them",
-        );
-      }
-      return new ControlSessionSource(base, await readControlToken(this.config.dataDir));
-    })();
-    return this.source;
-  }
+  constructor(private readonly open: () => Promise<LiveSessionSource>) {}
 
   async listOpen(filter?: { username?: string; nas?: string }): Promise<LiveSession[]> {
-    return (await this.open()).listOpen(filter);
+    return (await (this.source ??= this.open())).listOpen(filter);
   }
 
   async getSession(uniqueId: string): Promise<LiveSession | null> {
-    return (await this.open()).getSession(uniqueId);
+    return (await (this.source ??= this.open())).getSession(uniqueId);
   }
+}
+
+/** The running daemon's control route (embedded mode: live sessions are in its memory). */
+export async function openControlSource(config: Config): Promise<ControlSessionSource> {
+  const base = (await readControlUrl(config.dataDir)) ?? controlBaseUrl(config);
+  if (base === null) {
+    throw new RadassocError(
+      'DAEMON_UNREACHABLE',
+      'live sessions are kept by the running daemon and its HTTP port is disabled (httpPort 0); enable it to let the CLI read them',
+    );
+  }
+  return new ControlSessionSource(base, await readControlToken(config.dataDir));
 }
 
 export interface LifecycleOptions {
@@ -67,14 +70,13 @@ export async function withLifecycle<T>(ctx: AdminContext, fn: (deps: LifecycleDe
   const log = createLogger(level, pino.destination(2));
   const closers: Array<() => Promise<void>> = [];
   try {
-    let store: LiveSessionSource;
-    if (ctx.config.redisUrl) {
-      const redis = await openSessionStore({ redisUrl: ctx.config.redisUrl, dataDir: ctx.config.dataDir, prefix: ctx.config.redisKeyPrefix, log });
+    const { redisUrl, dataDir, redisKeyPrefix } = ctx.config;
+    const store = new LazySource(async () => {
+      if (!redisUrl) return openControlSource(ctx.config);
+      const redis = await openSessionStore({ redisUrl, dataDir, prefix: redisKeyPrefix, log });
       closers.push(() => redis.close());
-      store = redis;
-    } else {
-      store = new LazyControlSource(ctx.config);
-    }
+      return redis;
+    });
     const coa = new CoaClient({ ...(opts.coaTimeoutsMs ? { timeoutsMs: opts.coaTimeoutsMs } : {}), localAddress: ctx.config.bind });
     closers.push(() => coa.close());
     return await fn({ db: ctx.db, store, coa, log, actor: ctx.actor });

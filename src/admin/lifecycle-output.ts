@@ -26,16 +26,23 @@ export function attemptView(a: DisconnectAttempt): Row {
   };
 }
 
-/** Lines for people: one per session, then a warning when live sessions were unknown. */
+/** Lines for people: one per session (or `none`). Unknown live sessions are a warning on stderr instead. */
 export function attemptLines(attempts: readonly DisconnectAttempt[], sessionsError: string | null, none: string): string[] {
-  if (sessionsError !== null) return [`live sessions unknown, none disconnected: ${sessionsError}`];
-  if (attempts.length === 0) return [none];
+  if (sessionsError !== null) {
+    process.stderr.write(`radassoc: warning: live sessions unknown, none disconnected: ${sessionsError}\n`);
+    return [];
+  }
+  if (attempts.length === 0) return none === '' ? [] : [none];
   return attempts.map((a) => `  ${describeAttempt(a)}`);
 }
 
-/** True when every request was acknowledged: the caller sets a non-zero exit code otherwise. */
-export const allConfirmed = (attempts: readonly DisconnectAttempt[], sessionsError: string | null): boolean =>
-  sessionsError === null && attempts.every((a) => a.outcome === 'ack');
+/**
+ * True when every Disconnect/CoA sent was acknowledged: the caller sets a
+ * non-zero exit code otherwise. Live sessions that could not be read (no
+ * daemon running, Redis down) are reported as a warning, not a failure: the
+ * change asked for was made, and nothing was sent that could fail.
+ */
+export const allAcknowledged = (attempts: readonly DisconnectAttempt[]): boolean => attempts.every((a) => a.outcome === 'ack');
 
 function write(lines: readonly string[]): void {
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -58,8 +65,7 @@ export function printResumeReport(r: ResumeReport, json: boolean): void {
     return;
   }
   const head = r.changed ? `resumed member ${r.username}` : `member ${r.username} was not suspended; nothing changed`;
-  const tail = r.pushed.length > 0 || r.sessionsError !== null ? attemptLines(r.pushed, r.sessionsError, '') : [];
-  write([head, ...tail]);
+  write([head, ...attemptLines(r.pushed, r.sessionsError, '')]);
 }
 
 /** After `member set`: what followed the change, if anything (prints nothing when nothing followed, without --json). */

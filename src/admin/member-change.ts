@@ -6,6 +6,9 @@ import type { MemberPatch } from '../domain/member.js';
 import { RadassocError } from '../errors.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
+import { memberChanged } from '../lifecycle/member-change.js';
+import { memberChangeLines, memberChangeView } from './lifecycle-output.js';
+import { withLifecycle } from './lifecycle-context.js';
 import { checkPassword, parseAuthMethods, readSecretFlag } from './input.js';
 import { assertPlanExists, changeMember, credentialForMethods, FIELD_OPTIONS, fieldPatch, PASSWORD_OPTIONS } from './member-common.js';
 import { memberView } from './member-view.js';
@@ -57,7 +60,7 @@ function registerSet(member: Argv<GlobalArgs>): void {
         throw new RadassocError('INVALID_ARGUMENT', `nothing to change: give at least one of ${SET_FLAGS}`);
       }
       await withContext(argv, async (ctx) => {
-        const { after } = await changeMember(ctx, argv.username, 'member.set', async (tx, before) => {
+        const { before, after } = await changeMember(ctx, argv.username, 'member.set', async (tx, before) => {
           await assertPlanExists(tx, fields.plan);
           const patch: MemberPatch = { ...fields };
           if (methods !== undefined) {
@@ -66,8 +69,12 @@ function registerSet(member: Argv<GlobalArgs>): void {
           }
           return updateMember(tx, argv.username, patch);
         });
-        if (ctx.json) printRecord({ ...memberView(after) }, true);
-        else say(`updated member ${after.username}`, false);
+        // A new paid-until may end a dues suspension; a plan or address change reaches live sessions.
+        const follow = await withLifecycle(ctx, (deps) =>
+          memberChanged(deps, before, after, { graceDays: ctx.config.dues.graceDays, restrictedPlan: ctx.config.restrictedPlan }),
+        );
+        if (ctx.json) printRecord({ ...memberView(after), ...memberChangeView(follow) }, true);
+        else for (const line of [`updated member ${after.username}`, ...memberChangeLines(follow)]) say(line, false);
       });
     },
   );

@@ -7,7 +7,13 @@ import type { Argv } from 'yargs';
 import { deriveCredential } from '../auth/credentials.js';
 import { insertAudit } from '../db/audit.js';
 import { check } from '../db/member-rows.js';
-import { deleteMember, getMember, insertMember, listMembers, resumeMember, suspendMember, type MemberFilter } from '../db/members.js';
+import { deleteMember, getMember, insertMember, listMembers, type MemberFilter } from '../db/members.js';
+import { utcDate } from '../lifecycle/deps.js';
+import { lapsingWithin, parseDays } from '../lifecycle/dues.js';
+import { resume } from '../lifecycle/resume.js';
+import { suspend } from '../lifecycle/suspend.js';
+import { allAcknowledged, printLapsing, printResumeReport, printSuspendReport } from './lifecycle-output.js';
+import { withLifecycle } from './lifecycle-context.js';
 import type { MemberStatus } from '../domain/member.js';
 import { RadassocError } from '../errors.js';
 import type { GlobalArgs } from './context.js';
@@ -15,7 +21,7 @@ import { withContext } from './context.js';
 import { checkPassword, parseAuthMethods, readSecretFlag } from './input.js';
 import { registerMemberChanges } from './member-change.js';
 import {
-  assertPlanExists, changeMember, duplicateMember, FIELD_OPTIONS, fieldPatch, PASSWORD_OPTIONS, rewordDuplicate, unknownMember,
+  assertPlanExists, duplicateMember, FIELD_OPTIONS, fieldPatch, PASSWORD_OPTIONS, rewordDuplicate, unknownMember,
 } from './member-common.js';
 import { registerMemberImport } from './member-csv.js';
 import { auditView, LIST_COLUMNS, memberView } from './member-view.js';
@@ -50,10 +56,7 @@ function registerAdd(member: Argv<GlobalArgs>): void {
   );
 }
 
-/**
- * The filter `member list` passes to the repository. Further filters (e.g.
- * --lapsing-within, which maps to MemberFilter.lapsingBefore) belong here.
- */
+/** The filter `member list` passes to the repository. */
 function listFilter(argv: { status?: string | undefined }): MemberFilter {
   const filter: MemberFilter = {};
   if (argv.status !== undefined) filter.status = argv.status as MemberStatus;
@@ -76,8 +79,16 @@ function registerReadCommands(member: Argv<GlobalArgs>): void {
   member.command(
     'list',
     'list members',
-    (y) => y.option('status', { type: 'string', choices: STATUSES, describe: 'only active or only suspended members' }),
+    (y) =>
+      y
+        .option('status', { type: 'string', choices: STATUSES, describe: 'only active or only suspended members' })
+        .option('lapsing-within', { type: 'string', describe: 'only members whose dues lapse within this time, e.g. 30d or 2w' }),
     async (argv) => {
+      if (argv.lapsingWithin !== undefined) {
+        const days = parseDays(argv.lapsingWithin);
+        await withContext(argv, async (ctx) => printLapsing(await lapsingWithin(ctx.db, utcDate(Date.now()), days, ctx.config.dues.graceDays), ctx.json));
+        return;
+      }
       const filter = listFilter(argv);
       await withContext(argv, async (ctx) => {
         const rows = (await listMembers(ctx.db, filter)).map((m) => ({ ...memberView(m) }));
@@ -90,7 +101,7 @@ function registerReadCommands(member: Argv<GlobalArgs>): void {
 function registerStatusCommands(member: Argv<GlobalArgs>): void {
   member.command(
     'suspend <username>',
-    "refuse the member's logins (existing sessions are not cut: use `radassoc disconnect`)",
+    "refuse the member's logins at once and disconnect its live sessions (RFC 5176 Disconnect-Request)",
     (y) =>
       y
         .positional('username', { type: 'string', demandOption: true })
@@ -98,11 +109,13 @@ function registerStatusCommands(member: Argv<GlobalArgs>): void {
     async (argv) => {
       const reason = (argv.reason ?? '').trim();
       if (reason === '') throw new RadassocError('INVALID_ARGUMENT', 'say why with --reason TEXT, e.g. --reason "dues unpaid since March"');
-      await withContext(argv, async (ctx) => {
-        const { after } = await changeMember(ctx, argv.username, 'member.suspend', (tx) => suspendMember(tx, argv.username, reason));
-        if (ctx.json) printRecord({ ...memberView(after) }, true);
-        else say(`suspended member ${after.username}: ${reason}`, false);
-      });
+      await withContext(argv, (ctx) =>
+        withLifecycle(ctx, async (deps) => {
+          const r = await suspend(deps, argv.username, reason);
+          printSuspendReport(r, ctx.json);
+          if (!allAcknowledged(r.disconnects)) process.exitCode = 1;
+        }),
+      );
     },
   );
   member.command(
@@ -110,11 +123,9 @@ function registerStatusCommands(member: Argv<GlobalArgs>): void {
     'allow a suspended member to log in again',
     (y) => y.positional('username', { type: 'string', demandOption: true }),
     async (argv) => {
-      await withContext(argv, async (ctx) => {
-        const { before, after } = await changeMember(ctx, argv.username, 'member.resume', (tx) => resumeMember(tx, argv.username));
-        if (ctx.json) printRecord({ ...memberView(after) }, true);
-        else say(before.status === 'active' ? `member ${after.username} was not suspended; nothing changed` : `resumed member ${after.username}`, false);
-      });
+      await withContext(argv, (ctx) =>
+        withLifecycle(ctx, async (deps) => printResumeReport(await resume(deps, argv.username, { restrictedPlan: ctx.config.restrictedPlan }), ctx.json)),
+      );
     },
   );
   member.command(

@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load.js';
 import { createDaemonLogger, createLogger } from '../log.js';
 import {
   assertClusterable,
+  configForThisProcess,
   isStopMessage,
   isWorkerProcess,
   notifyReady,
@@ -51,7 +52,7 @@ export function registerServe(cli: Argv<GlobalArgs>): void {
         return;
       }
       const log = createDaemonLogger(config.logLevel);
-      const daemon = await startDaemon(config, log, { jobs: runsJobs() }).catch((e: unknown) => {
+      const daemon = await startDaemon(configForThisProcess(config), log, { jobs: runsJobs() }).catch((e: unknown) => {
         if (worker) releaseSupervisorChannel(); // let the failed worker exit with the CLI's error code
         throw e;
       });

@@ -13,6 +13,7 @@ import type { MemberDirectory, SessionCounter } from './directory.js';
 import { readCredentials } from './request-credentials.js';
 import { checkCredentials, msChapError } from './verify-credentials.js';
 import { classAttribute, memberReply, newClassId } from './reply.js';
+import { decoyMember } from './decoy.js';
 
 export interface AccessPolicyOptions {
   replyMessages: Record<RejectReason, string>;
@@ -57,10 +58,14 @@ export class AccessPolicy {
       return this.reject(username, method, reason, extra);
     };
 
-    if (this.guard && (await this.guard.isLockedOut(username, nasName))) return reject('locked-out');
+    if (this.guard && (await this.guard.isLockedOut(username, nasName))) return reject('locked-out', mschapFailure(creds));
     if (method === 'none' || 'malformed' in creds) return reject('malformed-credentials');
     const member = this.directory.member(username);
-    if (!member) return reject('unknown-user');
+    if (!member) {
+      // The same work and the same reply as a wrong password, so neither tells whether the name exists (decoy.ts).
+      const decoy = await checkCredentials(decoyMember(username), creds, secret, packet.authenticator);
+      return reject('unknown-user', decoy.reply);
+    }
     if (!canServe(member.credential, member.authMethods, method)) return reject('method-not-possible');
 
     const check = await checkCredentials(member, creds, secret, packet.authenticator);

@@ -69,7 +69,7 @@ function readConfigFile(path: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(text) as Json;
   } catch (e) {
-    throw new RadassocError('CONFIG_INVALID', `config file ${path} is not valid JSON: ${(e as Error).message}`);
+    throw new RadassocError('CONFIG_INVALID', `config file ${path} is not valid JSON: ${jsonErrorWithoutText(e)}`);
   }
   if (!isObject(parsed)) throw new RadassocError('CONFIG_INVALID', `config file ${path} must hold a JSON object`);
   if ((mode & 0o004) !== 0 && (urlHasPassword(parsed.databaseUrl) || urlHasPassword(parsed.redisUrl))) {
@@ -79,6 +79,15 @@ function readConfigFile(path: string): Record<string, unknown> {
     );
   }
   return parsed;
+}
+
+/**
+ * V8 quotes up to ten characters of the text around a JSON syntax error
+ * (`..."edisUrl": redis://:h"...`), which can be the start of a password in a
+ * URL: keep its description and position, never the quoted text.
+ */
+function jsonErrorWithoutText(e: unknown): string {
+  return (e as Error).message.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
 }
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {

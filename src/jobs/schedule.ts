@@ -5,6 +5,8 @@ import type { Db } from '../db/db.js';
 import type { SessionStore } from '../accounting/store.js';
 import { startFlushUsageJob } from './flush-usage.js';
 import { startReapStaleJob } from './reap-stale.js';
+import { startDuesJob } from './dues.js';
+import { CoaClient } from '../coa/client.js';
 
 export interface Jobs {
   stop(): Promise<void>;
@@ -36,5 +38,14 @@ export function startJobs({ config, db, store, log, now }: JobDeps): Jobs {
       ...clock,
     }),
   ];
-  return { stop: async () => void (await Promise.all(handles.map((h) => h.stop()))), lastFlushAt: () => lastFlush };
+  // The dues job suspends lapsed members and disconnects them: it needs its own CoA client.
+  const coa = new CoaClient({ localAddress: config.bind });
+  const dues = startDuesJob({ db, store, coa, log, schedule: config.dues.cron, graceDays: config.dues.graceDays, ...(now ? { now } : {}) });
+  return {
+    stop: async () => {
+      await Promise.all([...handles, dues].map((h) => h.stop()));
+      await coa.close();
+    },
+    lastFlushAt: () => lastFlush,
+  };
 }

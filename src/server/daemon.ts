@@ -8,13 +8,16 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { Gauge } from 'prom-client';
 import type { Config } from '../config/schema.js';
 import { openDatabase, type OpenedDb } from '../db/open.js';
 import { migrate } from '../db/migrate.js';
 import { insertNas, listNas } from '../db/nas.js';
 import { AuthLogWriter } from '../db/auth-log-writer.js';
 import { AccessPolicy } from '../auth/access-policy.js';
+import { openLoginGuard } from '../auth/login-guard-redis.js';
 import { openSessionStore } from '../accounting/open-store.js';
+import { flushUsage } from '../accounting/flusher.js';
 import type { SessionStore } from '../accounting/store.js';
 import { startJobs, type Jobs } from '../jobs/schedule.js';
 import { DirectoryCache } from './directory-cache.js';
@@ -23,6 +26,7 @@ import { ServerMetrics } from './metrics.js';
 import { UdpServer } from './udp-server.js';
 import { startHttpServer, type RouteHandler } from './http.js';
 import { createRegistry } from './prometheus.js';
+import { createControlHandler, ensureControlToken, writeControlUrl } from './control.js';
 
 export interface Daemon {
   readonly config: Config;
@@ -72,11 +76,19 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
     const authLog = new AuthLogWriter(db.db, { log });
     cleanup.unshift(() => authLog.close());
     const metrics = new ServerMetrics();
-    const policy = new AccessPolicy(cache, store, {
-      replyMessages: config.replyMessages,
-      restrictedPlan: config.restrictedPlan,
-      sessionLimitWhenStoreDown: config.sessionLimitWhenStoreDown,
-    });
+    // Its own Redis connections (prefix + 'lockout:'): the store's client is tuned for accounting.
+    const lockout = await openLoginGuard(config, log);
+    cleanup.unshift(() => lockout.close());
+    const policy = new AccessPolicy(
+      cache,
+      store,
+      {
+        replyMessages: config.replyMessages,
+        restrictedPlan: config.restrictedPlan,
+        sessionLimitWhenStoreDown: config.sessionLimitWhenStoreDown,
+      },
+      lockout.guard,
+    );
     const dispatcher = new Dispatcher({
       nas: cache.nas,
       policy,
@@ -87,7 +99,17 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
       duplicateWindowMs: config.duplicateWindowMs,
       ...(opts.now ? { now: opts.now } : {}),
     });
-    const udp = new UdpServer(dispatcher, { authPort: config.authPort, acctPort: config.acctPort, bind: config.bind, receiveBufferBytes: config.udpReceiveBufferBytes }, log);
+    const udp = new UdpServer(
+      dispatcher,
+      {
+        authPort: config.authPort,
+        acctPort: config.acctPort,
+        bind: config.bind,
+        receiveBufferBytes: config.udpReceiveBufferBytes,
+        isThrottled: (nas) => lockout.guard.isThrottled(nas),
+      },
+      log,
+    );
     await udp.start();
     cleanup.unshift(async () => {
       await udp.stop();
@@ -104,6 +126,12 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
         flushBacklog: () => null,
         liveSessions: () => null,
       });
+      for (const [name, help, pick] of [
+        ['radassoc_locked_out_users', 'User names locked out after repeated failed logins (this daemon\'s view)', 'lockedUsers'],
+        ['radassoc_throttled_nas', 'NAS clients rate-limited for too many failed logins (this daemon\'s view)', 'throttledNas'],
+      ] as const) {
+        const g: Gauge = new Gauge({ name, help, registers: [registry], collect: () => g.set(lockout.guard.counts()[pick]) });
+      }
       const http = await startHttpServer(config.httpHost, config.httpPort, {
         registry,
         log,
@@ -112,9 +140,14 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
           { name: 'database', check: async () => void (await db.db.query('SELECT 1')) },
           { name: 'sessionStore', check: () => store.ping() },
         ],
-        routes: opts.routes ?? [],
+        // The CLI reads live sessions through this route when they live in this process (embedded).
+        routes: [
+          createControlHandler({ store, token: await ensureControlToken(config.dataDir), flush: () => flushUsage(store, db.db) }),
+          ...(opts.routes ?? []),
+        ],
       });
       cleanup.unshift(() => http.close());
+      await writeControlUrl(config.dataDir, `http://${config.httpHost.includes(':') ? `[${config.httpHost}]` : config.httpHost}:${http.port}`);
     }
     let stopping: Promise<void> | null = null;
     return {

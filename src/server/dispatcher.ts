@@ -9,12 +9,14 @@ import { checkMessageAuthenticator, messageAuthenticatorDropReason, verifyReques
 import { Attr, PacketCode } from '../protocol/codes.js';
 import { parsePacket, type DropReason } from '../protocol/decode.js';
 import { encodeResponse } from '../protocol/encode.js';
-import { getAttribute, type RadiusPacket, type RawAttribute } from '../protocol/packet.js';
+import { EncodeError } from '../protocol/errors.js';
+import { countAttributes, getAttribute, type RadiusPacket, type RawAttribute } from '../protocol/packet.js';
 import type { NasClient } from '../domain/nas.js';
 import type { AuthLogEntry } from '../domain/auth-result.js';
 import type { AccessPolicy } from '../auth/access-policy.js';
 import type { AccountingRecord } from '../accounting/record.js';
 import { accountingRecordFrom } from './accounting-request.js';
+import { storableRecord, storableText } from './wire-text.js';
 import { DuplicateCache } from './duplicate-cache.js';
 import type { NasDirectory } from './nas-directory.js';
 import type { ServerMetrics } from './metrics.js';
@@ -104,8 +106,14 @@ export class Dispatcher {
     try {
       response = packet.code === PacketCode.AccessRequest ? await this.access(packet, nas) : await this.accounting(packet, nas);
     } catch (e) {
-      deps.metrics.unanswered['internal-error']++;
-      deps.log.error({ err: e, nas: nas.name, id: packet.identifier }, 'request failed; not answered');
+      if (e instanceof EncodeError && e.code === 'packet-too-long') {
+        // The request's Proxy-States plus our reply exceed 4,096 octets (RFC 2865 §3): no answer can be built.
+        deps.metrics.unanswered['reply-too-long']++;
+        deps.log.warn({ nas: nas.name, id: packet.identifier, proxyStates: countAttributes(packet, Attr.ProxyState) }, 'reply would exceed 4096 octets; not answered');
+      } else {
+        deps.metrics.unanswered['internal-error']++;
+        deps.log.error({ err: e, nas: nas.name, id: packet.identifier }, 'request failed; not answered');
+      }
     }
     if (response) {
       this.dup.answered(key, packet.authenticator, response);
@@ -181,12 +189,12 @@ export class Dispatcher {
     else log.info({ ...ctx, reason: decision.reason }, 'access rejected');
     authLog.record({
       time: new Date(this.now()),
-      username: decision.username,
+      username: storableText(decision.username),
       nas: nas.name,
       method: decision.method,
       result: decision.accept ? 'accept' : 'reject',
       reason: decision.reason,
-      callingStationId: getAttribute(packet, Attr.CallingStationId)?.toString('utf8') ?? null,
+      callingStationId: storableText(getAttribute(packet, Attr.CallingStationId)?.toString('utf8') ?? null),
       classId: decision.classId,
     });
     return encodeResponse(
@@ -203,7 +211,8 @@ export class Dispatcher {
 
   /** Answers only after the record is stored; a storage failure means no answer, so the NAS retransmits. */
   private async accounting(packet: RadiusPacket, nas: NasClient): Promise<Buffer | null> {
-    const rec = accountingRecordFrom(packet, nas.name, this.now());
+    const parsed = accountingRecordFrom(packet, nas.name, this.now());
+    const rec = parsed && storableRecord(parsed);
     if (!rec) {
       this.deps.log.debug({ nas: nas.name, id: packet.identifier }, 'accounting request without Acct-Status-Type or Acct-Session-Id; acknowledged, not stored');
     } else {
@@ -240,3 +249,4 @@ function withProxyState(attrs: RawAttribute[], packet: RadiusPacket): RawAttribu
   }
   return out ?? attrs;
 }
+

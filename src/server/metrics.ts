@@ -6,11 +6,11 @@ import { Histogram } from 'prom-client';
 import { DROP_REASONS, type DropReason } from '../protocol/decode.js';
 
 /** Why a valid request got no answer: the NAS will retransmit or fail over. */
-export type UnansweredReason = 'storage-unavailable' | 'internal-error' | 'shutting-down';
+export type UnansweredReason = 'storage-unavailable' | 'internal-error' | 'shutting-down' | 'reply-too-long';
 
 export class ServerMetrics {
   readonly drops: Record<DropReason, number> = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
-  readonly unanswered: Record<UnansweredReason, number> = { 'storage-unavailable': 0, 'internal-error': 0, 'shutting-down': 0 };
+  readonly unanswered: Record<UnansweredReason, number> = { 'storage-unavailable': 0, 'internal-error': 0, 'shutting-down': 0, 'reply-too-long': 0 };
   /** Requests answered, by "<request>:<result>", e.g. "access:accept". */
   readonly answered = new Map<string, number>();
   duplicatesReplayed = 0;

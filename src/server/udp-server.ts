@@ -2,11 +2,15 @@
  * The UDP sockets: one per port and address family (IPv4 and IPv6 unless a
  * bind address is given), with a large receive buffer so a burst of
  * reconnecting subscribers is not dropped by the kernel before we see it.
+ * Each datagram from a known NAS goes through that NAS's fair queue
+ * (fairness.ts) before the dispatcher works on it.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
-import type { Dispatcher, PortKind } from './dispatcher.js';
+import type { NasClient } from '../domain/nas.js';
+import type { Datagram, Dispatcher, PortKind } from './dispatcher.js';
+import { DEFAULT_FAIRNESS, FairQueue, type FairQueueOptions } from './fairness.js';
 
 export interface UdpServerOptions {
   authPort: number;
@@ -14,6 +18,10 @@ export interface UdpServerOptions {
   /** null: every IPv4 and IPv6 address. */
   bind: string | null;
   receiveBufferBytes: number;
+  /** Per-NAS queue and in-flight bounds; DEFAULT_FAIRNESS when omitted. */
+  fairness?: FairQueueOptions;
+  /** NAS over its failed-login threshold (login guard): its Access-Requests are rate-limited. */
+  isThrottled?: (nas: string) => boolean;
 }
 
 interface Bound {
@@ -22,17 +30,29 @@ interface Bound {
   kind: PortKind;
 }
 
+/** A datagram waiting in a fair queue: what the dispatcher needs, and where to answer. */
+interface Received extends Datagram {
+  socket: Socket;
+  nas: NasClient;
+}
+
 export class UdpServer {
   private bound: Bound[] = [];
-  private inFlight = 0;
-  private drained: (() => void) | null = null;
   private accepting = false;
+  /** Access-Requests and accounting queue apart: only the former are throttled for failed logins. */
+  private readonly queues: Record<PortKind, FairQueue<Received>>;
 
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly options: UdpServerOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    const fairness = options.fairness ?? DEFAULT_FAIRNESS;
+    this.queues = {
+      auth: new FairQueue(this.serve, { ...fairness, isThrottled: options.isThrottled }),
+      acct: new FairQueue(this.serve, { ...fairness, isThrottled: undefined }),
+    };
+  }
 
   async start(): Promise<void> {
     const { authPort, acctPort, bind } = this.options;
@@ -65,7 +85,7 @@ export class UdpServer {
   /** Stops reading new datagrams and resolves once every request in flight has been answered. */
   async stop(): Promise<void> {
     this.accepting = false;
-    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    await Promise.all([this.queues.auth.idle(), this.queues.acct.idle()]);
     await Promise.all(this.bound.map((b) => new Promise<void>((resolve) => b.socket.close(() => resolve()))));
     this.bound = [];
   }
@@ -93,17 +113,22 @@ export class UdpServer {
 
   private onMessage(b: Bound, msg: Buffer, rinfo: RemoteInfo): void {
     if (!this.accepting) return;
-    this.inFlight++;
-    this.dispatcher
-      .handle({ msg, address: rinfo.address, port: rinfo.port, socketId: b.id, kind: b.kind })
-      .then((response) => {
-        if (response) b.socket.send(response, rinfo.port, rinfo.address);
-      })
-      .finally(() => {
-        if (--this.inFlight === 0 && this.drained) {
-          this.drained();
-          this.drained = null;
-        }
-      });
+    const { address, port } = rinfo;
+    const nas = this.dispatcher.lookupNas(address);
+    // Unknown sources are refused here, before any queue: they must not get a tenant each.
+    if (!nas) return this.dispatcher.refuse('unknown-nas', { msg, address, port, socketId: b.id, kind: b.kind });
+    const r: Received = { msg, address, port, socketId: b.id, kind: b.kind, socket: b.socket, nas };
+    if (!this.queues[b.kind].offer(nas.name, r)) this.dispatcher.overloaded(r, nas);
   }
+
+  /** Runs one queued request and sends its answer. Never rejects: the fair queue counts it finished either way. */
+  private readonly serve = async (r: Received): Promise<void> => {
+    const response = await this.dispatcher.handle(r, r.nas);
+    if (!response) return;
+    try {
+      r.socket.send(response, r.port, r.address);
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message, socket: r.socketId }, 'answer not sent');
+    }
+  };
 }

@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../support/services.js';
 import { tempDir } from '../support/temp.js';
 import { runCli } from '../admin/cli-harness.js';
+import { Attr, PacketCode } from '../../src/protocol/codes.js';
+import { attr, SimulatedNas } from '../support/nas.js';
 
 const BIN = fileURLToPath(new URL('../../bin/radassoc.js', import.meta.url));
 const run = promisify(execFile);
@@ -62,6 +64,26 @@ describe('radassoc serve on the embedded default', () => {
       if (!/Access-Accept/.test(out)) await new Promise((r) => setTimeout(r, 100));
     }
     expect(out).toMatch(/Received Access-Accept/);
+
+    // Accounting from the same NAS, then the CLI reads the daemon's live sessions, flushes and exports.
+    const nas = await SimulatedNas.open(secret);
+    const start = { code: PacketCode.AccountingRequest, attributes: [attr(Attr.AcctStatusType, 1), attr(Attr.AcctSessionId, 'E1'), attr(Attr.UserName, 'alice')] };
+    expect((await nas.request(start, acct)).response?.code).toBe(PacketCode.AccountingResponse);
+    const stop = { code: PacketCode.AccountingRequest, attributes: [attr(Attr.AcctStatusType, 2), attr(Attr.AcctSessionId, 'E1'), attr(Attr.UserName, 'alice'), attr(Attr.AcctSessionTime, 42), attr(Attr.AcctInputOctets, 1000), attr(Attr.AcctOutputOctets, 2000)] };
+    const start2 = { code: PacketCode.AccountingRequest, attributes: [attr(Attr.AcctStatusType, 1), attr(Attr.AcctSessionId, 'E2'), attr(Attr.UserName, 'alice')] };
+    expect((await nas.request(start2, acct)).response?.code).toBe(PacketCode.AccountingResponse);
+    const cli = (args: string[]) => runCli([...args, '--data-dir', dataDir, '--config', configFile]);
+    const sessions = await cli(['sessions', '--json']);
+    expect(sessions.code, sessions.stderr).toBe(0);
+    expect((JSON.parse(sessions.stdout) as Array<{ acct_session_id: string }>).map((s) => s.acct_session_id)).toEqual(['E1', 'E2']);
+    expect((await nas.request(stop, acct)).response?.code).toBe(PacketCode.AccountingResponse);
+    nas.close();
+    const flushed = await cli(['flush']);
+    expect(flushed.code, flushed.stderr).toBe(0);
+    expect(flushed.stdout).toMatch(/flushed 2 sessions \(1 finished/);
+    const today = new Date().toISOString().slice(0, 10);
+    const csv = await cli(['export', '--from', today, '--to', today]);
+    expect(csv.stdout).toBe('username,sessions,seconds,input_octets,output_octets\r\nalice,2,42,1000,2000\r\n');
 
     const exit = new Promise<number | null>((resolve) => daemon!.once('exit', (code) => resolve(code)));
     daemon.kill('SIGTERM');

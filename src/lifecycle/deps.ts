@@ -1,0 +1,36 @@
+/**
+ * What the lifecycle operations need, passed explicitly (the CLI and the
+ * jobs wire them; tests build them by hand).
+ */
+import type { SessionStore } from '../accounting/store.js';
+import type { CoaDeps } from '../coa/disconnect.js';
+import type { Db } from '../db/db.js';
+
+/**
+ * Reading live sessions: the Redis store itself, or (embedded mode, where the
+ * sessions live in the daemon's memory) the daemon's control route
+ * (server/control.ts ControlSessionSource).
+ */
+export type LiveSessionSource = Pick<SessionStore, 'listOpen' | 'getSession'>;
+
+export interface LifecycleDeps extends CoaDeps {
+  db: Db;
+  store: LiveSessionSource;
+  /** Injected clock, epoch ms. */
+  now?: () => number;
+}
+
+export const nowOf = (deps: { now?: () => number }): number => (deps.now ? deps.now() : Date.now());
+
+/** The UTC calendar date of an instant, YYYY-MM-DD (the dues job runs on UTC, like every cron job here). */
+export const utcDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** YYYY-MM-DD plus (or minus) whole days. */
+export function addDays(day: string, days: number): string {
+  return utcDate(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000);
+}
+
+/** Whole days from `a` to `b` (both YYYY-MM-DD). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
