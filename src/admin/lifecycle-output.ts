@@ -9,7 +9,7 @@ import type { LapsingMember } from '../lifecycle/dues.js';
 import type { MemberChangeReport } from '../lifecycle/member-change.js';
 import type { ResumeReport } from '../lifecycle/resume.js';
 import type { SuspendReport } from '../lifecycle/suspend.js';
-import { memberView } from './member-view.js';
+import { memberView } from '../lifecycle/member-view.js';
 import { printRecord, printRows, type Row } from './output.js';
 
 export function attemptView(a: DisconnectAttempt): Row {

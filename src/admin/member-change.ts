@@ -11,7 +11,7 @@ import { memberChangeLines, memberChangeView } from './lifecycle-output.js';
 import { withLifecycle } from './lifecycle-context.js';
 import { checkPassword, parseAuthMethods, readSecretFlag } from './input.js';
 import { assertPlanExists, changeMember, credentialForMethods, FIELD_OPTIONS, fieldPatch, PASSWORD_OPTIONS } from './member-common.js';
-import { memberView } from './member-view.js';
+import { memberView } from '../lifecycle/member-view.js';
 import { printRecord, say } from './output.js';
 
 const SET_OPTIONS = {

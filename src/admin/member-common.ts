@@ -14,7 +14,7 @@ import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberPatch, type 
 import { isRadassocError, RadassocError } from '../errors.js';
 import type { AdminContext } from './context.js';
 import { authText, orNone, parseCount, parseDate } from './input.js';
-import { auditView, credentialKind } from './member-view.js';
+import { auditView, credentialKind } from '../lifecycle/member-view.js';
 
 /** The field flags of `member add` and `member set`, as yargs hands them over. */
 export interface FieldFlags {

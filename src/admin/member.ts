@@ -24,11 +24,12 @@ import {
   assertPlanExists, duplicateMember, FIELD_OPTIONS, fieldPatch, PASSWORD_OPTIONS, rewordDuplicate, unknownMember,
 } from './member-common.js';
 import { registerMemberImport } from './member-csv.js';
-import { auditView, LIST_COLUMNS, memberView } from './member-view.js';
+import { auditView, memberView } from '../lifecycle/member-view.js';
 import { printRecord, printRows, say } from './output.js';
 
 
 const STATUSES: readonly MemberStatus[] = ['active', 'suspended'];
+const LIST_COLUMNS = ['username', 'status', 'plan', 'ipv4', 'ipv6_prefix', 'max_sessions', 'paid_until', 'auth'] as const;
 
 function registerAdd(member: Argv<GlobalArgs>): void {
   member.command(

@@ -5,7 +5,7 @@
  * dues, the last authentication attempts with their reason, live and
  * finished sessions, the last Disconnect/CoA requests.
  */
-import { servedMethods } from '../admin/member-view.js';
+import { servedMethods } from './member-view.js';
 import { describeAttempt } from '../coa/disconnect.js';
 import type { Queryable } from '../db/db.js';
 import { recentAuthLog } from '../db/auth-log.js';

@@ -5,7 +5,7 @@
  * in it: those get the member's own plan by CoA, or are disconnected so they
  * reconnect with it (coa/disconnect.ts pushChange).
  */
-import { auditView } from '../admin/member-view.js';
+import { auditView } from './member-view.js';
 import { pushChange, type DisconnectAttempt } from '../coa/disconnect.js';
 import { insertAudit } from '../db/audit.js';
 import { lockMember } from '../db/member-lock.js';

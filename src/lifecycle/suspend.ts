@@ -5,7 +5,7 @@
  * Disconnect-Request for every live session (RFC 5176 §2.1) so the
  * suspension bites now rather than at the member's next login.
  */
-import { auditView } from '../admin/member-view.js';
+import { auditView } from './member-view.js';
 import { disconnectSessions, type DisconnectAttempt } from '../coa/disconnect.js';
 import { insertAudit } from '../db/audit.js';
 import { lockMember } from '../db/member-lock.js';

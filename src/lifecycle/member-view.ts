@@ -1,5 +1,5 @@
 /**
- * A member as the CLI shows it: every field except the credential itself.
+ * A member as people and the audit log see it: every field except the credential itself.
  * What the credential can serve is shown instead (`serves`), and which kind
  * is kept (`credential: cleartext|nt-hash|strong-hash`).
  */
@@ -65,4 +65,3 @@ export function auditView(m: Member): Omit<MemberView, 'created_at' | 'updated_a
   return rest;
 }
 
-export const LIST_COLUMNS = ['username', 'status', 'plan', 'ipv4', 'ipv6_prefix', 'max_sessions', 'paid_until', 'auth'] as const;
