@@ -5,6 +5,7 @@
  * Canonical forms match what PostgreSQL's inet/cidr types print, so a value
  * read back from the database compares equal to the one validated here.
  */
+import { parseIPv4 as parseIPv4Octets, parseIPv6 as parseIPv6Octets } from '../protocol/ip.js';
 
 export interface Cidr {
   family: 4 | 6;
@@ -17,59 +18,20 @@ export interface Cidr {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const IPV4_OCTET = /^(0|[1-9][0-9]{0,2})$/;
-
 /** Dotted-quad IPv4 with no leading zeros (010 is ambiguous: octal or decimal?). */
 export function isIPv4(text: string): boolean {
-  return parseIPv4(text) !== null;
+  return parseIPv4Octets(text) !== undefined;
 }
 
-function parseIPv4(text: string): number[] | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
-  const octets: number[] = [];
-  for (const p of parts) {
-    if (!IPV4_OCTET.test(p)) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    octets.push(n);
-  }
-  return octets;
-}
-
-/** Parses an IPv6 address (with an optional dotted IPv4 tail) into 8 words. */
-function parseIPv6(text: string): number[] | null {
-  if (text.length === 0 || text.length > 45 || !/^[0-9a-fA-F:.]+$/.test(text)) return null;
-  let head = text;
-  const tailWords: number[] = [];
-  const lastColon = text.lastIndexOf(':');
-  if (text.includes('.')) {
-    const v4 = parseIPv4(text.slice(lastColon + 1));
-    if (!v4) return null;
-    tailWords.push(((v4[0] ?? 0) << 8) | (v4[1] ?? 0), ((v4[2] ?? 0) << 8) | (v4[3] ?? 0));
-    head = text.slice(0, lastColon + 1);
-    // "::1.2.3.4" leaves "::", "a::1.2.3.4" leaves "a::", "a:b:...:1.2.3.4" leaves "a:...:"
-    if (head.endsWith(':') && !head.endsWith('::')) head = head.slice(0, -1);
-  }
-  const halves = head.split('::');
-  if (halves.length > 2) return null;
-  const toWords = (s: string): number[] | null => {
-    if (s === '') return [];
-    const out: number[] = [];
-    for (const g of s.split(':')) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const left = toWords(halves[0] ?? '');
-  const right = halves.length === 2 ? toWords(halves[1] ?? '') : [];
-  if (!left || !right) return null;
-  const given = left.length + right.length + tailWords.length;
-  if (halves.length === 1) return given === 8 ? [...left, ...tailWords] : null;
-  if (given > 7) return null;
-  return [...left, ...new Array<number>(8 - given).fill(0), ...right, ...tailWords];
-}
+// The protocol layer owns address parsing; validation only changes the shape.
+const parseIPv4 = (text: string): number[] | null => {
+  const b = parseIPv4Octets(text);
+  return b ? [...b] : null;
+};
+const parseIPv6 = (text: string): number[] | null => {
+  const b = parseIPv6Octets(text);
+  return b ? Array.from({ length: 8 }, (_, i) => b.readUInt16BE(i * 2)) : null;
+};
 
 /** RFC 5952 text, with PostgreSQL's rule for IPv4-mapped and -compatible addresses. */
 function formatIPv6(words: readonly number[]): string {
