@@ -18,6 +18,7 @@ import {
 } from '../server/cluster.js';
 import { startDaemon } from '../server/daemon.js';
 import type { GlobalArgs } from './context.js';
+import { RadassocError } from '../errors.js';
 
 export function registerServe(cli: Argv<GlobalArgs>): void {
   cli.command(
@@ -31,6 +32,9 @@ export function registerServe(cli: Argv<GlobalArgs>): void {
         .option('http-port', { type: 'number', describe: 'loopback HTTP port for /metrics and /healthz, 0 disables [9812]' })
         .option('workers', { type: 'string', describe: 'processes answering on the same ports: N or auto [1]' }),
     async (argv) => {
+      if (argv.workers !== undefined && argv.workers !== 'auto' && !/^[1-9][0-9]*$/.test(argv.workers)) {
+        throw new RadassocError('INVALID_ARGUMENT', `--workers ${argv.workers}: give a number of processes (e.g. --workers 2) or --workers auto for one per core`);
+      }
       const workers = argv.workers === undefined ? undefined : argv.workers === 'auto' ? ('auto' as const) : Number(argv.workers);
       const config = loadConfig({
         config: argv.config,
