@@ -7,9 +7,8 @@ import { Attr } from '../protocol/codes.js';
 import { getString, type RadiusPacket, type RawAttribute } from '../protocol/packet.js';
 import type { Secret } from '../protocol/digest.js';
 import type { RejectReason, RequestMethod } from '../domain/auth-result.js';
-import type { Member } from '../domain/member.js';
 import { canServe } from './credentials.js';
-import type { MemberDirectory, SessionCounter } from './directory.js';
+import type { DirectoryMember, MemberDirectory, SessionCounter } from './directory.js';
 import { readCredentials } from './request-credentials.js';
 import { checkCredentials, msChapError } from './verify-credentials.js';
 import { classAttribute, memberReply, newClassId } from './reply.js';
@@ -41,68 +40,89 @@ export interface AccessDecision {
   storeError?: Error;
 }
 
+const NO_LIMIT: { over: boolean; error?: Error } = Object.freeze({ over: false });
+
 export class AccessPolicy {
+  /** Reply-Message per reason, encoded once: a reject sends one of a few fixed texts. */
+  private readonly replyMessages = new Map<RejectReason, RawAttribute>();
+
   constructor(
     private readonly directory: MemberDirectory,
     private readonly sessions: SessionCounter,
     private readonly options: AccessPolicyOptions,
     private readonly guard: LoginGuard | null = null,
-  ) {}
+  ) {
+    for (const [reason, text] of Object.entries(options.replyMessages) as Array<[RejectReason, string]>) {
+      this.replyMessages.set(reason, Object.freeze(replyMessage(text)));
+    }
+  }
 
   async decide(packet: RadiusPacket, secret: Secret, nasName: string): Promise<AccessDecision> {
     const username = getString(packet, Attr.UserName) ?? '';
     const creds = readCredentials(packet, secret);
     const method = creds.method;
-    const reject = (reason: RejectReason, extra: RawAttribute[] = []): AccessDecision => {
-      if (reason === 'bad-password' || reason === 'unknown-user') this.guard?.recordFailure(username, nasName);
-      return this.reject(username, method, reason, extra);
-    };
 
-    if (this.guard && (await this.guard.isLockedOut(username, nasName))) return reject('locked-out', mschapFailure(creds));
-    if (method === 'none' || 'malformed' in creds) return reject('malformed-credentials');
+    if (this.guard && (await this.guard.isLockedOut(username, nasName))) return this.reject(username, nasName, method, 'locked-out', mschapFailure(creds));
+    if (method === 'none' || 'malformed' in creds) return this.reject(username, nasName, method, 'malformed-credentials');
     const member = this.directory.member(username);
     if (!member) {
       // The same work and the same reply as a wrong password, so neither tells whether the name exists (decoy.ts).
       const decoy = await checkCredentials(decoyMember(username), creds, secret, packet.authenticator);
-      return reject('unknown-user', decoy.reply);
+      return this.reject(username, nasName, method, 'unknown-user', decoy.reply);
     }
-    if (!canServe(member.credential, member.authMethods, method)) return reject('method-not-possible');
+    if (!canServe(member.credential, member.authMethods, method)) return this.reject(username, nasName, method, 'method-not-possible');
 
     const check = await checkCredentials(member, creds, secret, packet.authenticator);
-    if (!check.ok) return reject('bad-password', check.reply);
+    if (!check.ok) return this.reject(username, nasName, method, 'bad-password', check.reply);
 
     let restricted = false;
     if (member.status === 'suspended') {
-      if (!this.options.restrictedPlan) return reject('suspended', mschapFailure(creds));
+      if (!this.options.restrictedPlan) return this.reject(username, nasName, method, 'suspended', mschapFailure(creds));
       restricted = true;
     }
-    const limit = await this.checkSessionLimit(member);
-    if (limit.over) return { ...reject('too-many-sessions', mschapFailure(creds)), ...(limit.error ? { storeError: limit.error } : {}) };
+    // No await (and no promise) when the member has no limit: the common case stays synchronous from here.
+    const limit = member.maxSessions === null ? NO_LIMIT : await this.checkSessionLimit(member, member.maxSessions);
+    if (limit.over) {
+      const decision = this.reject(username, nasName, method, 'too-many-sessions', mschapFailure(creds));
+      if (limit.error) decision.storeError = limit.error;
+      return decision;
+    }
 
     const plan = restricted ? this.options.restrictedPlan : member.plan;
     const classId = newClassId();
-    const attributes = [
-      ...check.reply,
-      ...memberReply(member),
-      ...(plan ? (this.directory.planReply(plan) ?? []) : []),
-      classAttribute(classId),
-    ];
-    return { accept: true, username, method, reason: null, restricted, classId, attributes, ...(limit.error ? { storeError: limit.error } : {}) };
+    // Pushed rather than spread: this runs on every accept.
+    const attributes: RawAttribute[] = [];
+    for (const a of check.reply) attributes.push(a);
+    if (member.addReply) member.addReply(attributes);
+    else for (const a of memberReply(member)) attributes.push(a);
+    const planAttrs = plan ? this.directory.planReply(plan) : undefined;
+    if (planAttrs) for (const a of planAttrs) attributes.push(a);
+    attributes.push(classAttribute(classId));
+    const decision: AccessDecision = { accept: true, username, method, reason: null, restricted, classId, attributes };
+    if (limit.error) decision.storeError = limit.error;
+    return decision;
   }
 
-  private async checkSessionLimit(member: Member): Promise<{ over: boolean; error?: Error }> {
-    if (member.maxSessions === null) return { over: false };
+  private async checkSessionLimit(member: DirectoryMember, maxSessions: number): Promise<{ over: boolean; error?: Error }> {
     try {
-      return { over: (await this.sessions.countOpenForUser(member.username)) >= member.maxSessions };
+      return { over: (await this.sessions.countOpenForUser(member.username)) >= maxSessions };
     } catch (e) {
       return { over: this.options.sessionLimitWhenStoreDown === 'deny', error: e as Error };
     }
   }
 
-  private reject(username: string, method: RequestMethod, reason: RejectReason, extra: RawAttribute[]): AccessDecision {
-    const message = { type: Attr.ReplyMessage, value: Buffer.from(this.options.replyMessages[reason], 'utf8').subarray(0, 253) };
+  /** A method rather than a closure made in decide(): no function object per request. */
+  private reject(username: string, nasName: string, method: RequestMethod, reason: RejectReason, extra: readonly RawAttribute[] = NO_ATTRS): AccessDecision {
+    if (reason === 'bad-password' || reason === 'unknown-user') this.guard?.recordFailure(username, nasName);
+    const message = this.replyMessages.get(reason) ?? replyMessage(this.options.replyMessages[reason]);
     return { accept: false, username, method, reason, restricted: false, classId: null, attributes: [...extra, message] };
   }
+}
+
+const NO_ATTRS: readonly RawAttribute[] = Object.freeze([]);
+
+function replyMessage(text: string): RawAttribute {
+  return { type: Attr.ReplyMessage, value: Buffer.from(text, 'utf8').subarray(0, 253) };
 }
 
 /** An MS-CHAP peer expects MS-CHAP-Error in any reject, not only for a bad password (RFC 2548 §2.3.5). */

@@ -5,8 +5,8 @@
  * can use either of those or, when PAP is the only method, a strong hash
  * (scrypt). A member's `--auth` methods decide what deriveCredential keeps.
  */
-import { createHash, createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
-import type { AuthMethod, StoredCredential } from '../domain/member.js';
+import { createHmac, hash, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { AuthCredential, AuthMethod, StoredCredential } from '../domain/member.js';
 import { ntPasswordHash } from './mschap.js';
 
 /** RFC 2865 §5.2: User-Password carries at most 128 octets. */
@@ -46,20 +46,27 @@ export function deriveCredential(password: string, methods: readonly AuthMethod[
   return { cleartext, ntHash, strongHash };
 }
 
-function hasNtHash(credential: StoredCredential): boolean {
-  return credential.ntHash !== null && credential.ntHash.length === 16;
+/** The stored NT hash when usable (16 octets). Read once: the directory's records decode it on each read. */
+function storedNtHash(credential: AuthCredential): Buffer | null {
+  const nt = credential.ntHash;
+  return nt !== null && nt.length === 16 ? nt : null;
+}
+
+function hasNtHash(credential: AuthCredential): boolean {
+  return storedNtHash(credential) !== null;
 }
 
 /** The NT hash MS-CHAP needs: stored, or computed from the cleartext; null if neither is kept. */
-export function ntHashOf(credential: StoredCredential): Buffer | null {
-  if (hasNtHash(credential)) return credential.ntHash;
+export function ntHashOf(credential: AuthCredential): Buffer | null {
+  const stored = storedNtHash(credential);
+  if (stored !== null) return stored;
   if (credential.cleartext !== null) return ntPasswordHash(credential.cleartext);
   return null;
 }
 
 /** Whether a request by `requestMethod` can succeed: the member allows it and the credential can check it. */
 export function canServe(
-  credential: StoredCredential,
+  credential: AuthCredential,
   memberMethods: readonly AuthMethod[],
   requestMethod: AuthMethod,
 ): boolean {
@@ -237,11 +244,14 @@ export function papCacheInfo(): { size: number; hits: number; misses: number } {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Equal-length digests first, so the comparison time says nothing about the length. */
-function sameOctets(a: Uint8Array, b: Uint8Array): boolean {
-  const da = createHash('sha256').update(a).digest();
-  const db = createHash('sha256').update(b).digest();
-  return timingSafeEqual(da, db);
+/**
+ * Equal-length digests first, so the comparison time says nothing about the
+ * length. crypto.hash (Node 20.12+, 21.7+) is the one-shot form: no Hash
+ * object per call, about half the cost of two createHash chains. A string
+ * is hashed as its UTF-8 octets, so the cleartext needs no Buffer first.
+ */
+function sameOctets(a: string | Uint8Array, b: Uint8Array): boolean {
+  return timingSafeEqual(hash('sha256', a, 'buffer'), hash('sha256', b, 'buffer'));
 }
 
 function matchesNtHash(ntHash: Buffer, password: Uint8Array): boolean {
@@ -255,10 +265,11 @@ function matchesNtHash(ntHash: Buffer, password: Uint8Array): boolean {
 }
 
 /** The checks that need no scrypt; undefined when only the strong hash can tell. */
-function verifyPapFast(credential: StoredCredential, password: Uint8Array): boolean | undefined {
+function verifyPapFast(credential: AuthCredential, password: Uint8Array): boolean | undefined {
   if (password.length === 0 || password.length > MAX_PASSWORD_OCTETS) return false;
-  if (credential.cleartext !== null) return sameOctets(Buffer.from(credential.cleartext, 'utf8'), password);
-  if (hasNtHash(credential)) return matchesNtHash(credential.ntHash!, password);
+  if (credential.cleartext !== null) return sameOctets(credential.cleartext, password);
+  const nt = storedNtHash(credential);
+  if (nt !== null) return matchesNtHash(nt, password);
   if (credential.strongHash === null) return false;
   return undefined;
 }
@@ -269,7 +280,7 @@ function verifyPapFast(credential: StoredCredential, password: Uint8Array): bool
  * through the cache above. Synchronous: a cache miss blocks the event loop
  * for one scrypt; the request path should prefer verifyPapAsync.
  */
-export function verifyPap(credential: StoredCredential, password: Uint8Array): boolean {
+export function verifyPap(credential: AuthCredential, password: Uint8Array): boolean {
   const fast = verifyPapFast(credential, password);
   if (fast !== undefined) return fast;
   const stored = credential.strongHash!;
@@ -281,7 +292,7 @@ export function verifyPap(credential: StoredCredential, password: Uint8Array): b
 }
 
 /** verifyPap with the scrypt step on the thread pool. */
-export async function verifyPapAsync(credential: StoredCredential, password: Uint8Array): Promise<boolean> {
+export async function verifyPapAsync(credential: AuthCredential, password: Uint8Array): Promise<boolean> {
   const fast = verifyPapFast(credential, password);
   if (fast !== undefined) return fast;
   const stored = credential.strongHash!;

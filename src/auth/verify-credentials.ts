@@ -8,7 +8,7 @@ import type { RawAttribute } from '../protocol/packet.js';
 import { saltEncrypt } from '../protocol/salt-crypt.js';
 import { vendorAttribute } from '../protocol/vsa.js';
 import type { Secret } from '../protocol/digest.js';
-import type { Member } from '../domain/member.js';
+import type { AuthMember } from '../domain/member.js';
 import { verifyChap } from './chap.js';
 import { ntHashOf, verifyPapAsync } from './credentials.js';
 import { msChapV2MppeKeys } from './mppe.js';
@@ -23,7 +23,7 @@ const MPPE_POLICY = vendorAttribute(VendorId.Microsoft, MsAttr.MppeEncryptionPol
 const MPPE_TYPES = vendorAttribute(VendorId.Microsoft, MsAttr.MppeEncryptionTypes, Buffer.from([0, 0, 0, 6]));
 
 export async function checkCredentials(
-  member: Member,
+  member: AuthMember,
   creds: Exclude<RequestCredentials, { method: 'none' } | { malformed: true }>,
   secret: Secret,
   requestAuthenticator: Buffer,

@@ -168,6 +168,56 @@ export async function* memberPages(q: Queryable, pageSize = 20_000): AsyncGenera
   }
 }
 
+/**
+ * One member as authentication needs it: no dates (parsing two timestamps per
+ * row was a good part of loading a million members) and no bytea (one Buffer
+ * per row); text the directory cache keeps or turns into its own record.
+ */
+export interface AuthMemberRow {
+  /** bigint: a string from pg, a number from PGlite; only handed back as the next page's key. */
+  id: unknown;
+  username: string;
+  cleartext: string | null;
+  /** The NT hash as 32 hex digits (the column is 16 octets by constraint). */
+  nt_hash: string | null;
+  strong_hash: string | null;
+  /** auth_methods joined with ',' (none contains a comma): no array parsing per row. */
+  auth_methods: string;
+  status: string;
+  plan: string | null;
+  ipv4: string | null;
+  ipv6_prefix: string | null;
+  max_sessions: number | null;
+}
+
+const AUTH_MEMBER_COLUMNS = `id, username, cleartext, encode(nt_hash, 'hex') AS nt_hash, strong_hash,
+  array_to_string(auth_methods, ',') AS auth_methods, status, plan, host(ipv4) AS ipv4,
+  ipv6_prefix::text AS ipv6_prefix, max_sessions`;
+
+/**
+ * Every member with only the columns authentication reads, a page at a time
+ * in id order (keyset pagination, as memberPages): the daemon's directory
+ * turns each page into compact records before the next one is fetched.
+ */
+export async function* authMemberPages(q: Queryable, pageSize = 20_000): AsyncGenerator<AuthMemberRow[]> {
+  let after: unknown = 0;
+  for (;;) {
+    const r = await q.query<AuthMemberRow>(`SELECT ${AUTH_MEMBER_COLUMNS} FROM members WHERE id > $1 ORDER BY id LIMIT $2`, [after, pageSize]);
+    const rows = r.rows;
+    const last = rows[rows.length - 1];
+    if (last === undefined) return;
+    yield rows;
+    after = last.id;
+    if (rows.length < pageSize) return;
+  }
+}
+
+/** One member's authentication columns (the directory's NOTIFY refresh), or null. */
+export async function getAuthMember(q: Queryable, username: string): Promise<AuthMemberRow | null> {
+  const r = await q.query<AuthMemberRow>(`SELECT ${AUTH_MEMBER_COLUMNS} FROM members WHERE username = $1`, [username]);
+  return r.rows[0] ?? null;
+}
+
 export async function loadAllMembers(q: Queryable, pageSize?: number): Promise<Member[]> {
   const all: Member[] = [];
   for await (const page of memberPages(q, pageSize)) for (const m of page) all.push(m);

@@ -21,6 +21,35 @@ export interface StoredCredential {
   strongHash: string | null;
 }
 
+/**
+ * What authentication reads of a stored credential. StoredCredential fits it;
+ * the daemon's directory cache gives a leaner record of the same shape
+ * (auth/cached-member.ts).
+ */
+export interface AuthCredential {
+  readonly cleartext: string | null;
+  readonly ntHash: Buffer | null;
+  readonly strongHash: string | null;
+}
+
+/**
+ * What the access policy reads of a member: a structural subset of Member, so
+ * a Member can be handed to the policy as it is, while the daemon's directory
+ * keeps only these fields for each of its (up to millions of) members.
+ * ipv4/ipv6Prefix are optional: a record that precomputed its reply
+ * attributes (auth/directory.ts) need not keep the text.
+ */
+export interface AuthMember {
+  readonly username: string;
+  readonly credential: AuthCredential;
+  readonly authMethods: readonly AuthMethod[];
+  readonly status: MemberStatus;
+  readonly plan: string | null;
+  readonly maxSessions: number | null;
+  readonly ipv4?: string | null;
+  readonly ipv6Prefix?: string | null;
+}
+
 export interface Member {
   id: number;
   /** Case-sensitive, exactly as the NAS sends it. */

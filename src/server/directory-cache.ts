@@ -7,23 +7,26 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/db.js';
 import { CHANNELS, RELOAD_ALL } from '../db/notify.js';
-import { getMember, loadAllMembers } from '../db/members.js';
+import { authMemberPages, getAuthMember } from '../db/members.js';
 import { getPlan, listPlans } from '../db/plans.js';
 import { loadAllNas } from '../db/nas.js';
-import type { Member } from '../domain/member.js';
 import type { Plan } from '../domain/plan.js';
 import type { RawAttribute } from '../protocol/packet.js';
 import type { MemberDirectory } from '../auth/directory.js';
 import { planReplyAttributes } from '../auth/plan-reply.js';
+import { CachedMember, CachedMemberBuilder } from '../auth/cached-member.js';
 import { NasDirectory } from './nas-directory.js';
 
 export class DirectoryCache implements MemberDirectory {
-  private members = new Map<string, Member>();
+  /** Compact records (auth/cached-member.ts), not full Members: this map holds every member. */
+  private members = new Map<string, CachedMember>();
   private plans = new Map<string, readonly RawAttribute[]>();
   readonly nas = new NasDirectory();
   /** Epoch ms of the last full load, for /healthz and metrics. */
   loadedAt = 0;
   private unlisten: Array<() => Promise<void>> = [];
+  /** Shares method lists and plan names between members refreshed one at a time. */
+  private refreshBuilder = new CachedMemberBuilder();
 
   constructor(
     private readonly db: Db,
@@ -45,7 +48,7 @@ export class DirectoryCache implements MemberDirectory {
     this.unlisten = [];
   }
 
-  member(username: string): Member | undefined {
+  member(username: string): CachedMember | undefined {
     return this.members.get(username);
   }
 
@@ -59,11 +62,23 @@ export class DirectoryCache implements MemberDirectory {
 
   async reloadAll(): Promise<void> {
     const started = Date.now();
-    const [members, plans] = await Promise.all([loadAllMembers(this.db), listPlans(this.db), this.reloadNas()]);
-    this.members = new Map(members.map((m) => [m.username, m]));
+    const builder = new CachedMemberBuilder();
+    const [members, plans] = await Promise.all([this.loadMembers(builder), listPlans(this.db), this.reloadNas()]);
+    this.members = members;
+    // Later refreshes share this load's method lists and plan names; the previous tables go with the old map.
+    this.refreshBuilder = builder;
     this.plans = new Map(plans.map((p) => [p.name, this.encodePlan(p)]));
     this.loadedAt = Date.now();
-    this.log.info({ members: members.length, plans: plans.length, nas: this.nas.size, ms: this.loadedAt - started }, 'directory loaded');
+    this.log.info({ members: members.size, plans: plans.length, nas: this.nas.size, ms: this.loadedAt - started }, 'directory loaded');
+  }
+
+  /** A new map, filled page by page: only one page of rows is alive at a time; the old map serves until the swap. */
+  private async loadMembers(builder: CachedMemberBuilder): Promise<Map<string, CachedMember>> {
+    const members = new Map<string, CachedMember>();
+    for await (const page of authMemberPages(this.db)) {
+      for (const row of page) members.set(row.username, builder.build(row));
+    }
+    return members;
   }
 
   private async reloadNas(): Promise<void> {
@@ -81,8 +96,8 @@ export class DirectoryCache implements MemberDirectory {
   private async onMember(username: string): Promise<void> {
     try {
       if (username === RELOAD_ALL) return await this.reloadAll();
-      const m = await getMember(this.db, username);
-      if (m) this.members.set(username, m);
+      const row = await getAuthMember(this.db, username);
+      if (row) this.members.set(username, this.refreshBuilder.build(row));
       else this.members.delete(username);
     } catch (e) {
       this.log.error({ user: username, err: (e as Error).message }, 'member refresh failed');

@@ -64,15 +64,22 @@ local function raised(a, b)
   return a.sessionTime ~= b.sessionTime or a.inputOctets ~= b.inputOctets or a.outputOctets ~= b.outputOctets
 end
 
-local ex = load(redis.call('GET', ik))
-if ex == nil then ex = load(n.uniqueId) end
+-- exUid: the key ex was loaded from, so put() can reuse ex as the stored session.
+local exUid = redis.call('GET', ik)
+local ex = load(exUid)
+if ex == nil then
+  exUid = n.uniqueId
+  ex = load(exUid)
+end
+local wrote = false
 
 local sess, snap, action, closed = nil, nil, nil, 0
 if ex == nil then
   sess, snap, action = create()
 elseif isNew(ex) then
   if ex.stopTime == nil then
-    put(forceClose(ex, NAS_REBOOT, math.min(ex.lastUpdate, n.start)), nil, LIMIT)
+    put(forceClose(ex, NAS_REBOOT, math.min(ex.lastUpdate, n.start)), nil, LIMIT, ex, ex.uniqueId == exUid)
+    wrote = true
     closed = 1
   end
   sess, snap, action = create()
@@ -109,7 +116,7 @@ else
 end
 
 if sess then
-  put(sess, snap, LIMIT)
+  put(sess, snap, LIMIT, ex, not wrote and sess.uniqueId == exUid)
   redis.call('SET', ik, sess.uniqueId)
   return {action, 1, sess.uniqueId, closed}
 end

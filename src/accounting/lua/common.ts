@@ -81,8 +81,10 @@ end
 
 -- Writes a changed session: DEL+HSET also clears a tombstone's TTL; bumps its version,
 -- marks it dirty for the flusher, appends the snapshot (bounded, oldest dropped).
-local function put(s, snap, limit)
-  local old = load(s.uniqueId)
+-- known: the caller already loaded the stored session (old, or nil for none) in this
+-- script run and wrote nothing since; saves an HGETALL and its decoding per record.
+local function put(s, snap, limit, old, known)
+  if not known then old = load(s.uniqueId) end
   s.ver = ((old and old.ver) or 0) + 1
   if s.ik == nil and old then s.ik = old.ik end
   local args = {}
