@@ -6,8 +6,10 @@
 import { userInfo } from 'node:os';
 import type { Config } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
-import { openDatabase, type OpenedDb } from '../db/open.js';
-import { migrate } from '../db/migrate.js';
+// Types only: db/open.js pulls in pg and PGlite (about 20 MB and 60 ms), which
+// `--help`, usage errors and the --workers supervisor never use. withContext
+// loads them when a command actually opens the database.
+import type { OpenedDb } from '../db/open.js';
 import type { Db } from '../db/db.js';
 import { dbErrorInfo } from '../db/pg-errors.js';
 import { RadassocError } from '../errors.js';
@@ -61,6 +63,7 @@ export async function withContext<T>(
   options: ContextOptions = {},
 ): Promise<T> {
   const config = configFrom(argv);
+  const [{ openDatabase }, { migrate }] = await Promise.all([import('../db/open.js'), import('../db/migrate.js')]);
   const opened = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedDbPort, role: 'cli' });
   try {
     // The embedded files may never have been served yet: make sure the schema is there.

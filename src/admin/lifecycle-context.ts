@@ -11,14 +11,15 @@
  * Redis down), the command still does its database part and says that live
  * sessions are unknown.
  */
-import { pino } from 'pino';
-import { openSessionStore } from '../accounting/open-store.js';
-import { CoaClient } from '../coa/client.js';
+// pino, ioredis (through open-store) and the CoA client load inside
+// withLifecycle: every command module imports this file, and most runs
+// (`--help`, member list, nas add) never need them.
+import type { OpenSessionStoreOptions } from '../accounting/open-store.js';
+import type { SessionStore } from '../accounting/store.js';
 import type { Config } from '../config/schema.js';
 import type { LiveSession } from '../domain/session.js';
 import { RadassocError } from '../errors.js';
 import type { LifecycleDeps, LiveSessionSource } from '../lifecycle/deps.js';
-import { createLogger } from '../log.js';
 import { ControlSessionSource, readControlToken, readControlUrl } from '../server/control.js';
 import type { AdminContext } from './context.js';
 
@@ -59,6 +60,12 @@ export async function openControlSource(config: Config): Promise<ControlSessionS
   return new ControlSessionSource(base, await readControlToken(config.dataDir));
 }
 
+/** The Redis session store, loading ioredis only now (see the imports above). */
+export async function openRedisStore(opts: OpenSessionStoreOptions): Promise<SessionStore> {
+  const { openSessionStore } = await import('../accounting/open-store.js');
+  return openSessionStore(opts);
+}
+
 export interface LifecycleOptions {
   /** Retransmission waits for the CoA client (tests); default 1 s, 2 s, 4 s. */
   coaTimeoutsMs?: readonly number[];
@@ -66,6 +73,7 @@ export interface LifecycleOptions {
 
 /** Builds the deps, runs `fn`, and closes what it opened (Redis connection, UDP sockets). */
 export async function withLifecycle<T>(ctx: AdminContext, fn: (deps: LifecycleDeps) => Promise<T>, opts: LifecycleOptions = {}): Promise<T> {
+  const [{ pino }, { createLogger }, { CoaClient }] = await Promise.all([import('pino'), import('../log.js'), import('../coa/client.js')]);
   const level = process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent';
   const log = createLogger(level, pino.destination(2));
   const closers: Array<() => Promise<void>> = [];
@@ -73,7 +81,7 @@ export async function withLifecycle<T>(ctx: AdminContext, fn: (deps: LifecycleDe
     const { redisUrl, dataDir, redisKeyPrefix } = ctx.config;
     const store = new LazySource(async () => {
       if (!redisUrl) return openControlSource(ctx.config);
-      const redis = await openSessionStore({ redisUrl, dataDir, prefix: redisKeyPrefix, log });
+      const redis: SessionStore = await openRedisStore({ redisUrl, dataDir, prefix: redisKeyPrefix, log });
       closers.push(() => redis.close());
       return redis;
     });

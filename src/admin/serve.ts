@@ -5,10 +5,8 @@
 import { setFlagsFromString } from 'node:v8';
 import type { Argv } from 'yargs';
 import { loadConfig } from '../config/load.js';
-import { createDaemonLogger, createLogger } from '../log.js';
 import {
   assertClusterable,
-  configForThisProcess,
   isStopMessage,
   isWorkerProcess,
   notifyReady,
@@ -17,7 +15,9 @@ import {
   runsJobs,
   runSupervisor,
 } from '../server/cluster.js';
-import { startDaemon } from '../server/daemon.js';
+// log.js (pino) and daemon.js (pg, PGlite, ioredis, prom-client, node-cron)
+// load in the handler: every CLI command registers `serve`, and the --workers
+// supervisor runs no daemon, so neither should pay for them (see docs/performance.md).
 import type { GlobalArgs } from './context.js';
 import { RadassocError } from '../errors.js';
 
@@ -51,14 +51,16 @@ export function registerServe(cli: Argv<GlobalArgs>): void {
       const worker = isWorkerProcess();
       if (count > 1 && !worker) {
         assertClusterable(config, count);
+        const { createLogger } = await import('../log.js');
         // The supervisor writes a few lines only: synchronously, so none is lost at exit.
         process.exitCode = await runSupervisor({ workers: count, log: createLogger(config.logLevel) });
         setTimeout(() => process.exit(), 2000).unref();
         return;
       }
       tuneHeapForDaemon();
+      const [{ createDaemonLogger }, { startDaemon }] = await Promise.all([import('../log.js'), import('../server/daemon.js')]);
       const log = createDaemonLogger(config.logLevel);
-      const daemon = await startDaemon(configForThisProcess(config), log, { jobs: runsJobs() }).catch((e: unknown) => {
+      const daemon = await startDaemon(config, log, { jobs: runsJobs() }).catch((e: unknown) => {
         if (worker) releaseSupervisorChannel(); // let the failed worker exit with the CLI's error code
         throw e;
       });

@@ -6,10 +6,9 @@
  */
 import type { Argv } from 'yargs';
 import { flushUsage, type FlushReport } from '../accounting/flusher.js';
-import { openSessionStore } from '../accounting/open-store.js';
 import type { LiveSession } from '../domain/session.js';
 import { withContext, type AdminContext, type GlobalArgs } from './context.js';
-import { openControlSource, withLifecycle } from './lifecycle-context.js';
+import { openControlSource, openRedisStore, withLifecycle } from './lifecycle-context.js';
 import { printRows, say } from './output.js';
 
 const COLUMNS = ['username', 'nas', 'acct_session_id', 'framed_ip', 'start', 'duration_s', 'input_octets', 'output_octets', 'calling_station_id', 'unique_id'] as const;
@@ -32,7 +31,7 @@ function sessionRow(s: LiveSession, now: number): Record<(typeof COLUMNS)[number
 async function flushNow(ctx: AdminContext): Promise<FlushReport> {
   const { redisUrl, dataDir, redisKeyPrefix } = ctx.config;
   if (!redisUrl) return (await openControlSource(ctx.config)).flush();
-  const store = await openSessionStore({ redisUrl, dataDir, prefix: redisKeyPrefix });
+  const store = await openRedisStore({ redisUrl, dataDir, prefix: redisKeyPrefix });
   try {
     return await flushUsage(store, ctx.db);
   } finally {

@@ -15,8 +15,11 @@
  * and NAS in PostgreSQL (each worker's cache follows NOTIFY). The embedded
  * PGlite and the in-process session store belong to one process, so several
  * workers need DATABASE_URL and REDIS_URL. The scheduled jobs (flush, reap,
- * dues) run in the worker of slot 0 only, and in its replacement; so does
- * the loopback HTTP server (/metrics then counts that worker's requests).
+ * dues) run in the worker of slot 0 only, and in its replacement. Every
+ * worker serves the loopback HTTP port, shared like the UDP ports: /healthz
+ * and the control route answer from any worker (the state they read is
+ * shared), and /metrics adds up every worker's counters through the
+ * supervisor (cluster-metrics.ts).
  *
  * SIGTERM/SIGINT to the supervisor: every worker is told to stop (finish what
  * is in flight, flush, close), the supervisor waits, and exits 0. A worker
@@ -29,6 +32,7 @@ import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { RadassocError } from '../errors.js';
+import { serveClusterScrapes } from './cluster-metrics.js';
 
 /** Environment variable telling a worker its slot (0..N-1). */
 export const WORKER_SLOT_ENV = 'RADASSOC_WORKER_SLOT';
@@ -78,17 +82,6 @@ export function workerSlot(): number | null {
 export function runsJobs(): boolean {
   const slot = workerSlot();
   return !cluster.isWorker || slot === 0;
-}
-
-/**
- * The configuration this process runs with. In a cluster, only slot 0 serves
- * the loopback HTTP port (/metrics, /healthz): shared between workers, each
- * scrape would reach any one of them, and Prometheus would see counters jump
- * between processes. Its /metrics therefore count slot 0's requests only.
- */
-export function configForThisProcess<C extends Pick<Config, 'httpPort'>>(config: C): C {
-  const slot = workerSlot();
-  return slot !== null && slot > 0 ? { ...config, httpPort: 0 } : config;
 }
 
 /** Worker side: tell the supervisor this worker answers on its ports. */
@@ -153,10 +146,13 @@ export function runSupervisor(opts: SupervisorOptions): Promise<number> {
   return new Promise<number>((resolve) => {
     const live = (): Worker[] => slots.flatMap((s) => (s.worker ? [s.worker] : []));
 
+    const stopScrapes = serveClusterScrapes(() => slots.flatMap((s) => (s.worker && s.ready ? [s.worker] : [])), log);
+
     const finishIfDone = (): void => {
       if (!stopping || live().length > 0) return;
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
+      stopScrapes();
       clearTimeout(killTimer);
       log.info({ exitCode }, 'every worker stopped');
       resolve(exitCode);

@@ -21,7 +21,7 @@
  * can read live sessions, which hold members' addresses.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { LiveSession } from '../domain/session.js';
@@ -33,8 +33,16 @@ export const CONTROL_TOKEN_FILE = 'control.token';
 /** Where the running daemon's HTTP server listens, so the CLI finds it whatever flags started it. */
 export const CONTROL_URL_FILE = 'control.url';
 
+/**
+ * Written aside and renamed into place: under `serve --workers N` every
+ * worker writes it at start, and a CLI reading meanwhile must never see it
+ * empty or half written.
+ */
 export async function writeControlUrl(dataDir: string, url: string): Promise<void> {
-  await writeFile(join(dataDir, CONTROL_URL_FILE), `${url}\n`, { mode: 0o644 });
+  const file = join(dataDir, CONTROL_URL_FILE);
+  const aside = `${file}.${process.pid}.tmp`;
+  await writeFile(aside, `${url}\n`, { mode: 0o644 });
+  await rename(aside, file);
 }
 
 export async function readControlUrl(dataDir: string): Promise<string | null> {
@@ -50,14 +58,21 @@ export type ControlHandler = (req: IncomingMessage, res: ServerResponse) => bool
 /**
  * The token file: created with a random token on first use (mode 0600),
  * kept afterwards so several daemon processes and restarts agree on it.
+ * Workers of `serve --workers N` create it at the same moment: the token is
+ * written aside, then hard-linked into place (link fails if the file exists),
+ * so the file appears complete or not at all, and the first one wins.
  */
 export async function ensureControlToken(dataDir: string): Promise<string> {
   const file = join(dataDir, CONTROL_TOKEN_FILE);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const aside = `${file}.${process.pid}.tmp`;
+  await writeFile(aside, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
   try {
-    await writeFile(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    await link(aside, file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  } finally {
+    await unlink(aside).catch(() => undefined);
   }
   return readControlToken(dataDir);
 }

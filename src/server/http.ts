@@ -3,10 +3,15 @@
  * (ready only when the listeners are up and PostgreSQL and the session store
  * answer; details in JSON). Further routes (the CLI's control route) plug in
  * as handlers that return true when they answered.
+ *
+ * Under `serve --workers N` every worker runs this server on the same port
+ * (node:cluster shares it) and /metrics answers for the whole server, through
+ * the supervisor (cluster-metrics.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { answerCollects, scrapesThroughSupervisor, scrapeWholeServer } from './cluster-metrics.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
 
@@ -63,14 +68,35 @@ export async function startHttpServer(host: string, port: number, deps: HttpServ
   const addr = server.address();
   const bound = typeof addr === 'object' && addr ? addr.port : port;
   deps.log.info({ host, port: bound }, 'HTTP listening (/metrics, /healthz)');
-  return { server, port: bound, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  // In a cluster the supervisor adds this worker's registry to every scrape, whichever worker got it.
+  const stopAnswering = scrapesThroughSupervisor() ? answerCollects(deps.registry) : () => undefined;
+  return {
+    server,
+    port: bound,
+    close: () =>
+      new Promise((resolve) => {
+        stopAnswering();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, deps: HttpServerDeps): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method === 'GET' && path === '/metrics') {
-    const body = await deps.registry.metrics();
-    res.writeHead(200, { 'content-type': deps.registry.contentType }).end(body);
+    if (!scrapesThroughSupervisor()) {
+      const body = await deps.registry.metrics();
+      res.writeHead(200, { 'content-type': deps.registry.contentType }).end(body);
+      return;
+    }
+    try {
+      const { text, contentType } = await scrapeWholeServer();
+      res.writeHead(200, { 'content-type': contentType }).end(text);
+    } catch (e) {
+      // Not this worker's counters alone: Prometheus would take the jump between workers for resets.
+      deps.log.warn({ err: (e as Error).message }, 'whole-server metrics unavailable');
+      res.writeHead(503, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${(e as Error).message}\n`);
+    }
     return;
   }
   if (req.method === 'GET' && path === '/healthz') {

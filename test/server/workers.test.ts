@@ -1,8 +1,9 @@
 /**
  * `radassoc serve --workers 2` as a real process tree (bin/radassoc.js, built
  * by `npm test`) against real PostgreSQL and Redis: the workers answer on the
- * same ports, a worker killed with SIGKILL is replaced while answers keep
- * coming, and SIGTERM stops everything with exit code 0.
+ * same ports, /metrics adds up every worker's counters, a worker killed with
+ * SIGKILL is replaced while answers keep coming, and SIGTERM stops everything
+ * with exit code 0.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -88,6 +89,19 @@ let nas: SimulatedNas;
 
 const pap = { code: PacketCode.AccessRequest, attributes: [attr(Attr.UserName, 'alice'), attr(Attr.UserPassword, 'alice-pass')] };
 
+/** The whole server's answered requests and how many workers the scrape added up. */
+async function scrape(): Promise<{ answered: number; workers: number }> {
+  const res = await fetch(`http://127.0.0.1:${httpPort}/metrics`);
+  expect(res.status).toBe(200);
+  const text = await res.text();
+  const values = (name: string): number[] =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+      .map((l) => Number(l.slice(l.lastIndexOf(' ') + 1)));
+  return { answered: values('radassoc_requests_answered_total').reduce((a, b) => a + b, 0), workers: values('radassoc_workers_scraped')[0] ?? 0 };
+}
+
 /** Like a NAS: a request is retransmitted until answered (a dying worker may take one with it). */
 async function authenticate(): Promise<number | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -140,9 +154,24 @@ describe('serve --workers 2', () => {
     expect(await authenticateMany(20)).toEqual(Array(20).fill(PacketCode.AccessAccept));
   });
 
-  it('serves /healthz from one worker on the loopback HTTP port', async () => {
-    const res = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
-    expect(res.status).toBe(200);
+  it('serves /healthz on the loopback HTTP port shared by the workers', async () => {
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
+      expect(res.status).toBe(200);
+    }
+  });
+
+  it('counts every worker\'s requests on /metrics, whichever worker answers the scrape', async () => {
+    const before = await scrape();
+    expect(before.workers).toBe(2);
+    const n = 40;
+    expect(await authenticateMany(n)).toEqual(Array(n).fill(PacketCode.AccessAccept));
+    // Several scrapes: the shared HTTP port hands them to either worker; all must see the whole server.
+    for (let i = 0; i < 4; i++) {
+      const after = await scrape();
+      expect(after.workers).toBe(2);
+      expect(after.answered - before.answered).toBe(n);
+    }
   });
 
   it('replaces a worker killed with SIGKILL, and keeps answering meanwhile', async () => {
