@@ -124,9 +124,13 @@ export async function openRedisLoginGuard(o: RedisLoginGuardOptions): Promise<Cl
     const lock = parseLock(message);
     if (lock) guard.applyRemote(lock);
   });
+  // Queued until connected (lazyConnect connects on this first command) and renewed by ioredis after every reconnect.
+  const subscribed = subscriber.subscribe(channel);
+  subscribed.catch(onError);
   try {
-    await Promise.all([client.connect(), subscriber.connect()]);
-    await subscriber.subscribe(channel);
+    await client.connect();
+    // Bounded: a daemon must start even when pub/sub lags; until then locks only travel through the shared counts.
+    await Promise.race([subscribed, new Promise((_, reject) => setTimeout(() => reject(new Error('no SUBSCRIBE reply within 2 s')), 2000).unref())]);
   } catch (e) {
     // The session store reached Redis a moment ago; should this fail, keep serving: counts stay local until it answers.
     o.log.warn({ err: (e as Error).message }, 'failed-login guard: Redis not reachable yet; counting in this process meanwhile');

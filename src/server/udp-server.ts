@@ -123,7 +123,14 @@ export class UdpServer {
 
   /** Runs one queued request and sends its answer. Never rejects: the fair queue counts it finished either way. */
   private readonly serve = async (r: Received): Promise<void> => {
-    const response = await this.dispatcher.handle(r, r.nas);
+    let response: Buffer | null;
+    try {
+      response = await this.dispatcher.handle(r, r.nas);
+    } catch (e) {
+      // handle() promises never to throw; should it, the request goes unanswered but the server goes on.
+      this.log.error({ err: (e as Error).message, nas: r.nas.name }, 'request failed; not answered');
+      return;
+    }
     if (!response) return;
     try {
       r.socket.send(response, r.port, r.address);
