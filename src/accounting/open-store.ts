@@ -4,7 +4,7 @@
  * directory.
  */
 import { mkdir } from 'node:fs/promises';
-import { Redis } from 'ioredis';
+import { connectRedis } from '../redis/connect.js';
 import { RadassocError } from '../errors.js';
 import type { MinimalLogger } from './logger.js';
 import { MemoryStore } from './memory-store.js';
@@ -24,7 +24,7 @@ export async function openSessionStore(opts: OpenSessionStoreOptions): Promise<S
     await mkdir(opts.dataDir, { recursive: true });
     return MemoryStore.openJournaled(opts.dataDir, opts.log ? { log: opts.log } : {});
   }
-  const client = new Redis(opts.redisUrl, { ...ACCOUNTING_REDIS_OPTIONS, lazyConnect: true });
+  const client = connectRedis(opts.redisUrl, { ...ACCOUNTING_REDIS_OPTIONS, lazyConnect: true });
   // ioredis emits 'error' on every failed reconnect; unhandled it would kill the process.
   let lastLogged = 0;
   client.on('error', (e: Error) => {

@@ -10,7 +10,8 @@
  * once instead of waiting for a reconnect.
  */
 import { createHash } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import { connectRedis, type RedisConnection } from '../redis/connect.js';
 import type { Logger } from 'pino';
 import { FailureLimiter, MemoryFailureCounter, type FailureCounter, type Lock, type WindowCount } from './login-guard.js';
 
@@ -44,7 +45,7 @@ export class RedisFailureCounter implements FailureCounter {
   private lastLogged = 0;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisConnection,
     private readonly prefix: string,
     private readonly log?: Pick<Logger, 'warn'>,
   ) {}
@@ -98,9 +99,9 @@ export interface ClosableGuard {
 export async function openRedisLoginGuard(o: RedisLoginGuardOptions): Promise<ClosableGuard> {
   const prefix = `${o.prefix}lockout:`;
   const channel = `${prefix}locks`;
-  const client = new Redis(o.redisUrl, CLIENT_OPTIONS);
+  const client = connectRedis(o.redisUrl, CLIENT_OPTIONS);
   // The subscriber keeps an offline queue and retries forever, so that its one SUBSCRIBE survives a Redis restart.
-  const subscriber = new Redis(o.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: 2000 });
+  const subscriber = connectRedis(o.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: 2000 });
   // ioredis emits 'error' on every failed reconnect; unhandled, it would end the process.
   let lastLogged = 0;
   const onError = (e: Error): void => {

@@ -1,0 +1,71 @@
+/**
+ * One way to reach Redis from a URL, for every part that uses it (live
+ * sessions, failed-login counters). ioredis understands plain redis:// and
+ * rediss:// URLs only; Sentinel and Cluster deployments are named here with
+ * their own schemes, so that REDIS_URL stays a single string:
+ *
+ *   redis://[user:password@]host:port[/db]
+ *   redis-sentinel://[user:password@]host:port[,host:port...]/MASTER_NAME[?db=N]
+ *   redis-cluster://[user:password@]host:port[,host:port...]
+ *
+ * With Sentinel the password is the one of the Redis servers (the sentinels
+ * are asked without one); with Cluster it is every node's.
+ */
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { RadassocError } from '../errors.js';
+
+export type RedisConnection = Redis | Cluster;
+
+interface MultiHost {
+  scheme: 'redis-sentinel' | 'redis-cluster';
+  username: string | undefined;
+  password: string | undefined;
+  hosts: Array<{ host: string; port: number }>;
+  path: string;
+  query: URLSearchParams;
+}
+
+const MULTI = /^(redis-sentinel|redis-cluster):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?]+)(?:\/([^?]*))?(?:\?(.*))?$/;
+
+function parseMultiHost(url: string): MultiHost | null {
+  const m = MULTI.exec(url);
+  if (!m) return null;
+  const defaultPort = m[1] === 'redis-sentinel' ? 26379 : 6379;
+  const hosts = (m[4] ?? '').split(',').map((h) => {
+    const at = h.lastIndexOf(':');
+    const bracketed = h.startsWith('[');
+    const hasPort = at > 0 && (!bracketed || h.lastIndexOf(']') < at);
+    const host = (hasPort ? h.slice(0, at) : h).replace(/^\[|\]$/g, '');
+    const port = hasPort ? Number(h.slice(at + 1)) : defaultPort;
+    if (host === '' || !Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new RadassocError('CONFIG_INVALID', `REDIS_URL: '${h}' is not host:port`);
+    }
+    return { host, port };
+  });
+  const dec = (s: string | undefined): string | undefined => (s === undefined || s === '' ? undefined : decodeURIComponent(s));
+  return { scheme: m[1] as MultiHost['scheme'], username: dec(m[2]), password: dec(m[3]), hosts, path: m[5] ?? '', query: new URLSearchParams(m[6] ?? '') };
+}
+
+/** A client for `url` with `options` (timeouts, retry policy) applied to every connection it makes. */
+export function connectRedis(url: string, options: RedisOptions): RedisConnection {
+  const multi = parseMultiHost(url);
+  if (!multi) return new Redis(url, options);
+  const auth = { ...(multi.username ? { username: multi.username } : {}), ...(multi.password ? { password: multi.password } : {}) };
+  if (multi.scheme === 'redis-cluster') {
+    return new Cluster(multi.hosts, { redisOptions: { ...options, ...auth }, lazyConnect: options.lazyConnect ?? false, enableOfflineQueue: options.enableOfflineQueue ?? true });
+  }
+  const name = multi.path.split('/')[0] ?? '';
+  if (name === '') {
+    throw new RadassocError('CONFIG_INVALID', 'REDIS_URL: a redis-sentinel:// URL names the master after the hosts, e.g. redis-sentinel://s1:26379,s2:26379/mymaster');
+  }
+  const db = Number(multi.query.get('db') ?? '0');
+  return new Redis({ ...options, ...auth, sentinels: multi.hosts, name, db });
+}
+
+/** For tests and diagnostics: how a URL will be connected, without connecting. */
+export function describeRedisUrl(url: string): { mode: 'single' | 'sentinel' | 'cluster'; hosts: string[]; master?: string } {
+  const multi = parseMultiHost(url);
+  if (!multi) return { mode: 'single', hosts: [url.replace(/\/\/[^@/]*@/, '//')] };
+  const hosts = multi.hosts.map((h) => `${h.host}:${h.port}`);
+  return multi.scheme === 'redis-cluster' ? { mode: 'cluster', hosts } : { mode: 'sentinel', hosts, master: multi.path.split('/')[0] ?? '' };
+}
