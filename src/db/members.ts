@@ -149,23 +149,25 @@ export async function resumeMember(q: Queryable, username: string): Promise<Memb
 }
 
 /**
- * Every member, in id order, a page at a time (keyset pagination): memory
- * per query stays bounded and the same code works on PGlite, which has no
- * cursors over the socket. For the daemon's in-memory directory.
+ * Rows of `columns` of every member, in id order, a page at a time (keyset
+ * pagination): memory per query stays bounded and the same code works on
+ * PGlite, which has no cursors over the socket.
  */
-export async function* memberPages(q: Queryable, pageSize = 20_000): AsyncGenerator<Member[]> {
-  let after = 0;
+async function* memberRowPages<R extends { id?: unknown }>(q: Queryable, columns: string, pageSize: number): AsyncGenerator<R[]> {
+  let after: unknown = 0;
   for (;;) {
-    const r = await q.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members WHERE id > $1 ORDER BY id LIMIT $2`, [
-      after,
-      pageSize,
-    ]);
-    if (r.rows.length === 0) return;
-    const page = r.rows.map(toMember);
-    yield page;
-    after = page[page.length - 1]?.id ?? after;
-    if (r.rows.length < pageSize) return;
+    const { rows } = await q.query<R>(`SELECT ${columns} FROM members WHERE id > $1 ORDER BY id LIMIT $2`, [after, pageSize]);
+    const last = rows[rows.length - 1];
+    if (last === undefined) return;
+    yield rows;
+    after = last.id;
+    if (rows.length < pageSize) return;
   }
+}
+
+/** Every member, a page at a time (bulk reads and exports). */
+export async function* memberPages(q: Queryable, pageSize = 20_000): AsyncGenerator<Member[]> {
+  for await (const rows of memberRowPages<MemberRow>(q, MEMBER_COLUMNS, pageSize)) yield rows.map(toMember);
 }
 
 /**
@@ -196,20 +198,11 @@ const AUTH_MEMBER_COLUMNS = `id, username, cleartext, encode(nt_hash, 'hex') AS 
 
 /**
  * Every member with only the columns authentication reads, a page at a time
- * in id order (keyset pagination, as memberPages): the daemon's directory
+ * in id order: the daemon's directory
  * turns each page into compact records before the next one is fetched.
  */
-export async function* authMemberPages(q: Queryable, pageSize = 20_000): AsyncGenerator<AuthMemberRow[]> {
-  let after: unknown = 0;
-  for (;;) {
-    const r = await q.query<AuthMemberRow>(`SELECT ${AUTH_MEMBER_COLUMNS} FROM members WHERE id > $1 ORDER BY id LIMIT $2`, [after, pageSize]);
-    const rows = r.rows;
-    const last = rows[rows.length - 1];
-    if (last === undefined) return;
-    yield rows;
-    after = last.id;
-    if (rows.length < pageSize) return;
-  }
+export function authMemberPages(q: Queryable, pageSize = 20_000): AsyncGenerator<AuthMemberRow[]> {
+  return memberRowPages<AuthMemberRow>(q, AUTH_MEMBER_COLUMNS, pageSize);
 }
 
 /** One member's authentication columns (the directory's NOTIFY refresh), or null. */
