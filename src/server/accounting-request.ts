@@ -7,7 +7,10 @@ import { formatIPv4 } from '../protocol/ip.js';
 import { getAttribute, getString, getUint32, type RadiusPacket } from '../protocol/packet.js';
 import type { AcctStatusType } from '../domain/session.js';
 import type { AccountingRecord } from '../accounting/record.js';
-import { TERMINATE_CAUSE_NAMES } from './terminate-causes.js';
+import { findAttribute } from '../protocol/dictionary/index.js';
+
+/** Acct-Terminate-Cause names (RFC 2866 §5.10, RFC 3580) from the dictionary, looked up once. */
+const TERMINATE_CAUSES: ReadonlyMap<number, string> = findAttribute('Acct-Terminate-Cause')?.valueNames ?? new Map();
 
 const STATUS: Readonly<Record<number, AcctStatusType>> = {
   [AcctStatus.Start]: 'start',
@@ -46,7 +49,7 @@ export function accountingRecordFrom(packet: RadiusPacket, nas: string, received
     outputGigawords: u(Attr.AcctOutputGigawords),
     inputPackets: u(Attr.AcctInputPackets),
     outputPackets: u(Attr.AcctOutputPackets),
-    terminateCause: cause === undefined ? null : (TERMINATE_CAUSE_NAMES[cause] ?? `Cause-${cause}`),
+    terminateCause: cause === undefined ? null : (TERMINATE_CAUSES.get(cause) ?? `Cause-${cause}`),
     eventTimestamp: u(Attr.EventTimestamp),
     delayTime: u(Attr.AcctDelayTime),
     interimInterval: u(Attr.AcctInterimInterval),

@@ -24,7 +24,7 @@ import { DirectoryCache } from './directory-cache.js';
 import { Dispatcher } from './dispatcher.js';
 import { ServerMetrics } from './metrics.js';
 import { UdpServer } from './udp-server.js';
-import { startHttpServer, type RouteHandler } from './http.js';
+import { startHttpServer } from './http.js';
 import { createRegistry } from './prometheus.js';
 import { createControlHandler, ensureControlToken, writeControlUrl } from './control.js';
 
@@ -43,8 +43,6 @@ export interface DaemonOptions {
   now?: () => number;
   /** Run the cron jobs (flush, reap, dues); tests drive them by hand. */
   jobs?: boolean;
-  /** Extra loopback HTTP routes (the CLI's control route). */
-  routes?: RouteHandler[];
 }
 
 export async function startDaemon(config: Config, log: Logger, opts: DaemonOptions = {}): Promise<Daemon> {
@@ -141,10 +139,7 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
           { name: 'sessionStore', check: () => store.ping() },
         ],
         // The CLI reads live sessions through this route when they live in this process (embedded).
-        routes: [
-          createControlHandler({ store, token: await ensureControlToken(config.dataDir), flush: () => flushUsage(store, db.db) }),
-          ...(opts.routes ?? []),
-        ],
+        routes: [createControlHandler({ store, token: await ensureControlToken(config.dataDir), flush: () => flushUsage(store, db.db) })],
       });
       cleanup.unshift(() => http.close());
       await writeControlUrl(config.dataDir, `http://${config.httpHost.includes(':') ? `[${config.httpHost}]` : config.httpHost}:${http.port}`);

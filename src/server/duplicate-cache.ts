@@ -8,9 +8,7 @@
 export type CachedAnswer =
   /** The original is still being processed: drop the retransmission, the answer is coming. */
   | { state: 'pending'; authenticator: Buffer }
-  | { state: 'answered'; authenticator: Buffer; response: Buffer }
-  /** We chose not to answer (e.g. storage down): let the retransmission be tried again. */
-  | { state: 'unanswered'; authenticator: Buffer };
+  | { state: 'answered'; authenticator: Buffer; response: Buffer };
 
 export type DuplicateVerdict = { kind: 'new' } | { kind: 'pending' } | { kind: 'replay'; response: Buffer };
 
@@ -31,7 +29,7 @@ export class DuplicateCache {
   /** Classifies a verified request and, when it is new, marks it pending. */
   check(key: string, authenticator: Buffer): DuplicateVerdict {
     const entry = this.current.get(key) ?? this.previous.get(key);
-    if (entry && entry.state !== 'unanswered' && entry.authenticator.equals(authenticator)) {
+    if (entry && entry.authenticator.equals(authenticator)) {
       return entry.state === 'pending' ? { kind: 'pending' } : { kind: 'replay', response: entry.response };
     }
     this.current.set(key, { state: 'pending', authenticator });
