@@ -8,7 +8,8 @@
  */
 import type { AuthLogEntry } from '../domain/auth-result.js';
 import type { Queryable } from './db.js';
-import { insertAuthLogBatch } from './auth-log.js';
+import { insertAuthLogRows } from './auth-log.js';
+import { AuthLogRows } from './auth-log-rows.js';
 import { dbErrorInfo } from './pg-errors.js';
 
 export interface AuthLogWriterOptions {
@@ -34,39 +35,68 @@ export interface AuthLogWriterStats {
   failures: number;
 }
 
-/** FIFO with O(1) amortised push and shift, compacted as it drains. */
-class Queue<T> {
-  #items: T[] = [];
-  #head = 0;
-  get size(): number {
-    return this.#items.length - this.#head;
+/**
+ * What waits to be written: full batches in order, then the one being filled.
+ * A batch handed to the database is out of here until it succeeds or comes
+ * back in front.
+ */
+class Backlog {
+  #full: AuthLogRows[] = [];
+  #filling = new AuthLogRows();
+  #spare: AuthLogRows | null = null;
+  size = 0;
+
+  constructor(private readonly batchSize: number) {}
+
+  append(e: AuthLogEntry): void {
+    this.#filling.append(e);
+    this.size++;
+    if (this.#filling.size >= this.batchSize) this.#seal();
   }
-  push(x: T): void {
-    this.#items.push(x);
+
+  /** A full batch is waiting. */
+  get hasFull(): boolean {
+    return this.#full.length > 0;
   }
+
   dropOldest(): void {
-    this.#head++;
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
+    const oldest = this.#full[0] ?? this.#filling;
+    oldest.dropOldest();
+    this.size--;
+    if (oldest.size === 0 && oldest !== this.#filling) this.#full.shift();
   }
-  take(n: number): T[] {
-    const out = this.#items.slice(this.#head, this.#head + n);
-    for (let i = 0; i < out.length; i++) this.dropOldest();
-    return out;
+
+  /** The oldest batch, taken out (sealing a partial one if need be); null when empty. */
+  take(): AuthLogRows | null {
+    if (this.#full.length === 0 && this.#filling.size > 0) this.#seal();
+    const batch = this.#full.shift() ?? null;
+    if (batch) this.size -= batch.size;
+    return batch;
   }
-  /** Puts a failed batch back in front, keeping order. */
-  unshift(batch: T[]): void {
-    this.#items = batch.concat(this.#items.slice(this.#head));
-    this.#head = 0;
+
+  /** A failed batch goes back in front, keeping order. */
+  putBack(batch: AuthLogRows): void {
+    this.#full.unshift(batch);
+    this.size += batch.size;
+  }
+
+  /** A written batch's buffers are kept for the next one. */
+  recycle(batch: AuthLogRows): void {
+    batch.clear();
+    this.#spare = batch;
+  }
+
+  #seal(): void {
+    this.#full.push(this.#filling);
+    this.#filling = this.#spare ?? new AuthLogRows();
+    this.#spare = null;
   }
 }
 
 export class AuthLogWriter {
   readonly #q: Queryable;
   readonly #o: Required<Omit<AuthLogWriterOptions, 'log'>> & Pick<AuthLogWriterOptions, 'log'>;
-  readonly #queue = new Queue<AuthLogEntry>();
+  readonly #queue: Backlog;
   #written = 0;
   #dropped = 0;
   #failures = 0;
@@ -82,12 +112,13 @@ export class AuthLogWriter {
     this.#o = {
       maxBuffered: opts.maxBuffered ?? 50_000,
       flushIntervalMs: opts.flushIntervalMs ?? 500,
-      batchSize: opts.batchSize ?? 1000,
+      batchSize: opts.batchSize ?? 250,
       retryDelayMs: opts.retryDelayMs ?? 500,
       maxRetryDelayMs: opts.maxRetryDelayMs ?? 30_000,
       closeTimeoutMs: opts.closeTimeoutMs ?? 5000,
       log: opts.log,
     };
+    this.#queue = new Backlog(this.#o.batchSize);
     this.#timer = setInterval(() => this.#tick(), this.#o.flushIntervalMs);
     this.#timer.unref();
   }
@@ -98,12 +129,12 @@ export class AuthLogWriter {
       this.#dropped++;
       return;
     }
-    this.#queue.push(entry);
+    this.#queue.append(entry);
     if (this.#queue.size > this.#o.maxBuffered) {
       this.#queue.dropOldest();
       this.#dropped++;
     }
-    if (this.#queue.size >= this.#o.batchSize && this.#pending === 0 && Date.now() >= this.#retryAt) {
+    if (this.#queue.hasFull && this.#pending === 0 && Date.now() >= this.#retryAt) {
       setImmediate(() => this.#tick());
     }
   }
@@ -145,7 +176,7 @@ export class AuthLogWriter {
 
   async #drain(): Promise<void> {
     while (!this.#closed && this.#queue.size > 0 && (await this.#writeBatch())) {
-      if (this.#queue.size < this.#o.batchSize) break; // the rest waits for the next tick
+      if (!this.#queue.hasFull) break; // the rest waits for the next tick
     }
   }
 
@@ -158,11 +189,12 @@ export class AuthLogWriter {
   }
 
   async #writeNext(): Promise<boolean> {
-    const batch = this.#queue.take(this.#o.batchSize);
-    if (batch.length === 0) return true;
+    const batch = this.#queue.take();
+    if (batch === null) return true;
     try {
-      await insertAuthLogBatch(this.#q, batch);
-      this.#written += batch.length;
+      await insertAuthLogRows(this.#q, batch);
+      this.#written += batch.size;
+      this.#queue.recycle(batch);
       this.#consecutiveFailures = 0;
       this.#retryAt = 0;
       return true;
@@ -172,17 +204,17 @@ export class AuthLogWriter {
   }
 
   /** Keeps the batch for a retry, unless the data itself is refused (retrying could never succeed). */
-  #failed(e: unknown, batch: AuthLogEntry[]): boolean {
+  #failed(e: unknown, batch: AuthLogRows): boolean {
     this.#failures++;
     const sqlstate = dbErrorInfo(e)?.code ?? '';
     const refusedData = sqlstate.startsWith('22') || sqlstate.startsWith('23');
     const message = e instanceof Error ? e.message : String(e);
     if (refusedData) {
-      this.#dropped += batch.length;
-      this.#o.log?.warn({ err: message, dropped: batch.length }, 'authentication log batch refused by the database; dropped');
+      this.#dropped += batch.size;
+      this.#o.log?.warn({ err: message, dropped: batch.size }, 'authentication log batch refused by the database; dropped');
       return true;
     }
-    this.#queue.unshift(batch);
+    this.#queue.putBack(batch);
     while (this.#queue.size > this.#o.maxBuffered) {
       this.#queue.dropOldest();
       this.#dropped++;

@@ -16,7 +16,7 @@ import type { AuthLogEntry } from '../domain/auth-result.js';
 import type { AccessPolicy } from '../auth/access-policy.js';
 import type { AccountingRecord } from '../accounting/record.js';
 import { accountingRecordFrom } from './accounting-request.js';
-import { storableRecord, storableText } from './wire-text.js';
+import { storableRecord } from './wire-text.js';
 import { DuplicateCache } from './duplicate-cache.js';
 import type { NasDirectory } from './nas-directory.js';
 import type { ServerMetrics } from './metrics.js';
@@ -189,12 +189,12 @@ export class Dispatcher {
     else log.info({ ...ctx, reason: decision.reason }, 'access rejected');
     authLog.record({
       time: new Date(this.now()),
-      username: storableText(decision.username),
+      username: decision.username,
       nas: nas.name,
       method: decision.method,
       result: decision.accept ? 'accept' : 'reject',
       reason: decision.reason,
-      callingStationId: storableText(getAttribute(packet, Attr.CallingStationId)?.toString('utf8') ?? null),
+      callingStationId: getAttribute(packet, Attr.CallingStationId)?.toString('utf8') ?? null,
       classId: decision.classId,
     });
     return encodeResponse(

@@ -25,7 +25,7 @@ class FaultInjector implements Queryable {
 }
 
 const entry = (username: string): AuthLogEntry => ({
-  time: new Date(), username, nas: 'edge1', method: 'pap', result: 'accept', reason: null, callingStationId: null,
+  time: new Date(), username, nas: 'edge1', method: 'pap', result: 'accept', reason: null, callingStationId: null, classId: null,
 });
 
 async function rowsFor(prefix: string): Promise<number> {
