@@ -26,4 +26,6 @@ fi
 
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npm run --silent build
+# The tests themselves are typed too: a fixture that drifts from the types fails here, not at run time.
+npm run --silent typecheck
 exec npx vitest run "$@"

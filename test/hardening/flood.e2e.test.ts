@@ -57,10 +57,11 @@ describe('fairness between NAS clients', () => {
       attempts++;
       const started = performance.now();
       const spec = { code: PacketCode.AccessRequest, attributes: [attr(Attr.UserName, 'quiet-user'), attr(Attr.UserPassword, 'quiet-pass')] };
-      let { response, sent } = await quiet.request(spec, t.auth, { timeoutMs: 1000 });
+      const { response, sent } = await quiet.request(spec, t.auth, { timeoutMs: 1000 });
+      let accepted = response?.code === PacketCode.AccessAccept;
       // As a NAS does: the same request again after its timeout.
-      if (!response && (await quiet.sendRaw(sent, t.auth, 1000))) response = { code: PacketCode.AccessAccept } as typeof response;
-      if (response?.code === PacketCode.AccessAccept) {
+      if (!response && (await quiet.sendRaw(sent, t.auth, 1000))) accepted = true;
+      if (accepted) {
         answered++;
         latencies.push(performance.now() - started);
       }

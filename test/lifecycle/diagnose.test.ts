@@ -32,6 +32,7 @@ function attempts(username: string, result: 'accept' | 'reject', reason: RejectR
     result,
     reason,
     callingStationId: null,
+    classId: null,
   }));
 }
 
