@@ -1,5 +1,6 @@
 /**
- * Runs the shared load generator (radload.c) and parses its last line:
+ * Runs the shared load generator (radload.c), or our MS-CHAPv2 one
+ * (mschap-load.ts, which prints the same line), and parses its last line:
  * "mode=auth sent=N accept=N reject=N acct=N status=N bad_auth=N unexpected=N
  *  timeout=N secs=S rate=R/s p50=Xms p99=Yms max=Zms".
  * Every run is bounded twice: by its request count and by a wall-clock kill.
@@ -45,6 +46,8 @@ export interface RadloadResult {
   /** Killed by the wall-clock bound. */
   killed: boolean;
   line: string;
+  /** mschap-load only: Access-Accepts without the expected MS-CHAP2-Success (RFC 2548 §2.3.3). */
+  noSuccess?: number;
 }
 
 const LINE =
@@ -78,6 +81,33 @@ export function radload(bin: string, o: RadloadOptions): Promise<RadloadResult> 
   if (o.messageAuthenticator) args.push('-m');
   if (o.timeoutMs !== undefined) args.push('-T', String(o.timeoutMs));
   if (o.badPercent) args.push('-x', String(o.badPercent));
+  return runLoadTool('radload', bin, args, o.wallTimeoutMs);
+}
+
+export interface MschapLoadOptions {
+  /** host:port */
+  server: string;
+  secret: string;
+  requests: number;
+  window: number;
+  users: number;
+  /** Per-request timeout (-T), ms. */
+  timeoutMs?: number;
+  /** Count an Access-Accept without MS-CHAP2-Success as right (-A): for a server that does not parse requests. */
+  acceptWithoutSuccess?: boolean;
+  /** The whole run is killed after this long. */
+  wallTimeoutMs: number;
+}
+
+/** Runs bench/lib/mschap-load.js (compiled) in its own Node.js process; every Access-Request carries a Message-Authenticator. */
+export function mschapLoad(script: string, o: MschapLoadOptions): Promise<RadloadResult> {
+  const args = [script, '-s', o.server, '-S', o.secret, '-n', String(o.requests), '-w', String(o.window), '-U', String(o.users)];
+  if (o.timeoutMs !== undefined) args.push('-T', String(o.timeoutMs));
+  if (o.acceptWithoutSuccess) args.push('-A');
+  return runLoadTool('mschap-load', process.execPath, args, o.wallTimeoutMs);
+}
+
+function runLoadTool(name: string, bin: string, args: string[], wallTimeoutMs: number): Promise<RadloadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -88,7 +118,7 @@ export function radload(bin: string, o: RadloadOptions): Promise<RadloadResult> 
     const timer = setTimeout(() => {
       killed = true;
       child.kill('SIGKILL');
-    }, o.wallTimeoutMs);
+    }, wallTimeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(e);
@@ -98,10 +128,11 @@ export function radload(bin: string, o: RadloadOptions): Promise<RadloadResult> 
       const line = out.trim().split('\n').pop() ?? '';
       const parsed = parseRadloadLine(line);
       if (!parsed) {
-        reject(new Error(`radload ${args.join(' ')}: ${killed ? `killed after ${o.wallTimeoutMs} ms` : `no result line (exit ${code})`}: ${err.trim() || line}`));
+        reject(new Error(`${name} ${args.join(' ')}: ${killed ? `killed after ${wallTimeoutMs} ms` : `no result line (exit ${code})`}: ${err.trim() || line}`));
         return;
       }
-      resolve({ ...parsed, exitCode: code, killed, line });
+      const noSuccess = / no_success=(\d+)/.exec(line)?.[1];
+      resolve({ ...parsed, exitCode: code, killed, line, ...(noSuccess === undefined ? {} : { noSuccess: Number(noSuccess) }) });
     });
   });
 }
