@@ -11,14 +11,13 @@ import { parsePacket, type DropReason } from '../protocol/decode.js';
 import { encodeResponse } from '../protocol/encode.js';
 import { EncodeError } from '../protocol/errors.js';
 import { countAttributes, getAttribute, type RadiusPacket, type RawAttribute } from '../protocol/packet.js';
-import type { NasClient } from '../domain/nas.js';
 import type { AuthLogEntry } from '../domain/auth-result.js';
-import type { AccessPolicy } from '../auth/access-policy.js';
+import type { AccessDecision, AccessPolicy } from '../auth/access-policy.js';
 import type { AccountingRecord } from '../accounting/record.js';
 import { accountingRecordFrom } from './accounting-request.js';
 import { storableRecord } from './wire-text.js';
 import { DuplicateCache } from './duplicate-cache.js';
-import type { NasDirectory } from './nas-directory.js';
+import type { NasDirectory, ServedNas } from './nas-directory.js';
 import type { ServerMetrics } from './metrics.js';
 import { statusServerReply } from './status-server.js';
 
@@ -69,7 +68,7 @@ export class Dispatcher {
   }
 
   /** The NAS allowed to send from this address, if any: the fair queue is per NAS, so the server asks first. */
-  lookupNas(address: string): NasClient | undefined {
+  lookupNas(address: string): ServedNas | undefined {
     return this.deps.nas.lookup(address);
   }
 
@@ -77,7 +76,7 @@ export class Dispatcher {
    * The answer to send back, or null for none. Never throws. `known` is the
    * NAS the server already looked up for this datagram's address.
    */
-  async handle(d: Datagram, known?: NasClient): Promise<Buffer | null> {
+  async handle(d: Datagram, known?: ServedNas): Promise<Buffer | null> {
     const { deps } = this;
     const nas = known ?? deps.nas.lookup(d.address);
     if (!nas) return this.drop('unknown-nas', d);
@@ -129,7 +128,7 @@ export class Dispatcher {
   }
 
   /** A datagram refused before any work: its NAS is over its share (fairness.ts). Counted, and logged per NAS at most every 10 s. */
-  overloaded(d: Datagram, nas: NasClient): void {
+  overloaded(d: Datagram, nas: ServedNas): void {
     this.drop('overload', d, nas);
     const now = this.now();
     const seen = this.shed.get(nas.name);
@@ -148,7 +147,7 @@ export class Dispatcher {
   }
 
   /** Which check fails, if any: the code belongs on this port, and the packet is authentic. */
-  private authenticity(packet: RadiusPacket, nas: NasClient, kind: PortKind): DropReason | null {
+  private authenticity(packet: RadiusPacket, nas: ServedNas, kind: PortKind): DropReason | null {
     switch (packet.code) {
       case PacketCode.AccessRequest: {
         if (kind !== 'auth') return 'unexpected-code';
@@ -180,13 +179,11 @@ export class Dispatcher {
     }
   }
 
-  private async access(packet: RadiusPacket, nas: NasClient): Promise<Buffer> {
+  private async access(packet: RadiusPacket, nas: ServedNas): Promise<Buffer> {
     const decision = await this.deps.policy.decide(packet, nas.secret, nas.name);
     const { log, authLog } = this.deps;
-    const ctx = { nas: nas.name, user: decision.username, id: packet.identifier, method: decision.method };
-    if (decision.storeError) log.warn({ ...ctx, err: decision.storeError.message }, 'session store unreachable; simultaneous-use policy applied');
-    if (decision.accept) log.debug({ ...ctx, restricted: decision.restricted }, 'access accepted');
-    else log.info({ ...ctx, reason: decision.reason }, 'access rejected');
+    // An accept is logged at debug level: its context object is built only when that level is on.
+    if (decision.storeError || !decision.accept || log.isLevelEnabled('debug')) logDecision(log, decision, nas, packet.identifier);
     authLog.record({
       time: new Date(this.now()),
       username: decision.username,
@@ -210,7 +207,7 @@ export class Dispatcher {
   }
 
   /** Answers only after the record is stored; a storage failure means no answer, so the NAS retransmits. */
-  private async accounting(packet: RadiusPacket, nas: NasClient): Promise<Buffer | null> {
+  private async accounting(packet: RadiusPacket, nas: ServedNas): Promise<Buffer | null> {
     const parsed = accountingRecordFrom(packet, nas.name, this.now());
     const rec = parsed && storableRecord(parsed);
     if (!rec) {
@@ -232,13 +229,20 @@ export class Dispatcher {
     );
   }
 
-  private drop(reason: DropReason, d: Datagram, nas?: NasClient, id?: number): null {
+  private drop(reason: DropReason, d: Datagram, nas?: ServedNas, id?: number): null {
     this.deps.metrics.drop(reason);
     if (this.deps.log.isLevelEnabled('debug')) {
       this.deps.log.debug({ reason, from: `${d.address}:${d.port}`, nas: nas?.name, id, port: d.kind }, 'packet dropped');
     }
     return null;
   }
+}
+
+function logDecision(log: Logger, decision: AccessDecision, nas: ServedNas, id: number): void {
+  const ctx = { nas: nas.name, user: decision.username, id, method: decision.method };
+  if (decision.storeError) log.warn({ ...ctx, err: decision.storeError.message }, 'session store unreachable; simultaneous-use policy applied');
+  if (decision.accept) log.debug({ ...ctx, restricted: decision.restricted }, 'access accepted');
+  else log.info({ ...ctx, reason: decision.reason }, 'access rejected');
 }
 
 /** RFC 2865 §5.33: Proxy-State attributes are copied unmodified, in order, into the reply. */

@@ -6,23 +6,31 @@
 import type { NasClient } from '../domain/nas.js';
 import { addressBytes, cidrContains, normaliseAddress, parseCidrText, type Cidr } from './ip.js';
 
+/**
+ * A NAS as the server uses it: the shared secret as octets, converted once
+ * when the directory is loaded rather than on each of the several digests
+ * every request needs (and the key of the HMAC-MD5 pad cache, md5.ts).
+ */
+export type ServedNas = Omit<NasClient, 'secret'> & { readonly secret: Buffer };
+
 const MEMO_LIMIT = 65_536;
 
 export class NasDirectory {
-  private exact = new Map<string, NasClient>();
-  private blocks: Array<{ cidr: Cidr; nas: NasClient }> = [];
-  private memo = new Map<string, NasClient | null>();
-  private byName = new Map<string, NasClient>();
+  private exact = new Map<string, ServedNas>();
+  private blocks: Array<{ cidr: Cidr; nas: ServedNas }> = [];
+  private memo = new Map<string, ServedNas | null>();
+  private byName = new Map<string, ServedNas>();
 
   constructor(clients: readonly NasClient[] = []) {
     this.replaceAll(clients);
   }
 
   replaceAll(clients: readonly NasClient[]): void {
-    const exact = new Map<string, NasClient>();
-    const blocks: Array<{ cidr: Cidr; nas: NasClient }> = [];
-    const byName = new Map<string, NasClient>();
-    for (const nas of clients) {
+    const exact = new Map<string, ServedNas>();
+    const blocks: Array<{ cidr: Cidr; nas: ServedNas }> = [];
+    const byName = new Map<string, ServedNas>();
+    for (const client of clients) {
+      const nas: ServedNas = { ...client, secret: Buffer.from(client.secret, 'utf8') };
       byName.set(nas.name, nas);
       const cidr = parseCidrText(nas.address);
       if (!cidr) continue;
@@ -37,7 +45,7 @@ export class NasDirectory {
   }
 
   /** The NAS allowed to send from this address, or undefined (silent drop). */
-  lookup(sourceAddress: string): NasClient | undefined {
+  lookup(sourceAddress: string): ServedNas | undefined {
     const hit = this.exact.get(sourceAddress);
     if (hit) return hit;
     const memo = this.memo.get(sourceAddress);
@@ -45,11 +53,11 @@ export class NasDirectory {
     return this.scan(sourceAddress);
   }
 
-  byNameOf(name: string): NasClient | undefined {
+  byNameOf(name: string): ServedNas | undefined {
     return this.byName.get(name);
   }
 
-  all(): NasClient[] {
+  all(): ServedNas[] {
     return [...this.byName.values()];
   }
 
@@ -57,9 +65,9 @@ export class NasDirectory {
     return this.byName.size;
   }
 
-  private scan(sourceAddress: string): NasClient | undefined {
+  private scan(sourceAddress: string): ServedNas | undefined {
     const addr = normaliseAddress(sourceAddress);
-    let found: NasClient | null = addr !== sourceAddress ? (this.exact.get(addr) ?? null) : null;
+    let found: ServedNas | null = addr !== sourceAddress ? (this.exact.get(addr) ?? null) : null;
     if (!found) {
       const bytes = addressBytes(addr);
       if (bytes) found = this.blocks.find((b) => cidrContains(b.cidr, bytes))?.nas ?? null;

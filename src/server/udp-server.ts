@@ -8,8 +8,8 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
-import type { NasClient } from '../domain/nas.js';
 import type { Datagram, Dispatcher, PortKind } from './dispatcher.js';
+import type { ServedNas } from './nas-directory.js';
 import { DEFAULT_FAIRNESS, FairQueue, type FairQueueOptions } from './fairness.js';
 
 export interface UdpServerOptions {
@@ -33,7 +33,7 @@ interface Bound {
 /** A datagram waiting in a fair queue: what the dispatcher needs, and where to answer. */
 interface Received extends Datagram {
   socket: Socket;
-  nas: NasClient;
+  nas: ServedNas;
 }
 
 export class UdpServer {

@@ -36,7 +36,7 @@ async function rowsFor(prefix: string): Promise<number> {
 describe('authentication log writer', () => {
   it('writes in batches on a timer, not per record', async () => {
     const q = new FaultInjector(db);
-    const w = new AuthLogWriter(q, { flushIntervalMs: 50 });
+    const w = new AuthLogWriter(q, { flushIntervalMs: 50, batchSize: 1000 });
     for (let i = 0; i < 300; i++) w.record(entry(`timer${i}`));
     expect(q.inserts).toBe(0); // record() never touches the database
     await waitFor(() => (w.stats().written === 300 ? true : undefined));
