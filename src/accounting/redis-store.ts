@@ -71,9 +71,6 @@ const SCRIPTS = {
   list: new Script(LIST_OPEN_LUA),
 };
 
-const NUMERIC = new Set(['nasPort', 'startTime', 'lastUpdate', 'interimInterval', 'sessionTime', 'inputOctets',
-  'outputOctets', 'inputPackets', 'outputPackets', 'stopTime', 'ver']);
-
 function pairs(raw: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!Array.isArray(raw)) return out;

@@ -5,7 +5,7 @@
  * can use either of those or, when PAP is the only method, a strong hash
  * (scrypt). A member's `--auth` methods decide what deriveCredential keeps.
  */
-import { createHmac, hash, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { AuthCredential, AuthMethod, StoredCredential } from '../domain/member.js';
 import { ntPasswordHash } from './mschap.js';
 
@@ -245,13 +245,27 @@ export function papCacheInfo(): { size: number; hits: number; misses: number } {
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Equal-length digests first, so the comparison time says nothing about the
- * length. crypto.hash (Node 20.12+, 21.7+) is the one-shot form: no Hash
- * object per call, about half the cost of two createHash chains. A string
- * is hashed as its UTF-8 octets, so the cleartext needs no Buffer first.
+ * Constant-time equality of a stored cleartext and a received password: both
+ * are laid out in fixed-size scratch (length, then octets, zero-filled) and
+ * compared whole, so the time depends neither on where they differ nor on
+ * either length. No hashing: a digest per side cost more than the rest of a
+ * PAP check. Synchronous, so the shared scratch cannot be observed between
+ * calls. A cleartext longer than any password we accept cannot match.
  */
-function sameOctets(a: string | Uint8Array, b: Uint8Array): boolean {
-  return timingSafeEqual(hash('sha256', a, 'buffer'), hash('sha256', b, 'buffer'));
+const FIXED = 2 + MAX_PASSWORD_OCTETS;
+const storedSide = Buffer.alloc(2 + 3 * MAX_PASSWORD_OCTETS); // room for any string of MAX_PASSWORD_OCTETS UTF-16 units
+const receivedSide = Buffer.alloc(FIXED);
+
+function sameOctets(cleartext: string, password: Uint8Array): boolean {
+  if (cleartext.length > MAX_PASSWORD_OCTETS || password.length > MAX_PASSWORD_OCTETS) return false;
+  storedSide.fill(0, 0, FIXED);
+  receivedSide.fill(0);
+  const n = storedSide.write(cleartext, 2, 'utf8');
+  storedSide.writeUInt16BE(n, 0);
+  receivedSide.writeUInt16BE(password.length, 0);
+  receivedSide.set(password, 2);
+  // n may exceed MAX_PASSWORD_OCTETS (multi-octet characters): then the lengths differ and so does the result.
+  return timingSafeEqual(storedSide.subarray(0, FIXED), receivedSide) && n <= MAX_PASSWORD_OCTETS;
 }
 
 function matchesNtHash(ntHash: Buffer, password: Uint8Array): boolean {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Attr, MsAttr, PacketCode, VendorId } from '../../src/protocol/codes.js';
-import { getAttribute, getAttributes, getString, getVendorAttribute } from '../../src/protocol/packet.js';
+import { getAttribute, getString, getVendorAttribute } from '../../src/protocol/packet.js';
 import { encodeRequest } from '../../src/protocol/encode.js';
 import { deriveCredential } from '../../src/auth/credentials.js';
 import { generateAuthenticatorResponse, generateNtResponse, ntPasswordHash } from '../../src/auth/mschap.js';
