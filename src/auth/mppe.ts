@@ -7,7 +7,7 @@
  * - MS-CHAP-MPPE-Keys (RFC 2548 §2.4.1): encrypted like User-Password
  *   (RFC 2865 §5.2), not salt-encrypted; the 24 octets pad to 32.
  */
-import { createHash } from 'node:crypto';
+import { sha1Of } from './crypto/sha1.js';
 
 // ---- MS-CHAPv2: RFC 3079 §3.
 
@@ -27,12 +27,7 @@ const SHS_PAD2 = Buffer.alloc(40, 0xf2);
 
 /** RFC 3079 §3.4 GetMasterKey: first 16 octets of SHA1(PasswordHashHash || NT-Response || Magic1). */
 export function getMasterKey(passwordHashHash: Uint8Array, ntResponse: Uint8Array): Buffer {
-  return createHash('sha1')
-    .update(passwordHashHash)
-    .update(ntResponse)
-    .update(MASTER_MAGIC)
-    .digest()
-    .subarray(0, 16);
+  return sha1Of(passwordHashHash, ntResponse, MASTER_MAGIC).subarray(0, 16);
 }
 
 /**
@@ -46,13 +41,7 @@ export function getAsymmetricStartKey(
   isServer: boolean,
 ): Buffer {
   const magic = isSend === isServer ? MAGIC3 : MAGIC2;
-  return createHash('sha1')
-    .update(masterKey)
-    .update(SHS_PAD1)
-    .update(magic)
-    .update(SHS_PAD2)
-    .digest()
-    .subarray(0, keyLength);
+  return sha1Of(masterKey, SHS_PAD1, magic, SHS_PAD2).subarray(0, keyLength);
 }
 
 export interface MppeKeys {
@@ -106,10 +95,5 @@ export function msChapV1MppeKeysValue(passwordHashHash: Uint8Array, lmKey?: Uint
  * MS-CHAP-MPPE-Keys leads to.
  */
 export function msChapV1StartKey(passwordHashHash: Uint8Array, challenge: Uint8Array): Buffer {
-  return createHash('sha1')
-    .update(passwordHashHash)
-    .update(passwordHashHash)
-    .update(challenge)
-    .digest()
-    .subarray(0, 16);
+  return sha1Of(passwordHashHash, passwordHashHash, challenge).subarray(0, 16);
 }

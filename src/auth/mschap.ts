@@ -7,9 +7,10 @@
  * All inputs are treated as untrusted wire data: wrong lengths give
  * `{ ok: false, reason: 'malformed' }`, never an exception.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { desEncrypt56 } from './crypto/des.js';
 import { md4 } from './crypto/md4.js';
+import { sha1Of } from './crypto/sha1.js';
 
 // ---- RFC 2759 §8 primitives.
 
@@ -45,12 +46,7 @@ export function challengeHash(
   authenticatorChallenge: Uint8Array,
   username: string | Uint8Array,
 ): Buffer {
-  return createHash('sha1')
-    .update(peerChallenge)
-    .update(authenticatorChallenge)
-    .update(msChapUserName(username))
-    .digest()
-    .subarray(0, 8);
+  return sha1Of(peerChallenge, authenticatorChallenge, msChapUserName(username)).subarray(0, 8);
 }
 
 /** The NT hash padded with zeros to 21 octets (RFC 2759 §8.5 ZPasswordHash), reused. */
@@ -98,9 +94,9 @@ function authenticatorResponseFromHashHash(
   authenticatorChallenge: Uint8Array,
   username: string | Uint8Array,
 ): string {
-  const digest = createHash('sha1').update(passwordHashHash).update(ntResponse).update(MAGIC1).digest();
+  const digest = sha1Of(passwordHashHash, ntResponse, MAGIC1);
   const challenge = challengeHash(peerChallenge, authenticatorChallenge, username);
-  const final = createHash('sha1').update(digest).update(challenge).update(MAGIC2).digest();
+  const final = sha1Of(digest, challenge, MAGIC2);
   return 'S=' + final.toString('hex').toUpperCase();
 }
 
