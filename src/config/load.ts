@@ -143,7 +143,8 @@ function validate(c: Record<string, unknown>, sources: Map<string, Source>): Con
   int('udpReceiveBufferBytes', 65536);
   int('duplicateWindowMs', 0);
   if (!['allow', 'deny'].includes(get('sessionLimitWhenStoreDown') as string)) fail('sessionLimitWhenStoreDown', 'must be "allow" or "deny"');
-  for (const p of ['accounting.flushCron', 'accounting.reapCron', 'dues.cron']) str(p);
+  for (const p of ['accounting.flushCron', 'accounting.reapCron', 'dues.cron', 'authLog.pruneCron']) str(p);
+  int('authLog.retentionDays', 0);
   int('accounting.staleMultiple', 1);
   int('accounting.defaultInterimInterval', 10);
   int('dues.graceDays', 0);

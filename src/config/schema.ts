@@ -47,6 +47,11 @@ export interface Config {
     cron: string;
     graceDays: number;
   };
+  authLog: {
+    /** Authentication log rows older than this many days are deleted; 0 keeps them forever. */
+    retentionDays: number;
+    pruneCron: string;
+  };
   lockout: {
     /** Failed attempts within windowSeconds that lock a username. */
     userThreshold: number;
@@ -91,6 +96,7 @@ export const DEFAULT_CONFIG: Config = {
     reapCron: '*/5 * * * *',
   },
   dues: { cron: '0 3 * * *', graceDays: 7 },
+  authLog: { retentionDays: 180, pruneCron: '30 3 * * *' },
   lockout: { userThreshold: 10, nasThreshold: 1000, windowSeconds: 300 },
   logLevel: 'info',
 };

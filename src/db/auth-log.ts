@@ -26,6 +26,25 @@ export function insertAuthLogBatch(q: Queryable, entries: readonly AuthLogEntry[
   return insertAuthLogRows(q, AuthLogRows.of(entries));
 }
 
+/**
+ * Deletes the rows older than `before`, `batch` rows per statement so that no
+ * single transaction holds a long lock or a huge WAL burst while the daemon
+ * keeps writing (the BRIN index on time finds them). Returns how many went.
+ */
+export async function pruneAuthLog(q: Queryable, before: Date, batch = 10_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const r = await q.query(
+      `WITH doomed AS (SELECT ctid FROM auth_log WHERE time < $1 LIMIT $2)
+       DELETE FROM auth_log a USING doomed WHERE a.ctid = doomed.ctid`,
+      [before, batch],
+    );
+    const n = r.rowCount;
+    total += n;
+    if (n < batch) return total;
+  }
+}
+
 /** The latest attempts of one member, newest first: what `diagnose` shows. */
 export async function recentAuthLog(q: Queryable, username: string, limit = 20): Promise<AuthLogEntry[]> {
   const r = await q.query<Record<string, unknown>>(

@@ -6,6 +6,7 @@ import type { SessionStore } from '../accounting/store.js';
 import { startFlushUsageJob } from './flush-usage.js';
 import { startReapStaleJob } from './reap-stale.js';
 import { startDuesJob } from './dues.js';
+import { startPruneAuthLogJob } from './prune-auth-log.js';
 import { CoaClient } from '../coa/client.js';
 
 export interface Jobs {
@@ -27,7 +28,7 @@ export function startJobs({ config, db, store, log, now }: JobDeps): Jobs {
   const clock = now ? { clock: now } : {};
   let lastFlush = 0;
   const flush = startFlushUsageJob({ store, db, logger: log, schedule: config.accounting.flushCron, ...clock, onFlushed: () => (lastFlush = Date.now()) });
-  const handles = [
+  const handles: Array<{ stop(): Promise<void> }> = [
     flush,
     startReapStaleJob({
       store,
@@ -38,6 +39,8 @@ export function startJobs({ config, db, store, log, now }: JobDeps): Jobs {
       ...clock,
     }),
   ];
+  const prune = startPruneAuthLogJob({ db, logger: log, retentionDays: config.authLog.retentionDays, schedule: config.authLog.pruneCron, ...clock });
+  if (prune) handles.push(prune);
   // The dues job suspends lapsed members and disconnects them: it needs its own CoA client.
   const coa = new CoaClient({ localAddress: config.bind });
   const dues = startDuesJob({ db, store, coa, log, schedule: config.dues.cron, graceDays: config.dues.graceDays, ...(now ? { now } : {}) });
