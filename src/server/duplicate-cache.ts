@@ -12,6 +12,10 @@ export type CachedAnswer =
 
 export type DuplicateVerdict = { kind: 'new' } | { kind: 'pending' } | { kind: 'replay'; response: Buffer };
 
+// Verdicts without data are shared: classifying a request allocates only its pending entry.
+const NEW: DuplicateVerdict = Object.freeze({ kind: 'new' });
+const PENDING: DuplicateVerdict = Object.freeze({ kind: 'pending' });
+
 export class DuplicateCache {
   private current = new Map<string, CachedAnswer>();
   private previous = new Map<string, CachedAnswer>();
@@ -30,10 +34,10 @@ export class DuplicateCache {
   check(key: string, authenticator: Buffer): DuplicateVerdict {
     const entry = this.current.get(key) ?? this.previous.get(key);
     if (entry && entry.authenticator.equals(authenticator)) {
-      return entry.state === 'pending' ? { kind: 'pending' } : { kind: 'replay', response: entry.response };
+      return entry.state === 'pending' ? PENDING : { kind: 'replay', response: entry.response };
     }
     this.current.set(key, { state: 'pending', authenticator });
-    return { kind: 'new' };
+    return NEW;
   }
 
   answered(key: string, authenticator: Buffer, response: Buffer): void {

@@ -6,7 +6,8 @@
  * (fairness.ts) before the dispatcher works on it.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
+import { lookup, type LookupOneOptions } from 'node:dns';
 import type { Logger } from 'pino';
 import type { Datagram, Dispatcher, PortKind } from './dispatcher.js';
 import type { ServedNas } from './nas-directory.js';
@@ -91,7 +92,7 @@ export class UdpServer {
   }
 
   private listen(kind: PortKind, port: number, address: string, family: 'udp4' | 'udp6'): Promise<Bound> {
-    const socket = createSocket({ type: family, ipv6Only: family === 'udp6', recvBufferSize: this.options.receiveBufferBytes });
+    const socket = createSocket({ type: family, ipv6Only: family === 'udp6', recvBufferSize: this.options.receiveBufferBytes, lookup: literalAddress });
     const id = `${kind}/${family}`;
     const bound: Bound = { socket, id, kind };
     return new Promise((resolve, reject) => {
@@ -138,4 +139,16 @@ export class UdpServer {
       this.log.warn({ err: (e as Error).message, socket: r.socketId }, 'answer not sent');
     }
   };
+}
+
+/**
+ * dgram resolves the destination of every send through this lookup (by
+ * default dns.lookup, which answers an IP literal on the next tick). We only
+ * ever answer the source address of a datagram, always a literal, so the
+ * answer is given at once: no tick, no closure per reply.
+ */
+function literalAddress(hostname: string, options: LookupOneOptions, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const family = isIP(hostname);
+  if (family !== 0) return callback(null, hostname, family);
+  lookup(hostname, options, callback);
 }
