@@ -51,7 +51,7 @@ const S = {
   requests: int('BENCH_REQUESTS', 100_000),
   /** Each measured run is sized from the warm-up rate to last about this long. */
   runSeconds: int('BENCH_RUN_SECONDS', 3),
-  rounds: int('BENCH_ROUNDS', 3),
+  rounds: int('BENCH_ROUNDS', 5),
   window: int('BENCH_WINDOW', 64),
   workers: int('BENCH_WORKERS', 2),
   anchor: process.env.BENCH_ANCHOR ?? 'auto',
@@ -386,16 +386,19 @@ interface ScaleResult {
 }
 
 /** Three runs, the one with the median p50 (one scale step cannot be interleaved with the others). */
-async function medianOf3(run: () => Promise<RadloadResult>): Promise<RadloadResult> {
+/** The run with the median p50 of `n` (odd) runs in a row. */
+async function medianOf(n: number, run: () => Promise<RadloadResult>): Promise<RadloadResult> {
   const rs: RadloadResult[] = [];
-  for (let i = 0; i < 3; i++) rs.push(await run());
-  return rs.sort((a, b) => a.p50 - b.p50)[1]!;
+  for (let i = 0; i < n; i++) rs.push(await run());
+  return rs.sort((a, b) => a.p50 - b.p50)[(n - 1) / 2]!;
 }
 
 function memAvailableMb(): number {
   const m = /MemAvailable:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'));
   return m ? Number(m[1]) / 1024 : 0;
 }
+
+const SCALE_RUNS = 5;
 
 async function measureScale(sv: Services): Promise<ScaleResult> {
   let skipped: string | null = null;
@@ -423,13 +426,14 @@ async function measureScale(sv: Services): Promise<ScaleResult> {
     await load(auth, 'pap', 5000, { users: size });
     const roots = [h.pid, ...(sv.redisPid ? [sv.redisPid] : []), ...(pgPid ? [pgPid] : [])];
     const cpuBefore = cpuMsOfTrees(roots);
-    const pap = await medianOf3(() => load(auth, 'pap', papRequests, { users: size }));
-    const cpuUsPerPap = ((cpuMsOfTrees(roots) - cpuBefore) * 1000) / (3 * papRequests);
+    // Five runs: one step is measured at one moment, and this machine's other tenants come and go.
+    const pap = await medianOf(SCALE_RUNS, () => load(auth, 'pap', papRequests, { users: size }));
+    const cpuUsPerPap = ((cpuMsOfTrees(roots) - cpuBefore) * 1000) / (SCALE_RUNS * papRequests);
     log(`scale ${size}: start-up ${Math.round(h.startupMs)} ms, RSS ${rssAfterStartMb.toFixed(0)} MB, PAP ${describe(pap)}, CPU ${cpuUsPerPap.toFixed(0)} µs/req`);
     const step: ScaleStep = { members: size, importMs, startupMs: h.startupMs, rssAfterStartMb, pap, cpuUsPerPap, peakRssMb: 0 };
     if (size === 100_000 && S.sessions > 0) {
       const opened = await openSessions({ port: acct, secret: SECRET, sessions: S.sessions, users: size, deadlineMs: 180_000 });
-      const papWithSessions = await medianOf3(() => load(auth, 'pap', papRequests, { users: size }));
+      const papWithSessions = await medianOf(3, () => load(auth, 'pap', papRequests, { users: size }));
       const m = sumMemory(h.memory());
       result.sessions = { members: size, opened: opened.acked, failed: opened.failed, openMs: opened.ms, rssMb: m.rssMb, peakRssMb: m.hwmMb, papWithSessions };
       log(`scale: ${opened.acked} sessions opened in ${Math.round(opened.ms)} ms (${opened.failed} failed); RSS ${m.rssMb.toFixed(0)} MB, peak ${m.hwmMb.toFixed(0)} MB`);
@@ -527,7 +531,9 @@ function targets(results: ServerResult[], scale: ScaleResult | null): string {
   const papSql = ratioOf(ours?.loads.pap?.median.rate, sql?.loads.pap?.median.rate);
   check('PAP at 64 in flight >= 5x FreeRADIUS+SQL', x(papSql), papSql === null ? null : papSql >= 5);
   const p99 = ours?.loads.pap?.median.p99;
-  check('PAP p99 < 5 ms', p99 === undefined ? '—' : `${p99.toFixed(2)} ms`, p99 === undefined ? null : p99 < 5);
+  // Every round's p99 beside the median round's: on a shared machine one round's tail can move by a millisecond or two.
+  const p99s = (ours?.loads.pap?.rounds ?? []).map((r) => r.p99.toFixed(1)).join(', ');
+  check('PAP p99 < 5 ms', p99 === undefined ? '—' : `${p99.toFixed(2)} ms (rounds, slowest first: ${p99s})`, p99 === undefined ? null : p99 < 5);
   const papFiles = ratioOf(ours?.loads.pap?.median.rate, files?.loads.pap?.median.rate);
   check('PAP >= half of FreeRADIUS files (aim)', x(papFiles), papFiles === null ? null : papFiles >= 0.5);
   const acctSql = ratioOf(ours?.loads.acct?.median.rate, sql?.loads.acct?.median.rate);
