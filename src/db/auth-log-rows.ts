@@ -45,20 +45,13 @@ export class AuthLogRows {
   append(e: AuthLogEntry): void {
     this.#byte(0x5b); // [
     this.#ascii(String(e.time.getTime()));
-    this.#byte(COMMA);
-    this.#string(e.username);
-    this.#byte(COMMA);
-    this.#string(e.nas);
-    this.#byte(COMMA);
-    this.#string(e.method);
-    this.#byte(COMMA);
-    this.#string(e.result);
-    this.#byte(COMMA);
-    this.#string(e.reason);
-    this.#byte(COMMA);
-    this.#string(e.callingStationId);
-    this.#byte(COMMA);
-    this.#string(e.classId);
+    this.#field(e.username);
+    this.#field(e.nas);
+    this.#field(e.method);
+    this.#field(e.result);
+    this.#field(e.reason);
+    this.#field(e.callingStationId);
+    this.#field(e.classId);
     this.#byte(0x5d); // ]
     this.#byte(COMMA);
     if (this.#count === this.#ends.length) {
@@ -94,6 +87,12 @@ export class AuthLogRows {
     const bigger = Buffer.allocUnsafeSlow(Math.max(this.#bytes.length * 2, this.#at + n));
     this.#bytes.copy(bigger, 0, 0, this.#at);
     this.#bytes = bigger;
+  }
+
+  /** A comma, then the value as a JSON string or null. */
+  #field(s: string | null): void {
+    this.#byte(COMMA);
+    this.#string(s);
   }
 
   #byte(b: number): void {
