@@ -16,7 +16,8 @@ import { hmacMd5, hmacMd5KeyFor, md5 as md5Js } from './md5.js';
  * Input lengths from which node:crypto is faster again: its cost per call
  * is fixed (~0.7 µs for MD5, ~2.3 µs for an HMAC with its key import), but
  * OpenSSL's assembly hashes an octet in about half our time. Measured on
- * Node 20, x86-64: MD5 breaks even near 384 octets, HMAC-MD5 near 1,400. Most RADIUS packets are well below both.
+ * Node 20, x86-64: MD5 breaks even near 384 octets, HMAC-MD5 near 1,400.
+ * Most RADIUS packets are well below both.
  */
 const NATIVE_MD5_FROM = 384;
 const NATIVE_HMAC_FROM = 1408;
