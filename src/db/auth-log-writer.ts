@@ -17,7 +17,7 @@ export interface AuthLogWriterOptions {
   maxBuffered?: number;
   /** Flush at least this often (default 500 ms)... */
   flushIntervalMs?: number;
-  /** ...and as soon as this many are waiting; also the most per INSERT (default 1,000). */
+  /** ...and as soon as this many are waiting; also the most per INSERT (default 250). */
   batchSize?: number;
   /** First retry delay after a failed write; doubles up to maxRetryDelayMs (defaults 500 ms, 30 s). */
   retryDelayMs?: number;
