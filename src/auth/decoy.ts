@@ -26,6 +26,7 @@ const DECOY: Member = Object.freeze({
   authMethods: [...ALL_AUTH_METHODS],
   status: 'active',
   suspendedReason: null,
+  suspensionKind: null,
   suspendedAt: null,
   plan: null,
   ipv4: null,

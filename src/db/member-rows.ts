@@ -3,7 +3,7 @@
  * mapper, field validation and the mapping of constraint errors to the
  * error catalogue (messages say what to do next).
  */
-import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberStatus } from '../domain/member.js';
+import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberStatus, type SuspensionKind } from '../domain/member.js';
 import { canonicalAddress, isIPv4, isIsoDate, parseIpv6Prefix } from '../domain/validate.js';
 import { RadassocError } from '../errors.js';
 import { dbErrorInfo, keyValueFromDetail, SQLSTATE } from './pg-errors.js';
@@ -11,7 +11,7 @@ import { bufOrNull, date, dateOrNull, num, numOrNull, str, strArray, strOrNull }
 
 /** host() and ::text give canonical text; to_char keeps dates out of time zones. */
 export const MEMBER_COLUMNS = `id, username, cleartext, nt_hash, strong_hash, auth_methods, status,
-  suspended_reason, suspended_at, plan, host(ipv4) AS ipv4, ipv6_prefix::text AS ipv6_prefix,
+  suspended_reason, suspension_kind, suspended_at, plan, host(ipv4) AS ipv4, ipv6_prefix::text AS ipv6_prefix,
   max_sessions, to_char(paid_until, 'YYYY-MM-DD') AS paid_until, created_at, updated_at`;
 
 export type MemberRow = Record<string, unknown>;
@@ -24,6 +24,7 @@ export function toMember(r: MemberRow): Member {
     authMethods: strArray(r.auth_methods) as AuthMethod[],
     status: str(r.status) as MemberStatus,
     suspendedReason: strOrNull(r.suspended_reason),
+    suspensionKind: suspensionKindOf(r),
     suspendedAt: dateOrNull(r.suspended_at),
     plan: strOrNull(r.plan),
     ipv4: strOrNull(r.ipv4),
@@ -33,6 +34,13 @@ export function toMember(r: MemberRow): Member {
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
   };
+}
+
+/** A suspended row without a kind (written by hand, outside radassoc) counts as manual: only `member resume` lifts it. */
+function suspensionKindOf(r: MemberRow): SuspensionKind | null {
+  const kind = strOrNull(r.suspension_kind);
+  if (kind === 'dues' || kind === 'manual') return kind;
+  return str(r.status) === 'suspended' ? 'manual' : null;
 }
 
 export const unknownMember = (username: string): RadassocError =>

@@ -2,7 +2,7 @@
  * The members table: one exported function per query. Every function takes
  * the Queryable to run on (the pool, or a transaction) as its first argument.
  */
-import type { Member, MemberPatch, MemberStatus, NewMember } from '../domain/member.js';
+import type { Member, MemberPatch, MemberStatus, NewMember, SuspensionKind } from '../domain/member.js';
 import { isIsoDate } from '../domain/validate.js';
 import { RadassocError } from '../errors.js';
 import type { Queryable } from './db.js';
@@ -124,13 +124,19 @@ export async function deleteMember(q: Queryable, username: string): Promise<void
   if (r.rowCount === 0) throw unknownMember(username);
 }
 
-export async function suspendMember(q: Queryable, username: string, reason: string, at: Date = new Date()): Promise<Member> {
+export async function suspendMember(
+  q: Queryable,
+  username: string,
+  reason: string,
+  at: Date = new Date(),
+  kind: SuspensionKind = 'manual',
+): Promise<Member> {
   const rows = await run(
     q,
     username,
-    `UPDATE members SET status = 'suspended', suspended_reason = $2, suspended_at = $3
+    `UPDATE members SET status = 'suspended', suspended_reason = $2, suspended_at = $3, suspension_kind = $4
      WHERE username = $1 RETURNING ${MEMBER_COLUMNS}`,
-    [username, reason, at],
+    [username, reason, at, kind],
   );
   if (!rows[0]) throw unknownMember(username);
   return toMember(rows[0]);
@@ -140,7 +146,7 @@ export async function resumeMember(q: Queryable, username: string): Promise<Memb
   const rows = await run(
     q,
     username,
-    `UPDATE members SET status = 'active', suspended_reason = NULL, suspended_at = NULL
+    `UPDATE members SET status = 'active', suspended_reason = NULL, suspended_at = NULL, suspension_kind = NULL
      WHERE username = $1 RETURNING ${MEMBER_COLUMNS}`,
     [username],
   );

@@ -6,6 +6,9 @@ export const ALL_AUTH_METHODS: readonly AuthMethod[] = ['pap', 'chap', 'mschapv1
 
 export type MemberStatus = 'active' | 'suspended';
 
+/** Who suspended: the dues job ('dues', lifted by a new paid-until) or an admin ('manual', lifted by `member resume`). */
+export type SuspensionKind = 'manual' | 'dues';
+
 /**
  * What is kept of a password. PAP alone can be served from a strong hash;
  * CHAP needs the cleartext; MS-CHAP needs the NT hash (MD4 of UTF-16LE),
@@ -58,6 +61,8 @@ export interface Member {
   authMethods: AuthMethod[];
   status: MemberStatus;
   suspendedReason: string | null;
+  /** null while active. */
+  suspensionKind: SuspensionKind | null;
   suspendedAt: Date | null;
   plan: string | null;
   ipv4: string | null;

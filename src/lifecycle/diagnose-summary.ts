@@ -7,7 +7,6 @@ import type { RejectReason } from '../domain/auth-result.js';
 import { ALL_AUTH_METHODS } from '../domain/member.js';
 import type { Diagnosis } from './diagnose.js';
 import { day, duration, methodName, plural, rejectExplanation, when } from './diagnose-words.js';
-import { DUES_REASON } from './dues.js';
 
 export interface SummaryContext {
   replyMessages: Record<RejectReason, string>;
@@ -42,9 +41,9 @@ function status(d: Diagnosis, ctx: SummaryContext): string[] {
     ? `Logins are accepted, but into the restricted plan ${ctx.restrictedPlan}.`
     : `Every login is refused with: '${ctx.replyMessages.suspended}'${/[.!?]$/.test(ctx.replyMessages.suspended) ? '' : '.'}`;
   const undo =
-    m.suspendedReason === DUES_REASON
-      ? `Recording the payment with \`radassoc member set ${d.username} --paid-until YYYY-MM-DD\` resumes the account.`
-      : `\`radassoc member resume ${d.username}\` restores access at once.`;
+    m.suspensionKind === 'dues'
+      ? `Suspended by the dues job: recording the payment with \`radassoc member set ${d.username} --paid-until YYYY-MM-DD\` resumes the account.`
+      : `Suspended by an admin, so a payment does not lift it: \`radassoc member resume ${d.username}\` restores access at once.`;
   return [`Suspended since ${since} (reason: ${m.suspendedReason ?? 'none given'}). ${effect}`, undo];
 }
 
@@ -62,7 +61,7 @@ function dues(d: Diagnosis): string[] {
     case 'lapsed':
       return d.status === 'active'
         ? [`Dues lapsed (paid until ${paidUntil}, ${plural(graceDays, 'day')} of grace): the dues job suspends the account at its next run.`]
-        : d.member?.suspendedReason === DUES_REASON
+        : d.member?.suspensionKind === 'dues'
           ? []
           : [`Dues lapsed too (paid until ${paidUntil}).`];
   }

@@ -14,7 +14,7 @@ import { getMember } from '../db/members.js';
 import { getPlan } from '../db/plans.js';
 import { recentFinishedSessions } from '../db/usage-history.js';
 import type { RejectReason } from '../domain/auth-result.js';
-import type { AuthMethod, MemberStatus } from '../domain/member.js';
+import type { AuthMethod, MemberStatus, SuspensionKind } from '../domain/member.js';
 import type { PlanAttribute } from '../domain/plan.js';
 import { nowOf, utcDate, type LiveSessionSource } from './deps.js';
 import { attemptWords } from './diagnose-words.js';
@@ -56,6 +56,8 @@ export interface Diagnosis {
     authMethods: AuthMethod[];
     serves: AuthMethod[];
     suspendedReason: string | null;
+    /** 'dues': the dues job suspended, a new paid-until resumes; 'manual': only `member resume` does. */
+    suspensionKind: SuspensionKind | null;
     suspendedSince: string | null;
   } | null;
   dues: { paidUntil: string | null; state: DuesState; suspendsOn: string | null; graceDays: number };
@@ -158,6 +160,7 @@ export async function diagnose(deps: DiagnoseDeps, username: string, limits: Dia
       authMethods: member.authMethods,
       serves: servedMethods(member.credential).filter((m) => member.authMethods.includes(m)),
       suspendedReason: member.suspendedReason,
+      suspensionKind: member.suspensionKind,
       suspendedSince: member.suspendedAt?.toISOString() ?? null,
     },
     dues: duesOf(member?.paidUntil ?? null, today, deps.graceDays),

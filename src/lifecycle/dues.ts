@@ -1,8 +1,8 @@
 /**
  * Dues: members have a paid-until date; once it is more than `graceDays`
- * behind, the dues job suspends them with the reason "dues lapsed" and
- * disconnects them. A new paid-until on a member suspended for dues resumes
- * it (member-change.ts). Dates are calendar days in UTC, as the cron jobs run.
+ * behind, the dues job suspends them (kind 'dues', reason "dues lapsed") and
+ * disconnects them. A new paid-until on a member suspended by the job resumes
+ * it (member-change.ts); the kind decides, never the reason text. Dates are calendar days in UTC, as the cron jobs run.
  */
 import type { Queryable } from '../db/db.js';
 import { listMembers } from '../db/members.js';
@@ -12,7 +12,7 @@ import { RadassocError } from '../errors.js';
 import { addDays, daysBetween, nowOf, utcDate, type LifecycleDeps } from './deps.js';
 import { suspend, type SuspendReport } from './suspend.js';
 
-/** The suspension reason the job writes, and the one a new paid-until undoes. */
+/** The suspension reason the job writes: words for people; the kind 'dues' is what a payment undoes. */
 export const DUES_REASON = 'dues lapsed';
 
 /** The first day a member paid until `paidUntil` is suspended: the day after the grace period. */
@@ -102,7 +102,7 @@ export async function runDues(deps: LifecycleDeps, opts: DuesRunOptions): Promis
   // One at a time: a daily job over a handful of members; each disconnect waits for its NAS anyway.
   for (const m of lapsedMembers) {
     try {
-      const r = await suspend(deps, m.username, DUES_REASON, { onlyIf: stillLapsed });
+      const r = await suspend(deps, m.username, DUES_REASON, { kind: 'dues', onlyIf: stillLapsed });
       if (!r.skipped) report.suspended.push(r);
     } catch (e) {
       // One member deleted meanwhile must not stop the others.

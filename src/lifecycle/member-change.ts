@@ -1,7 +1,8 @@
 /**
  * What follows a `member set` on a member with live sessions or lapsed
  * dues, once the change is committed:
- * - a new paid-until on a member suspended for dues resumes it, when the
+ * - a new paid-until on a member the dues job suspended (kind 'dues'; an
+ *   admin's suspension stays, whatever its reason says) resumes it, when the
  *   new date is not lapsed itself (else the job would suspend it again);
  * - a new plan is pushed to live sessions as CoA where the NAS supports it,
  *   else they are disconnected; a new address always disconnects
@@ -10,7 +11,7 @@
 import { pushChange, type DisconnectAttempt } from '../coa/disconnect.js';
 import type { Member } from '../domain/member.js';
 import { nowOf, utcDate, type LifecycleDeps } from './deps.js';
-import { DUES_REASON, isLapsed } from './dues.js';
+import { isLapsed } from './dues.js';
 import { resume, type ResumeReport } from './resume.js';
 import { liveSessions } from './suspend.js';
 
@@ -35,11 +36,11 @@ export async function memberChanged(deps: LifecycleDeps, before: Member, after: 
   const report: MemberChangeReport = { resumed: null, stillLapsed: false, pushed: [], sessionsError: null };
   const today = opts.today ?? utcDate(nowOf(deps));
   const restrictedPlan = opts.restrictedPlan ?? null;
-  if (before.paidUntil !== after.paidUntil && after.status === 'suspended' && after.suspendedReason === DUES_REASON) {
+  if (before.paidUntil !== after.paidUntil && after.status === 'suspended' && after.suspensionKind === 'dues') {
     if (isLapsed(after.paidUntil, today, opts.graceDays)) {
       report.stillLapsed = true;
     } else {
-      const forDues = (m: Member): boolean => m.status === 'suspended' && m.suspendedReason === DUES_REASON;
+      const forDues = (m: Member): boolean => m.status === 'suspended' && m.suspensionKind === 'dues';
       report.resumed = await resume(deps, after.username, { onlyIf: forDues, restrictedPlan });
       report.sessionsError = report.resumed.sessionsError;
       // Leaving the restricted plan already pushed the member's (new) plan.

@@ -4,7 +4,7 @@
  * is kept (`credential: cleartext|nt-hash|strong-hash`).
  */
 import { canServe } from '../auth/credentials.js';
-import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberStatus, type StoredCredential } from '../domain/member.js';
+import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberStatus, type StoredCredential, type SuspensionKind } from '../domain/member.js';
 
 export type CredentialKind = 'cleartext' | 'nt-hash' | 'strong-hash' | 'none';
 
@@ -12,6 +12,8 @@ export interface MemberView {
   username: string;
   status: MemberStatus;
   suspended_reason: string | null;
+  /** 'dues' (a new paid-until resumes) or 'manual' (`member resume` does); null while active. */
+  suspension_kind: SuspensionKind | null;
   suspended_at: string | null;
   plan: string | null;
   ipv4: string | null;
@@ -45,6 +47,7 @@ export function memberView(m: Member): MemberView {
     username: m.username,
     status: m.status,
     suspended_reason: m.suspendedReason,
+    suspension_kind: m.suspensionKind,
     suspended_at: m.suspendedAt?.toISOString() ?? null,
     plan: m.plan,
     ipv4: m.ipv4,

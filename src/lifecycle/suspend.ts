@@ -11,12 +11,14 @@ import { insertAudit } from '../db/audit.js';
 import { lockMember } from '../db/member-lock.js';
 import { unknownMember } from '../db/member-rows.js';
 import { getMember, suspendMember } from '../db/members.js';
-import type { Member } from '../domain/member.js';
+import type { Member, SuspensionKind } from '../domain/member.js';
 import type { LiveSession } from '../domain/session.js';
 import { RadassocError } from '../errors.js';
 import { nowOf, type LifecycleDeps } from './deps.js';
 
 export interface SuspendOptions {
+  /** Who suspends: 'manual' (an admin, the default) or 'dues' (the dues job; a new paid-until lifts it). */
+  kind?: SuspensionKind;
   /** Act only if this holds for the member as read under the lock (the dues job: still active and still lapsed). */
   onlyIf?: (member: Member) => boolean;
 }
@@ -25,7 +27,7 @@ export interface SuspendReport {
   username: string;
   /** The guard declined: nothing changed, nothing was disconnected. */
   skipped: boolean;
-  /** The row changed (false when already suspended for the same reason). */
+  /** The row changed (false when already suspended for the same reason and kind). */
   changed: boolean;
   before: Member;
   after: Member;
@@ -37,15 +39,18 @@ export interface SuspendReport {
 export async function suspend(deps: LifecycleDeps, username: string, reason: string, opts: SuspendOptions = {}): Promise<SuspendReport> {
   const why = reason.trim();
   if (why === '') throw new RadassocError('INVALID_ARGUMENT', 'say why with --reason TEXT, e.g. --reason "dues unpaid since March"');
+  const kind = opts.kind ?? 'manual';
   const at = new Date(nowOf(deps));
   const step = await deps.db.transaction(async (tx) => {
     await lockMember(tx, username);
     const before = await getMember(tx, username);
     if (!before) throw unknownMember(username);
     if (opts.onlyIf && !opts.onlyIf(before)) return { before, after: before, skipped: true, changed: false };
-    if (before.status === 'suspended' && before.suspendedReason === why) return { before, after: before, skipped: false, changed: false };
-    // A new reason for a member already suspended keeps the original date: "suspended since" is when logins stopped.
-    const after = await suspendMember(tx, username, why, before.suspendedAt ?? at);
+    if (before.status === 'suspended' && before.suspendedReason === why && before.suspensionKind === kind) {
+      return { before, after: before, skipped: false, changed: false };
+    }
+    // A new reason or kind for a member already suspended keeps the original date: "suspended since" is when logins stopped.
+    const after = await suspendMember(tx, username, why, before.suspendedAt ?? at, kind);
     await insertAudit(tx, { actor: deps.actor, action: 'member.suspend', target: `member:${username}`, before: auditView(before), after: auditView(after) });
     return { before, after, skipped: false, changed: true };
   });

@@ -42,7 +42,7 @@ beforeAll(async () => {
   for (const u of ['bad', 'locked', 'malformed', 'limited', 'susp', 'quiet']) await insertMember(db, newMember(u, u === 'limited' ? { maxSessions: 1 } : {}));
   await insertMember(db, { username: 'papper', credential: deriveCredential('pw-papper-1', ['pap']), authMethods: ['pap'] });
   await insertMember(db, newMember('alice', { plan: 'fibre-100', ipv4: '192.0.2.10', paidUntil: '2026-11-05' }));
-  await suspendMember(db, 'susp', 'dues lapsed', new Date('2026-11-02T03:00:00Z'));
+  await suspendMember(db, 'susp', 'dues lapsed', new Date('2026-11-02T03:00:00Z'), 'dues');
   await insertAuthLogBatch(db, [
     ...attempts('bad', 'reject', 'bad-password', 3),
     ...attempts('locked', 'reject', 'locked-out'),
@@ -71,7 +71,7 @@ describe('diagnose says why, in plain words', () => {
     ['locked', /refused: locked out for a while after too many failed logins\.\nWait a few minutes/],
     ['malformed', /refused: the password sent could not be read .*\nCheck the shared secret of NAS bras1/],
     ['limited', /At the session limit \(1 of 1 open\): new logins are refused until one ends/],
-    ['susp', /^Suspended since 2026-11-02 \(reason: dues lapsed\)\. Every login is refused with: 'Your account is suspended\. Please contact the association\.'\nRecording the payment with `radassoc member set susp --paid-until YYYY-MM-DD` resumes the account\./],
+    ['susp', /^Suspended since 2026-11-02 \(reason: dues lapsed\)\. Every login is refused with: 'Your account is suspended\. Please contact the association\.'\nSuspended by the dues job: recording the payment with `radassoc member set susp --paid-until YYYY-MM-DD` resumes the account\./],
     ['papper', /Only PAP logins can work; a router using CHAP, MS-CHAPv1 or MS-CHAPv2 is refused\.[\s\S]*\(CHAP\): refused: the router used CHAP, which the password kept for this member cannot check/],
     ['nobody', /^No member is named nobody\.\nA NAS tried this name 2 times recently .*case-sensitive/],
   ])('%s', async (user, expected) => {

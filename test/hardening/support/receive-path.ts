@@ -30,6 +30,7 @@ export function member(username: string, password: string, extra: Partial<Member
     authMethods: [...ALL_AUTH_METHODS],
     status: 'active',
     suspendedReason: null,
+    suspensionKind: null,
     suspendedAt: null,
     plan: null,
     ipv4: null,
