@@ -1,13 +1,21 @@
 /**
  * `radassoc diagnose <username>`: why a member can or cannot get online, in
- * plain words (lifecycle/diagnose.ts); --json prints the same Diagnosis.
+ * plain words (lifecycle/diagnose.ts); --json prints the same Diagnosis. A
+ * name that is no member is refused (exit 1), saying whether a NAS tried it.
  */
 import type { Argv } from 'yargs';
+import { RadassocError } from '../errors.js';
 import { diagnose, formatDiagnosis } from '../lifecycle/diagnose.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
 import { withLifecycle } from './lifecycle-context.js';
+import { unknownMember } from './member-common.js';
 import { jsonReplacer } from './output.js';
+
+/** The refusal with more sentences, each on its own line. */
+function withSentences(e: RadassocError, more: readonly string[]): RadassocError {
+  return more.length === 0 ? e : new RadassocError(e.code, [e.message, ...more].join('\n'), { ...e.details });
+}
 
 export function registerDiagnose(cli: Argv<GlobalArgs>): void {
   cli.command(
@@ -31,6 +39,8 @@ export function registerDiagnose(cli: Argv<GlobalArgs>): void {
             argv.username,
             { logins: Math.max(1, Math.floor(argv.logins)) },
           );
+          // No such member: a refusal, with whether a NAS tried the name (a typo in the member's router).
+          if (!d.found) throw withSentences(unknownMember(argv.username), d.logins.length > 0 ? d.summary.slice(1) : []);
           process.stdout.write(ctx.json ? `${JSON.stringify(d, jsonReplacer, 2)}\n` : formatDiagnosis(d));
         }),
       );

@@ -7,6 +7,8 @@
 import type { Argv } from 'yargs';
 import { disconnectSessions } from '../coa/disconnect.js';
 import { insertAudit } from '../db/audit.js';
+import { getMember } from '../db/members.js';
+import type { Queryable } from '../db/db.js';
 import type { LiveSession } from '../domain/session.js';
 import { RadassocError } from '../errors.js';
 import type { LiveSessionSource } from '../lifecycle/deps.js';
@@ -14,6 +16,7 @@ import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
 import { withLifecycle } from './lifecycle-context.js';
 import { allAcknowledged, attemptLines, attemptView } from './lifecycle-output.js';
+import { unknownMember } from './member-common.js';
 import { printRecord } from './output.js';
 
 /** A session by our unique id, else by the NAS's Acct-Session-Id (narrowed by --nas when several NAS use it). */
@@ -27,6 +30,18 @@ async function findSession(store: LiveSessionSource, id: string, nas: string | u
   }
   const ended = byUnique ? ' (it has ended)' : '';
   throw new RadassocError('UNKNOWN_SESSION', `no open session ${id}${ended}; \`radassoc diagnose <username>\` lists a member's sessions`, { session: id });
+}
+
+/**
+ * The open sessions of `username`. A name that is no member is refused
+ * (usually a typo), unless sessions are still open under it (a member removed
+ * while online): those can still be cut.
+ */
+async function memberSessions(db: Queryable, store: LiveSessionSource, username: string): Promise<LiveSession[]> {
+  if (await getMember(db, username)) return store.listOpen({ username });
+  const leftOver = await store.listOpen({ username }).catch(() => []);
+  if (leftOver.length === 0) throw unknownMember(username);
+  return leftOver;
 }
 
 export function registerDisconnect(cli: Argv<GlobalArgs>): void {
@@ -46,7 +61,7 @@ export function registerDisconnect(cli: Argv<GlobalArgs>): void {
       await withContext(argv, async (ctx) =>
         withLifecycle(ctx, async (deps) => {
           const sessions =
-            argv.session !== undefined ? [await findSession(deps.store, argv.session, argv.nas)] : await deps.store.listOpen({ username: argv.username ?? '' });
+            argv.session !== undefined ? [await findSession(deps.store, argv.session, argv.nas)] : await memberSessions(ctx.db, deps.store, argv.username ?? '');
           const username = argv.username ?? sessions[0]?.username ?? '';
           const attempts = await disconnectSessions(deps, sessions, argv.reason);
           if (attempts.length > 0) {

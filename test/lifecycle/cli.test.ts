@@ -114,6 +114,19 @@ describe('with PostgreSQL and Redis', () => {
     expect((await run(['disconnect', 'bob', ...prod()])).out).toBe('bob:\n  no open session; nothing to disconnect\n');
   });
 
+  it('disconnect and diagnose refuse a name that is no member', async () => {
+    await expect(run(['disconnect', 'alicee', ...prod()])).rejects.toMatchObject({ code: 'UNKNOWN_MEMBER', message: 'no member named alicee; see `radassoc member list`' });
+    await expect(run(['diagnose', 'alicee', ...prod()])).rejects.toMatchObject({ code: 'UNKNOWN_MEMBER', message: 'no member named alicee; see `radassoc member list`' });
+    expect(das.requests()).toHaveLength(0);
+  });
+
+  it('disconnect still cuts the sessions of a member removed while online', async () => {
+    await redis.applyRecord(startRecord({ username: 'gone', acctSessionId: 'g-1', framedIp: '192.0.2.30' }));
+    const r = await run(['disconnect', 'gone', ...prod()]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^gone:\n {2}bras1 session g-1: disconnected/);
+  });
+
   it('exits non-zero when a NAS refuses', async () => {
     das.reset({ answer: 'nak', errorCause: 504 });
     const r = await run(['disconnect', 'alice', ...prod()]);
