@@ -9,10 +9,12 @@ import { deletePlan, getPlan, insertPlan, listPlans, updatePlan } from '../db/pl
 import type { Plan, PlanAttribute } from '../domain/plan.js';
 import { RadassocError } from '../errors.js';
 import { encodeAttributeValue } from '../protocol/attribute-text.js';
+import { attributeNames, findAttribute } from '../protocol/dictionary/index.js';
 import { AttributeValueError } from '../protocol/errors.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
 import { printRecord, printRows, say } from './output.js';
+import { closest } from './suggest.js';
 
 export interface PlanView {
   name: string;
@@ -23,6 +25,23 @@ export interface PlanView {
 
 export function planView(p: Plan): PlanView {
   return { name: p.name, attributes: p.attributes, created_at: p.createdAt.toISOString(), updated_at: p.updatedAt.toISOString() };
+}
+
+/**
+ * The dictionary's refusal, with the name or value most likely meant when
+ * one is a typo away (Sesion-Timeout, Framed-Usr); else its own words, which
+ * list what would do.
+ */
+function attributeProblem(e: AttributeValueError, name: string, value: string): string {
+  const base = name.replace(/:\d{1,3}$/, '');
+  if (e.code === 'unknown-attribute') {
+    const meant = closest(base, attributeNames());
+    if (meant !== null) return `unknown attribute '${base}'; did you mean ${meant}?`;
+  }
+  const def = e.code === 'invalid-value' ? findAttribute(base) : undefined;
+  const meant = def?.values ? closest(value, Object.keys(def.values)) : null;
+  if (def && meant !== null) return `${def.name}: '${value}' is not one of its named values; did you mean ${meant}?`;
+  return e.message;
 }
 
 /** `Attribute=Value` (also `Name:tag=Value`), checked against the dictionaries. */
@@ -37,7 +56,7 @@ export function parsePlanAttribute(text: string): PlanAttribute {
     encodeAttributeValue(name, value);
   } catch (e) {
     if (e instanceof AttributeValueError) {
-      throw new RadassocError('INVALID_ATTRIBUTE', `--attr '${text}': ${e.message}`, { attribute: name });
+      throw new RadassocError('INVALID_ATTRIBUTE', `--attr '${text}': ${attributeProblem(e, name, value)}`, { attribute: name });
     }
     throw e;
   }

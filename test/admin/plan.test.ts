@@ -42,6 +42,21 @@ describe('radassoc plan', () => {
     expect((await cli.json<PlanJson[]>(['plan', 'list'])).map((p) => p.name)).toEqual(['basic', 'empty']);
   });
 
+  it('suggests the attribute or named value a typo away', async () => {
+    const cases: Array<[string, string]> = [
+      ['Sesion-Timeout=3600', "--attr 'Sesion-Timeout=3600': unknown attribute 'Sesion-Timeout'; did you mean Session-Timeout?"],
+      ['mikrotik-rate-limt=10M/10M', "--attr 'mikrotik-rate-limt=10M/10M': unknown attribute 'mikrotik-rate-limt'; did you mean Mikrotik-Rate-Limit?"],
+      ['Service-Type=Framed-Usr', "--attr 'Service-Type=Framed-Usr': Service-Type: 'Framed-Usr' is not one of its named values; did you mean Framed-User?"],
+    ];
+    for (const [attr, message] of cases) {
+      const r = await cli.run(['plan', 'set', 'basic', '--attr', attr]);
+      expect(r.code, attr).toBe(1);
+      expect(r.stderr).toBe(`radassoc: ${message}\n`);
+    }
+    const far = await cli.run(['plan', 'add', 'far', '--attr', 'Frobnicate=1']);
+    expect(far.stderr).toMatch(/unknown attribute 'Frobnicate' \(names follow the FreeRADIUS dictionaries/);
+  });
+
   it('refuses a duplicate plan name', async () => {
     const r = await cli.run(['plan', 'add', 'basic']);
     expect(r.code).toBe(1);

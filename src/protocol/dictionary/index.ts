@@ -91,3 +91,8 @@ export function valueNumber(def: AttributeSpec, name: string): number | undefine
   for (const [k, n] of Object.entries(values)) if (k.toLowerCase() === lower) return n;
   return undefined;
 }
+
+/** Every attribute name and alias, standard then vendors', in registration order (for suggestions). */
+export function attributeNames(): string[] {
+  return [...byName.keys()];
+}
