@@ -12,6 +12,7 @@
  * Detail rows carry the session's real start and stop; their counters are the
  * part inside the period.
  */
+import { stringify } from 'csv-stringify/sync';
 import type { Queryable } from '../db/db.js';
 import { sessionsOverlapping, snapshotsOf, type SnapshotRow, type UsageSessionRow } from '../db/usage.js';
 import { RadassocError } from '../errors.js';
@@ -160,19 +161,20 @@ function neutralise(v: string): string {
   return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
 }
 
-/** RFC 4180 §2: quote a field holding a comma, a double quote, CR or LF; double inner quotes. */
-function csvField(v: Cell): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return String(v);
-  const s = neutralise(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** RFC 4180 CSV: a header line, CRLF line ends (the last line too). */
+/**
+ * RFC 4180 CSV (csv-stringify): a header line, CRLF line ends (the last line
+ * too), a field quoted when it holds a comma, a double quote, CR or LF, inner
+ * quotes doubled; null and undefined as empty fields.
+ */
 export function toCsv<T extends { [K in C]: Cell }, C extends string>(rows: readonly T[], columns: readonly C[]): string {
-  const lines = [columns.map((c) => csvField(c)).join(',')];
-  for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return stringify(rows as unknown as Array<Record<string, Cell>>, {
+    header: true,
+    columns: [...columns],
+    record_delimiter: '\r\n',
+    // csv-stringify quotes a line break only when it is the whole record delimiter: a lone CR or LF too.
+    quoted_match: /[\r\n]/,
+    cast: { string: neutralise },
+  });
 }
 
 /** JSON export: the rows as they are (null for an open session's stop), one array. */
