@@ -4,10 +4,13 @@
  * line of the file: rows are checked in memory first (fields, duplicates in
  * the file), then against the database (existing usernames and addresses,
  * unknown plans), so one run reports the problems it can find at once.
+ * findImportConflicts is the database half on its own, for a caller that
+ * checks its file first and wants every fault of both kinds in one report.
  */
 import type { NewMember } from '../domain/member.js';
-import { isRadassocError, RadassocError } from '../errors.js';
+import { isRadassocError } from '../errors.js';
 import type { Db, Queryable } from './db.js';
+import { importFailure as failure, type ImportFault as Problem } from './import-failure.js';
 import { check, mapMemberError } from './member-rows.js';
 import { dbErrorInfo, keyValueFromDetail } from './pg-errors.js';
 
@@ -16,11 +19,6 @@ export interface ImportOptions {
   lineOf?: (index: number) => number;
   /** Rows per INSERT (default 5,000). */
   chunkSize?: number;
-}
-
-interface Problem {
-  line: number;
-  message: string;
 }
 
 /** Canonical column arrays, one entry per row. */
@@ -35,17 +33,6 @@ interface Columns {
   ipv6Prefix: Array<string | null>;
   maxSessions: Array<number | null>;
   paidUntil: Array<string | null>;
-}
-
-const MAX_LISTED = 10;
-
-function failure(problems: Problem[]): RadassocError {
-  const sorted = [...problems].sort((a, b) => a.line - b.line);
-  const listed = sorted.slice(0, MAX_LISTED).map((p) => `line ${p.line}: ${p.message}`);
-  if (sorted.length > MAX_LISTED) listed.push(`... and ${sorted.length - MAX_LISTED} more`);
-  return new RadassocError('IMPORT_FAILED', `${listed.join('\n')}\nnothing was imported; fix the file and run the import again`, {
-    problems: sorted.slice(0, 1000),
-  });
 }
 
 function checkRows(rows: readonly NewMember[], lineOf: (i: number) => number): { cols: Columns; problems: Problem[] } {
@@ -83,40 +70,55 @@ function checkRows(rows: readonly NewMember[], lineOf: (i: number) => number): {
   return { cols, problems };
 }
 
-/** What the database already holds that the file collides with. */
-async function checkAgainstDb(tx: Queryable, cols: Columns, lineOf: (i: number) => number): Promise<Problem[]> {
+/** What a row of the file asks of the database: its name, its static address and its plan, each checked (null: none). */
+export interface ImportKey {
+  line: number;
+  username: string | null;
+  ipv4: string | null;
+  plan: string | null;
+}
+
+/**
+ * What the database already holds that the rows collide with: a member of
+ * that name or holding that address (reported on the first line naming it),
+ * and plans that do not exist (on every line asking for one).
+ */
+export async function findImportConflicts(q: Queryable, keys: readonly ImportKey[]): Promise<Problem[]> {
   const problems: Problem[] = [];
-  const firstIndex = (values: Array<string | null>): Map<string, number> => {
+  const firstLine = (values: ReadonlyArray<[string | null, number]>): Map<string, number> => {
     const m = new Map<string, number>();
-    values.forEach((v, i) => v !== null && !m.has(v) && m.set(v, i));
+    for (const [v, line] of values) if (v !== null && !m.has(v)) m.set(v, line);
     return m;
   };
-  const users = firstIndex(cols.username);
-  const existing = await tx.query<{ username: string }>('SELECT username FROM members WHERE username = ANY($1::text[])', [
-    [...users.keys()],
-  ]);
-  for (const { username } of existing.rows) {
-    problems.push({ line: lineOf(users.get(username) ?? 0), message: `member ${username} already exists` });
+  const users = firstLine(keys.map((k) => [k.username, k.line]));
+  if (users.size > 0) {
+    const existing = await q.query<{ username: string }>('SELECT username FROM members WHERE username = ANY($1::text[])', [[...users.keys()]]);
+    for (const { username } of existing.rows) problems.push({ line: users.get(username) ?? 0, message: `member ${username} already exists` });
   }
-  const ips = firstIndex(cols.ipv4);
+  const ips = firstLine(keys.map((k) => [k.ipv4, k.line]));
   if (ips.size > 0) {
-    const taken = await tx.query<{ ip: string; username: string }>(
+    const taken = await q.query<{ ip: string; username: string }>(
       'SELECT host(ipv4) AS ip, username FROM members WHERE ipv4 = ANY($1::inet[])',
       [[...ips.keys()]],
     );
     for (const { ip, username } of taken.rows) {
-      problems.push({ line: lineOf(ips.get(ip) ?? 0), message: `address ${ip} is already assigned to member ${username}` });
+      problems.push({ line: ips.get(ip) ?? 0, message: `address ${ip} is already assigned to member ${username}` });
     }
   }
-  const plans = firstIndex(cols.plan);
-  if (plans.size > 0) {
-    const known = await tx.query<{ name: string }>('SELECT name FROM plans WHERE name = ANY($1::text[])', [[...plans.keys()]]);
+  const plans = [...new Set(keys.map((k) => k.plan).filter((p): p is string => p !== null))];
+  if (plans.length > 0) {
+    const known = await q.query<{ name: string }>('SELECT name FROM plans WHERE name = ANY($1::text[])', [plans]);
     const found = new Set(known.rows.map((r) => r.name));
-    for (const [plan, i] of plans) {
-      if (!found.has(plan)) problems.push({ line: lineOf(i), message: `no plan named ${plan}; see \`radassoc plan list\`` });
+    for (const k of keys) {
+      if (k.plan !== null && !found.has(k.plan)) problems.push({ line: k.line, message: `no plan named ${k.plan}; see \`radassoc plan list\`` });
     }
   }
   return problems;
+}
+
+async function checkAgainstDb(tx: Queryable, cols: Columns, lineOf: (i: number) => number): Promise<Problem[]> {
+  const keys = cols.username.map((username, i) => ({ line: lineOf(i), username, ipv4: cols.ipv4[i] ?? null, plan: cols.plan[i] ?? null }));
+  return findImportConflicts(tx, keys);
 }
 
 const INSERT_SQL = `INSERT INTO members (username, cleartext, nt_hash, strong_hash, auth_methods, plan, ipv4, ipv6_prefix, max_sessions, paid_until)
