@@ -6,7 +6,7 @@ import type { Argv } from 'yargs';
 import { diagnose, formatDiagnosis } from '../lifecycle/diagnose.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
-import { withLifecycle } from './lifecycle-context.js';
+import { withLifecycle } from './services-context.js';
 import { jsonReplacer } from './output.js';
 
 export function registerDiagnose(cli: Argv<GlobalArgs>): void {
