@@ -1,51 +1,41 @@
 /**
- * Every way radassoc refuses, in one place (the fastify habit): a stable code,
- * a message that says what to do, and the CLI exit code. Messages never carry
- * a password or a shared secret.
+ * Every way radassoc refuses: a stable code, typed data, words from one
+ * catalogue (error-messages.ts) so that the CLI, the API and the console say
+ * the same thing, and the CLI exit code. Messages never carry a password or a
+ * shared secret.
  */
-export type ErrorCode =
-  | 'CONFIG_INVALID'
-  | 'CONFIG_FILE_UNREADABLE'
-  | 'CONFIG_FILE_INSECURE'
-  | 'DB_UNREACHABLE'
-  | 'DB_MIGRATION_FAILED'
-  /** The database has no schema yet: `radassoc migrate` was never run against it. */
-  | 'DB_NOT_MIGRATED'
-  /** The embedded database directory is held by another process (daemon or CLI). */
-  | 'DB_IN_USE'
-  | 'REDIS_UNREACHABLE'
-  | 'DUPLICATE_MEMBER'
-  | 'UNKNOWN_MEMBER'
-  | 'UNKNOWN_PLAN'
-  | 'DUPLICATE_PLAN'
-  | 'PLAN_IN_USE'
-  | 'DUPLICATE_NAS'
-  | 'UNKNOWN_NAS'
-  | 'NAS_ADDRESS_OVERLAP'
-  /** A static IPv4 address already assigned to another member. */
-  | 'ADDRESS_IN_USE'
-  | 'INVALID_ADDRESS'
-  | 'INVALID_CIDR'
-  | 'INVALID_DATE'
-  | 'INVALID_PASSWORD'
-  | 'INVALID_ATTRIBUTE'
-  | 'INVALID_ARGUMENT'
-  | 'IMPORT_FAILED'
-  | 'UNKNOWN_SESSION'
-  | 'DISCONNECT_FAILED'
-  /** The running daemon (embedded mode keeps live sessions in it) cannot be asked. */
-  | 'DAEMON_UNREACHABLE';
+import { ERROR_MESSAGES, type ErrorData, type ErrorWords } from './error-messages.js';
+
+export type ErrorCode = keyof ErrorData;
 
 export class RadassocError extends Error {
   readonly code: ErrorCode;
-  /** Context for logs (never secrets). */
+  /** The data the words were made from, for logs and API bodies (never secrets). */
   readonly details: Readonly<Record<string, unknown>>;
-  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The refusal in words any front end can show: no command names in it. */
+  readonly text: string;
+  /** What to run next at the command line, when there is something to run; the CLI appends it to `text`. */
+  readonly hint: string | null;
+  /**
+   * Prefer `fail(code, data)`, which takes the words from the catalogue. This
+   * form is for messages that have no catalogue entry of their own yet: the
+   * whole message is then the text.
+   */
+  constructor(code: ErrorCode, message: string | ErrorWords, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    const words = typeof message === 'string' ? { text: message, hint: null } : message;
+    super(words.hint ? `${words.text}; ${words.hint}` : words.text, options);
     this.name = 'RadassocError';
     this.code = code;
     this.details = details;
+    this.text = words.text;
+    this.hint = words.hint;
   }
+}
+
+/** The refusal `code` with its words from the one catalogue (error-messages.ts). */
+export function fail<C extends ErrorCode>(code: C, data: ErrorData[C], options?: { cause?: unknown }): RadassocError {
+  const entry = ERROR_MESSAGES[code] as (d: ErrorData[C]) => ErrorWords;
+  return new RadassocError(code, entry(data), { ...data }, options);
 }
 
 export const isRadassocError = (e: unknown): e is RadassocError => e instanceof RadassocError;

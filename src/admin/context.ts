@@ -12,7 +12,7 @@ import { loadConfig } from '../config/load.js';
 import type { OpenedDb } from '../db/open.js';
 import type { Db } from '../db/db.js';
 import { dbErrorInfo } from '../db/pg-errors.js';
-import { RadassocError } from '../errors.js';
+import { fail } from '../errors.js';
 
 export interface GlobalArgs {
   config?: string | undefined;
@@ -53,7 +53,7 @@ const UNDEFINED_TABLE = '42P01';
 
 function schemaMissing(e: unknown): unknown {
   if (dbErrorInfo(e)?.code !== UNDEFINED_TABLE) return e;
-  return new RadassocError('DB_NOT_MIGRATED', 'the database has no radassoc tables yet; run `radassoc migrate` first', {}, { cause: e });
+  return fail('DB_NOT_MIGRATED', {}, { cause: e });
 }
 
 /** Opens the database for one command, runs it, and always closes the connection. */

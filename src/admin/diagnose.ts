@@ -8,7 +8,7 @@ import { RadassocError } from '../errors.js';
 import { diagnose, formatDiagnosis } from '../lifecycle/diagnose.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
-import { withLifecycle } from './lifecycle-context.js';
+import { withLifecycle } from './services-context.js';
 import { unknownMember } from './member-common.js';
 import { jsonReplacer } from './output.js';
 

@@ -14,7 +14,7 @@ import { RadassocError } from '../errors.js';
 import type { LiveSessionSource } from '../lifecycle/deps.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
-import { withLifecycle } from './lifecycle-context.js';
+import { withLifecycle } from './services-context.js';
 import { allAcknowledged, attemptLines, attemptView } from './lifecycle-output.js';
 import { unknownMember } from './member-common.js';
 import { printRecord } from './output.js';

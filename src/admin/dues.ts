@@ -8,7 +8,7 @@ import { utcDate } from '../lifecycle/deps.js';
 import { lapsingWithin, parseDays, runDues, type DuesRunReport } from '../lifecycle/dues.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
-import { withLifecycle } from './lifecycle-context.js';
+import { withLifecycle } from './services-context.js';
 import { allAcknowledged, attemptLines, attemptView, printLapsing } from './lifecycle-output.js';
 import { printRecord } from './output.js';
 

@@ -8,7 +8,7 @@ import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
 import { memberChanged } from '../lifecycle/member-change.js';
 import { memberChangeLines, memberChangeView } from './lifecycle-output.js';
-import { withLifecycle } from './lifecycle-context.js';
+import { withLifecycle } from './services-context.js';
 import { checkPassword, parseAuthMethods, readSecretFlag } from './input.js';
 import { assertPlanExists, changeMember, credentialForMethods, FIELD_OPTIONS, fieldPatch, PASSWORD_OPTIONS } from './member-common.js';
 import { memberView } from '../lifecycle/member-view.js';

@@ -11,7 +11,7 @@ import { check } from '../db/member-rows.js';
 import { getMember } from '../db/members.js';
 import { getPlan } from '../db/plans.js';
 import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberPatch, type StoredCredential } from '../domain/member.js';
-import { isRadassocError, RadassocError } from '../errors.js';
+import { fail, isRadassocError, RadassocError } from '../errors.js';
 import type { AdminContext } from './context.js';
 import { authText, orNone, parseCount, parseDate } from './input.js';
 import { auditView, credentialKind } from '../lifecycle/member-view.js';
@@ -67,22 +67,18 @@ export function fieldPatch(f: FieldFlags, allowNone: boolean): Omit<MemberPatch,
 }
 
 export function unknownMember(username: string): RadassocError {
-  return new RadassocError('UNKNOWN_MEMBER', `no member named ${username}; see \`radassoc member list\``, { username });
+  return fail('UNKNOWN_MEMBER', { username });
 }
 
 export function duplicateMember(username: string): RadassocError {
-  return new RadassocError(
-    'DUPLICATE_MEMBER',
-    `member ${username} already exists; change it with \`radassoc member set ${username} ...\` or its password with \`radassoc member passwd ${username}\``,
-    { username },
-  );
+  return fail('DUPLICATE_MEMBER', { username });
 }
 
 /** Refuses a plan that does not exist, before a foreign key says less. */
 export async function assertPlanExists(q: Queryable, plan: string | null | undefined): Promise<void> {
   if (plan === null || plan === undefined) return;
   if (!(await getPlan(q, plan))) {
-    throw new RadassocError('UNKNOWN_PLAN', `no plan named ${plan}; see \`radassoc plan list\``, { plan });
+    throw fail('UNKNOWN_PLAN', { plan });
   }
 }
 

@@ -13,7 +13,7 @@ import { lapsingWithin, parseDays } from '../lifecycle/dues.js';
 import { resume } from '../lifecycle/resume.js';
 import { suspend } from '../lifecycle/suspend.js';
 import { allAcknowledged, printLapsing, printResumeReport, printSuspendReport } from './lifecycle-output.js';
-import { withLifecycle } from './lifecycle-context.js';
+import { withLifecycle } from './services-context.js';
 import type { MemberStatus } from '../domain/member.js';
 import { RadassocError } from '../errors.js';
 import type { GlobalArgs } from './context.js';

@@ -8,7 +8,7 @@ import type { Argv } from 'yargs';
 import { flushUsage, type FlushReport } from '../accounting/flusher.js';
 import type { LiveSession } from '../domain/session.js';
 import { withContext, type AdminContext, type GlobalArgs } from './context.js';
-import { openControlSource, openRedisStore, withLifecycle } from './lifecycle-context.js';
+import { openControlSource, openRedisStore, withLifecycle } from './services-context.js';
 import { printRows, say } from './output.js';
 
 const COLUMNS = ['username', 'nas', 'acct_session_id', 'framed_ip', 'start', 'duration_s', 'input_octets', 'output_octets', 'calling_station_id', 'unique_id'] as const;

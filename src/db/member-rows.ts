@@ -5,7 +5,7 @@
  */
 import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberStatus, type SuspensionKind } from '../domain/member.js';
 import { canonicalAddress, isIPv4, isIsoDate, parseIpv6Prefix } from '../domain/validate.js';
-import { RadassocError } from '../errors.js';
+import { fail, RadassocError } from '../errors.js';
 import { dbErrorInfo, keyValueFromDetail, SQLSTATE } from './pg-errors.js';
 import { bufOrNull, date, dateOrNull, num, numOrNull, str, strArray, strOrNull } from './rows.js';
 
@@ -44,7 +44,7 @@ function suspensionKindOf(r: MemberRow): SuspensionKind | null {
 }
 
 export const unknownMember = (username: string): RadassocError =>
-  new RadassocError('UNKNOWN_MEMBER', `no member named ${username}; see \`radassoc member list\``, { username });
+  fail('UNKNOWN_MEMBER', { username });
 
 /** Field checks shared by add, set and import; values come back canonical. */
 export const check = {
@@ -110,7 +110,7 @@ export function mapMemberError(e: unknown, username: string): unknown {
         { username: value ?? username },
       );
     case SQLSTATE.foreignKeyViolation:
-      return new RadassocError('UNKNOWN_PLAN', `no plan named ${value ?? '?'}; see \`radassoc plan list\``, { plan: value });
+      return fail('UNKNOWN_PLAN', { plan: value ?? '?' });
     case SQLSTATE.checkViolation:
       if (info.constraint === 'members_ipv4_check') return new RadassocError('INVALID_ADDRESS', 'the static address must be a single IPv4 address');
       if (info.constraint === 'members_ipv6_prefix_check') return new RadassocError('INVALID_CIDR', 'the IPv6 prefix must be an IPv6 block');

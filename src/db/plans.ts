@@ -1,6 +1,6 @@
 /** The plans table: named sets of reply attributes. One exported function per query. */
 import type { Plan, PlanAttribute } from '../domain/plan.js';
-import { RadassocError } from '../errors.js';
+import { fail, RadassocError } from '../errors.js';
 import type { Queryable } from './db.js';
 import { dbErrorInfo, SQLSTATE } from './pg-errors.js';
 import { date, str } from './rows.js';
@@ -32,7 +32,7 @@ function checkName(name: string): string {
 }
 
 const unknownPlan = (name: string): RadassocError =>
-  new RadassocError('UNKNOWN_PLAN', `no plan named ${name}; see \`radassoc plan list\``, { plan: name });
+  fail('UNKNOWN_PLAN', { plan: name });
 
 function mapPlanError(e: unknown, name: string): unknown {
   const info = dbErrorInfo(e);

@@ -13,7 +13,7 @@ import type { GlobalArgs } from '../../src/admin/context.js';
 import { registerDiagnose } from '../../src/admin/diagnose.js';
 import { registerDisconnect } from '../../src/admin/disconnect.js';
 import { registerDues } from '../../src/admin/dues.js';
-import { controlBaseUrl } from '../../src/admin/lifecycle-context.js';
+import { controlBaseUrl } from '../../src/admin/services-context.js';
 import { openSessionStore } from '../../src/accounting/open-store.js';
 import type { SessionStore } from '../../src/accounting/store.js';
 import { DEFAULT_CONFIG } from '../../src/config/schema.js';

@@ -1,7 +1,7 @@
 /**
- * The lifecycle dependencies for one CLI command: the database from the
- * admin context, a Dynamic Authorization client, and a way to read live
- * sessions.
+ * The service dependencies for one CLI command (services/deps.ts): the
+ * database from the admin context, a Dynamic Authorization client, a way to
+ * read live sessions and to flush usage.
  *
  * Live sessions: with Redis (production) the CLI reads Redis directly. In
  * embedded mode they live in the daemon's memory, so the CLI asks the running
@@ -14,12 +14,14 @@
 // pino, ioredis (through open-store) and the CoA client load inside
 // withLifecycle: every command module imports this file, and most runs
 // (`--help`, member list, nas add) never need them.
+import type { FlushReport } from '../accounting/flusher.js';
 import type { OpenSessionStoreOptions } from '../accounting/open-store.js';
 import type { SessionStore } from '../accounting/store.js';
 import type { Config } from '../config/schema.js';
 import type { LiveSession } from '../domain/session.js';
 import { RadassocError } from '../errors.js';
 import type { LifecycleDeps, LiveSessionSource } from '../lifecycle/deps.js';
+import type { Actor, ServiceDeps } from '../services/deps.js';
 import { ControlSessionSource, readControlToken, readControlUrl } from '../server/control.js';
 import type { AdminContext } from './context.js';
 
@@ -69,6 +71,57 @@ export async function openRedisStore(opts: OpenSessionStoreOptions): Promise<Ses
 export interface LifecycleOptions {
   /** Retransmission waits for the CoA client (tests); default 1 s, 2 s, 4 s. */
   coaTimeoutsMs?: readonly number[];
+}
+
+/** A live-session source that can also flush usage: Redis itself, or the embedded daemon. */
+interface SessionAccess {
+  source: LiveSessionSource;
+  flush: () => Promise<FlushReport>;
+}
+
+/**
+ * Builds the service dependencies for `ctx`, runs `fn`, and closes what it
+ * opened (Redis connection, CoA sockets). Live sessions are reached only when
+ * a call first needs them (LazySource).
+ */
+export async function withServices<T>(ctx: AdminContext, fn: (deps: ServiceDeps, actor: Actor) => Promise<T>, opts: LifecycleOptions = {}): Promise<T> {
+  const [{ pino }, { createLogger }, { CoaClient }, { flushUsage }] = await Promise.all([
+    import('pino'),
+    import('../log.js'),
+    import('../coa/client.js'),
+    import('../accounting/flusher.js'),
+  ]);
+  const level = process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent';
+  const log = createLogger(level, pino.destination(2));
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const { redisUrl, dataDir, redisKeyPrefix } = ctx.config;
+    let access: Promise<SessionAccess> | null = null;
+    const open = (): Promise<SessionAccess> =>
+      (access ??= (async (): Promise<SessionAccess> => {
+        if (!redisUrl) {
+          const control = await openControlSource(ctx.config);
+          return { source: control, flush: () => control.flush() };
+        }
+        const redis: SessionStore = await openRedisStore({ redisUrl, dataDir, prefix: redisKeyPrefix, log });
+        closers.push(() => redis.close());
+        return { source: redis, flush: () => flushUsage(redis, ctx.db) };
+      })());
+    const coa = new CoaClient({ ...(opts.coaTimeoutsMs ? { timeoutsMs: opts.coaTimeoutsMs } : {}), localAddress: ctx.config.bind });
+    closers.push(() => coa.close());
+    const deps: ServiceDeps = {
+      db: ctx.db,
+      config: ctx.config,
+      sessions: new LazySource(async () => (await open()).source),
+      coa,
+      log,
+      flush: async () => (await open()).flush(),
+      now: () => Date.now(),
+    };
+    return await fn(deps, { name: ctx.actor });
+  } finally {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  }
 }
 
 /** Builds the deps, runs `fn`, and closes what it opened (Redis connection, UDP sockets). */

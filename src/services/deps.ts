@@ -1,0 +1,36 @@
+/**
+ * What every service call needs. The host wires these once: the CLI for one
+ * command (admin/services-context.ts), the daemon for its HTTP side (the
+ * composition root); tests build them by hand. Services never open a
+ * connection, read the environment or print: they take these, act, and
+ * return a typed result or throw a typed error (errors.ts).
+ */
+import type { FlushReport } from '../accounting/flusher.js';
+import type { MinimalLogger } from '../accounting/logger.js';
+import type { CoaSender } from '../coa/client.js';
+import type { Config } from '../config/schema.js';
+import type { Db } from '../db/db.js';
+import type { LiveSessionSource } from '../lifecycle/deps.js';
+
+export interface ServiceDeps {
+  db: Db;
+  config: Config;
+  /** Live sessions: the Redis store, or the running daemon's (embedded). Opened on first use, so a call that needs none works without them. */
+  sessions: LiveSessionSource;
+  /** Dynamic Authorization client (RFC 5176) for Disconnect and CoA requests. */
+  coa: CoaSender;
+  log: MinimalLogger;
+  /** Finished usage to PostgreSQL now: the store's flush, or the running daemon's (embedded). */
+  flush: () => Promise<FlushReport>;
+  /** Epoch ms; injected in tests. */
+  now: () => number;
+}
+
+/**
+ * Who acts, recorded in the audit log and the disconnect log: the OS user or
+ * `--by` at the command line, a job's name (`dues job`), later an admin
+ * account or an API token. A parameter of every call that changes anything.
+ */
+export interface Actor {
+  readonly name: string;
+}
