@@ -80,10 +80,10 @@ export async function createConsoleLogger(level: string, opts: ConsoleLoggerOpti
   return createLogger(level, await prettyDestination(opts.fd, stream.isTTY === true));
 }
 
-/** Human-readable lines: local time, level, message, then the context fields. */
-export async function prettyDestination(destination: number | DestinationStream, colorize: boolean): Promise<DestinationStream> {
+/** Human-readable lines: local time, level, message, then the context fields on the same line. */
+export async function prettyDestination(destination: number | NodeJS.WritableStream, colorize: boolean): Promise<DestinationStream> {
   const { default: pretty } = await import('pino-pretty');
-  return pretty({ destination, sync: true, colorize, translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' });
+  return pretty({ destination, sync: true, colorize, translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname', singleLine: true });
 }
 
 /** The daemon's logger: JSON writes are asynchronous, so logging never blocks answering. */
