@@ -62,7 +62,8 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
   const cleanup: Array<() => Promise<void>> = [() => db.close()];
   try {
     await migrate(db.db);
-    await ensureFirstNas(db.db, config, { embedded: db.embedded, inContainer: inContainer(), log });
+    const container = inContainer();
+    await ensureFirstNas(db.db, config, { embedded: db.embedded, inContainer: container, log });
     const cache = new DirectoryCache(db.db, log);
     directory = cache;
     await cache.start();
@@ -95,7 +96,7 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
       duplicateWindowMs: config.duplicateWindowMs,
       ...(opts.now ? { now: opts.now } : {}),
     });
-    const scope = listenScope(config.bind, cache.nas.all().map((n) => n.address));
+    const scope = listenScope(config.bind, cache.nas.all().map((n) => n.address), container);
     if (scope === 'loopback') {
       log.info('every NAS is on loopback: listening on 127.0.0.1 and ::1 only; after adding a NAS elsewhere, restart radassoc to listen on every address (or give serve --bind ADDR)');
       const unwatch = await warnOfUnreachableNas(db.db, log);

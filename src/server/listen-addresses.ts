@@ -24,10 +24,14 @@ export function isLoopbackBlock(cidr: string): boolean {
   return prefixLength >= 104 && /^::ffff:127\./.test(address);
 }
 
-/** Every NAS is on loopback, and there is at least one: with none, a NAS added later must be reachable. */
-export function listenScope(bind: string | null, nasAddresses: readonly string[]): ListenScope {
+/**
+ * Every NAS is on loopback, and there is at least one: with none, a NAS added
+ * later must be reachable. Never in a container: published ports arrive on
+ * its own interface, not on its loopback.
+ */
+export function listenScope(bind: string | null, nasAddresses: readonly string[], inContainer = false): ListenScope {
   if (bind !== null) return 'given';
-  return nasAddresses.length > 0 && nasAddresses.every(isLoopbackBlock) ? 'loopback' : 'every';
+  return !inContainer && nasAddresses.length > 0 && nasAddresses.every(isLoopbackBlock) ? 'loopback' : 'every';
 }
 
 /**

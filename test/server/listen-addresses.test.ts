@@ -28,11 +28,13 @@ describe('which NAS blocks are loopback', () => {
     for (const c of ['0.0.0.0/0', '126.0.0.0/7', '192.0.2.1/32', '::/0', '::/127', '2001:db8::1/128', '::ffff:192.0.2.1/128', 'not an address']) expect(isLoopbackBlock(c), c).toBe(false);
   });
 
-  it('decides the scope: an explicit bind wins; loopback only when there is a NAS and every one is loopback', () => {
+  it('decides the scope: an explicit bind wins; loopback only when there is a NAS, every one is loopback, and not in a container', () => {
     expect(listenScope('0.0.0.0', ['127.0.0.1/32'])).toBe('given');
     expect(listenScope(null, ['127.0.0.1/32', '::1/128'])).toBe('loopback');
     expect(listenScope(null, ['127.0.0.1/32', '192.0.2.1/32'])).toBe('every');
     expect(listenScope(null, [])).toBe('every');
+    // In the container image, published ports arrive on the container's own interface.
+    expect(listenScope(null, ['127.0.0.1/32'], true)).toBe('every');
   });
 });
 
