@@ -51,15 +51,16 @@ export function registerServe(cli: Argv<GlobalArgs>): void {
       const worker = isWorkerProcess();
       if (count > 1 && !worker) {
         assertClusterable(config, count);
-        const { createLogger } = await import('../log.js');
+        const { createConsoleLogger } = await import('../log.js');
         // The supervisor writes a few lines only: synchronously, so none is lost at exit.
-        process.exitCode = await runSupervisor({ workers: count, log: createLogger(config.logLevel) });
+        const log = await createConsoleLogger(config.logLevel, { format: config.logFormat, fd: 1, sync: true });
+        process.exitCode = await runSupervisor({ workers: count, log });
         setTimeout(() => process.exit(), 2000).unref();
         return;
       }
       tuneHeapForDaemon();
       const [{ createDaemonLogger }, { startDaemon }] = await Promise.all([import('../log.js'), import('../server/daemon.js')]);
-      const log = createDaemonLogger(config.logLevel);
+      const log = await createDaemonLogger(config.logLevel, config.logFormat);
       const daemon = await startDaemon(config, log, { jobs: runsJobs() }).catch((e: unknown) => {
         if (worker) releaseSupervisorChannel(); // let the failed worker exit with the CLI's error code
         throw e;

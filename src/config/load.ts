@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { RadassocError } from '../errors.js';
 import { REJECT_REASONS } from '../domain/auth-result.js';
+import { parseCidr } from '../domain/validate.js';
 import { DEFAULT_CONFIG, type Config } from './schema.js';
 
 /** Flags as the CLI parsed them; undefined means "not given". */
@@ -22,11 +23,17 @@ export interface ConfigFlags {
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Source = string;
 
-const ENV_KEYS: ReadonlyArray<[string, keyof Config]> = [
+/** Environment variables read into the config (a container is configured this way). */
+export const ENV_KEYS: ReadonlyArray<[string, keyof Config]> = [
   ['DATABASE_URL', 'databaseUrl'],
   ['REDIS_URL', 'redisUrl'],
   ['RADASSOC_DATA_DIR', 'dataDir'],
   ['LOG_LEVEL', 'logLevel'],
+  ['LOG_FORMAT', 'logFormat'],
+  ['RADASSOC_HTTP_HOST', 'httpHost'],
+  ['RADASSOC_INITIAL_NAS_ADDRESS', 'initialNasAddress'],
+  ['RADASSOC_INITIAL_NAS_SECRET', 'initialNasSecret'],
+  ['RADASSOC_INITIAL_NAS_SECRET_FILE', 'initialNasSecretFile'],
 ];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -72,10 +79,11 @@ function readConfigFile(path: string): Record<string, unknown> {
     throw new RadassocError('CONFIG_INVALID', `config file ${path} is not valid JSON: ${jsonErrorWithoutText(e)}`);
   }
   if (!isObject(parsed)) throw new RadassocError('CONFIG_INVALID', `config file ${path} must hold a JSON object`);
-  if ((mode & 0o004) !== 0 && (urlHasPassword(parsed.databaseUrl) || urlHasPassword(parsed.redisUrl))) {
+  const holdsSecret = urlHasPassword(parsed.databaseUrl) || urlHasPassword(parsed.redisUrl) || typeof parsed.initialNasSecret === 'string';
+  if ((mode & 0o004) !== 0 && holdsSecret) {
     throw new RadassocError(
       'CONFIG_FILE_INSECURE',
-      `config file ${path} holds a password and is readable by every user; run: chmod o-r ${path}`,
+      `config file ${path} holds a password or a shared secret and is readable by every user; run: chmod o-r ${path}`,
     );
   }
   return parsed;
@@ -138,6 +146,15 @@ function validate(c: Record<string, unknown>, sources: Map<string, Source>): Con
   str('redisKeyPrefix');
   str('restrictedPlan', true);
   str('logLevel');
+  if (!['auto', 'json', 'pretty'].includes(get('logFormat') as string)) fail('logFormat', 'must be "auto", "json" or "pretty"');
+  str('initialNasAddress', true);
+  str('initialNasSecret', true);
+  str('initialNasSecretFile', true);
+  const first = get('initialNasAddress');
+  if (typeof first === 'string') {
+    const cidr = parseCidr(first);
+    if (!cidr.ok) fail('initialNasAddress', `must be the NAS's address or network: ${cidr.reason}`);
+  }
   const workers = get('workers');
   if (workers !== 'auto' && (!Number.isInteger(workers) || (workers as number) < 1)) fail('workers', `must be a number >= 1 or "auto", got ${JSON.stringify(workers)}`);
   int('udpReceiveBufferBytes', 65536);

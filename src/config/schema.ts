@@ -52,6 +52,14 @@ export interface Config {
     retentionDays: number;
     pruneCron: string;
   };
+  /**
+   * The NAS created on first start (empty NAS table), e.g. the Docker host's
+   * network: address or CIDR block, and its shared secret given inline or in a
+   * file (a container secret); with neither, one is generated into dataDir.
+   */
+  initialNasAddress: string | null;
+  initialNasSecret: string | null;
+  initialNasSecretFile: string | null;
   lockout: {
     /** Failed attempts within windowSeconds that lock a username. */
     userThreshold: number;
@@ -60,6 +68,8 @@ export interface Config {
     windowSeconds: number;
   };
   logLevel: string;
+  /** 'auto': human-readable on a terminal, JSON lines otherwise. */
+  logFormat: 'auto' | 'json' | 'pretty';
 }
 
 export const DEFAULT_REPLY_MESSAGES: Record<RejectReason, string> = {
@@ -97,6 +107,10 @@ export const DEFAULT_CONFIG: Config = {
   },
   dues: { cron: '0 3 * * *', graceDays: 7 },
   authLog: { retentionDays: 180, pruneCron: '30 3 * * *' },
+  initialNasAddress: null,
+  initialNasSecret: null,
+  initialNasSecretFile: null,
   lockout: { userThreshold: 10, nasThreshold: 1000, windowSeconds: 300 },
   logLevel: 'info',
+  logFormat: 'auto',
 };

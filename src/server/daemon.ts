@@ -4,15 +4,11 @@
  * in dispatcher.ts. `stop()` is what SIGTERM runs: stop reading, answer what
  * is in flight, flush the authentication log, close the stores.
  */
-import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
 import type { Config } from '../config/schema.js';
 import { openDatabase, type OpenedDb } from '../db/open.js';
 import { migrate } from '../db/migrate.js';
-import { insertNas, listNas } from '../db/nas.js';
 import { AuthLogWriter } from '../db/auth-log-writer.js';
 import { AccessPolicy } from '../auth/access-policy.js';
 import { openLoginGuard } from '../auth/login-guard-redis.js';
@@ -24,6 +20,8 @@ import { DirectoryCache } from './directory-cache.js';
 import { Dispatcher } from './dispatcher.js';
 import { ServerMetrics } from './metrics.js';
 import { UdpServer } from './udp-server.js';
+import { ensureFirstNas, inContainer } from './first-nas.js';
+import { listenScope, warnOfUnreachableNas } from './listen-addresses.js';
 import { startHttpServer } from './http.js';
 import { createRegistry } from './prometheus.js';
 import { createControlHandler, ensureControlToken, writeControlUrl } from './control.js';
@@ -64,7 +62,8 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
   const cleanup: Array<() => Promise<void>> = [() => db.close()];
   try {
     await migrate(db.db);
-    if (db.embedded) await ensureLoopbackNas(db, config.dataDir, log);
+    const container = inContainer();
+    await ensureFirstNas(db.db, config, { embedded: db.embedded, inContainer: container, log });
     const cache = new DirectoryCache(db.db, log);
     directory = cache;
     await cache.start();
@@ -97,12 +96,19 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
       duplicateWindowMs: config.duplicateWindowMs,
       ...(opts.now ? { now: opts.now } : {}),
     });
+    const scope = listenScope(config.bind, cache.nas.all().map((n) => n.address), container);
+    if (scope === 'loopback') {
+      log.info('every NAS is on loopback: listening on 127.0.0.1 and ::1 only; after adding a NAS elsewhere, restart radassoc to listen on every address (or give serve --bind ADDR)');
+      const unwatch = await warnOfUnreachableNas(db.db, log);
+      cleanup.unshift(unwatch);
+    }
     const udp = new UdpServer(
       dispatcher,
       {
         authPort: config.authPort,
         acctPort: config.acctPort,
         bind: config.bind,
+        loopbackOnly: scope === 'loopback',
         receiveBufferBytes: config.udpReceiveBufferBytes,
         isThrottled: (nas) => lockout.guard.isThrottled(nas),
       },
@@ -168,29 +174,4 @@ async function runAll(steps: Array<() => Promise<void>>, log: Logger): Promise<v
       log.error({ err: (e as Error).message }, 'shutdown step failed');
     }
   }
-}
-
-/**
- * First start of the embedded default: a NAS for the loopback address with a
- * random secret, so that radtest answers at once. The secret goes to a file
- * readable by its owner only, never to the log stream.
- */
-async function ensureLoopbackNas(db: OpenedDb, dataDir: string, log: Logger): Promise<void> {
-  if ((await listNas(db.db)).length > 0) return;
-  const secret = randomBytes(12).toString('base64url');
-  await insertNas(db.db, { name: 'localhost', address: '127.0.0.1/32', secret });
-  const file = join(dataDir, 'localhost.secret');
-  await writeFile(file, `${secret}\n`, { mode: 0o600 });
-  log.info({ nas: 'localhost', secretFile: file }, 'first start: created NAS for 127.0.0.1');
-  process.stderr.write(
-    [
-      '',
-      'radassoc: first start. A NAS for 127.0.0.1 was created; its shared secret is in',
-      `    ${file}`,
-      'Try it from a second terminal:',
-      '    npx radassoc member add alice --password s3cret-pass',
-      `    radtest alice s3cret-pass 127.0.0.1 0 "$(cat ${file})"`,
-      '',
-    ].join('\n'),
-  );
 }

@@ -16,8 +16,10 @@ import { DEFAULT_FAIRNESS, FairQueue, type FairQueueOptions } from './fairness.j
 export interface UdpServerOptions {
   authPort: number;
   acctPort: number;
-  /** null: every IPv4 and IPv6 address. */
+  /** null: every IPv4 and IPv6 address (or loopback only, below). */
   bind: string | null;
+  /** With bind null: 127.0.0.1 and ::1 only (listen-addresses.ts decides). */
+  loopbackOnly?: boolean;
   receiveBufferBytes: number;
   /** Per-NAS queue and in-flight bounds; DEFAULT_FAIRNESS when omitted. */
   fairness?: FairQueueOptions;
@@ -59,7 +61,9 @@ export class UdpServer {
     const { authPort, acctPort, bind } = this.options;
     const addresses: Array<{ address: string; family: 'udp4' | 'udp6' }> = bind
       ? [{ address: bind, family: isIPv6(bind) ? 'udp6' : 'udp4' }]
-      : [{ address: '0.0.0.0', family: 'udp4' }, { address: '::', family: 'udp6' }];
+      : this.options.loopbackOnly
+        ? [{ address: '127.0.0.1', family: 'udp4' }, { address: '::1', family: 'udp6' }]
+        : [{ address: '0.0.0.0', family: 'udp4' }, { address: '::', family: 'udp6' }];
     this.accepting = true;
     for (const [kind, port] of [['auth', authPort], ['acct', acctPort]] as const) {
       for (const { address, family } of addresses) {
