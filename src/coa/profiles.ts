@@ -34,9 +34,8 @@
  */
 import type { DisconnectProfile, NasClient } from '../domain/nas.js';
 import type { LiveSession } from '../domain/session.js';
-import { parseCidr } from '../domain/validate.js';
+import { cidrContains, isSingleAddress, parseCidr, parseIPv4 } from '../net/ip.js';
 import { Attr } from '../protocol/codes.js';
-import { parseIPv4 } from '../protocol/ip.js';
 import type { RawAttribute } from '../protocol/packet.js';
 
 export type IdentifyingAttribute = 'User-Name' | 'Acct-Session-Id' | 'Framed-IP-Address' | 'NAS-IP-Address';
@@ -99,23 +98,16 @@ export function identifySession(profile: DisconnectProfile, session: LiveSession
  * the reason in words.
  */
 export function coaDestination(nas: NasClient, session: LiveSession): { host: string; port: number } | { error: string } {
-  const block = parseCidr(nas.address);
-  if (!block.ok) return { error: `NAS ${nas.name} has an unreadable address ${nas.address}` };
-  const { family, prefixLength, address } = block.value;
-  if (prefixLength === (family === 4 ? 32 : 128)) return { host: address, port: nas.coaPort };
+  const parsed = parseCidr(nas.address);
+  if (!parsed.ok) return { error: `NAS ${nas.name} has an unreadable address ${nas.address}` };
+  const block = parsed.value;
+  if (isSingleAddress(block)) return { host: block.address, port: nas.coaPort };
   const reported = session.nasIpAddress;
-  if (reported !== null && family === 4 && inIPv4Block(reported, address, prefixLength)) return { host: reported, port: nas.coaPort };
+  const reportedBytes = reported === null ? undefined : parseIPv4(reported);
+  if (reported !== null && reportedBytes && cidrContains(block, reportedBytes)) return { host: reported, port: nas.coaPort };
   return {
     error:
       `NAS ${nas.name} is registered as the block ${nas.address} and the session did not report a NAS-IP-Address inside it, ` +
       'so there is no single address to send the request to; register the NAS by its own address',
   };
-}
-
-function inIPv4Block(addr: string, network: string, prefix: number): boolean {
-  const a = parseIPv4(addr);
-  const n = parseIPv4(network);
-  if (!a || !n) return false;
-  const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
-  return ((a.readUInt32BE(0) & mask) >>> 0) === ((n.readUInt32BE(0) & mask) >>> 0);
 }

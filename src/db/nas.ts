@@ -1,6 +1,6 @@
 /** The nas table: equipment allowed to send us requests. One exported function per query. */
 import type { DisconnectProfile, NasClient, NewNas } from '../domain/nas.js';
-import { parseCidr } from '../domain/validate.js';
+import { parseCidr } from '../net/ip.js';
 import { RadassocError } from '../errors.js';
 import type { Queryable } from './db.js';
 import { dbErrorInfo, SQLSTATE } from './pg-errors.js';
