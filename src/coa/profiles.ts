@@ -32,7 +32,7 @@
  *   refused (503). NAS-IP-Address is only compared with its own configured
  *   one (403 on mismatch). We send User-Name and Acct-Session-Id.
  */
-import type { DisconnectProfile, NasClient } from '../domain/nas.js';
+import type { NasClient } from '../domain/nas.js';
 import type { LiveSession } from '../domain/session.js';
 import { cidrContains, isSingleAddress, parseCidr, parseIPv4 } from '../net/ip.js';
 import { Attr } from '../protocol/codes.js';
@@ -47,13 +47,29 @@ export interface ProfileSpec {
   required: readonly IdentifyingAttribute[];
 }
 
-export const PROFILES: Readonly<Record<DisconnectProfile, ProfileSpec>> = {
+/**
+ * The one list of disconnect profiles: the CLI's choices, the NAS table's
+ * validation and the DisconnectProfile type derive from its keys. The
+ * nas_disconnect_profile_check constraint (sql/003_nas.sql) must name the
+ * same profiles: adding one here takes a migration that widens it.
+ */
+export const PROFILES = {
   generic: { attributes: ['User-Name', 'Acct-Session-Id', 'Framed-IP-Address', 'NAS-IP-Address'], required: ['Acct-Session-Id'] },
   mikrotik: { attributes: ['User-Name', 'Acct-Session-Id', 'Framed-IP-Address'], required: ['Framed-IP-Address'] },
   cisco: { attributes: ['User-Name', 'Acct-Session-Id'], required: ['Acct-Session-Id'] },
   juniper: { attributes: ['User-Name', 'Acct-Session-Id'], required: ['Acct-Session-Id'] },
   'accel-ppp': { attributes: ['User-Name', 'Acct-Session-Id'], required: ['Acct-Session-Id'] },
-};
+} as const satisfies Record<string, ProfileSpec>;
+
+/** How a NAS wants a session named in a Disconnect-Request / CoA (RFC 5176 §3). */
+export type DisconnectProfile = keyof typeof PROFILES;
+
+/** The profile names, in the order the CLI lists them. */
+export const DISCONNECT_PROFILES = Object.keys(PROFILES) as readonly DisconnectProfile[];
+
+export function isDisconnectProfile(name: string): name is DisconnectProfile {
+  return Object.hasOwn(PROFILES, name);
+}
 
 export interface SessionIdentification {
   attributes: RawAttribute[];
@@ -80,7 +96,7 @@ function value(name: IdentifyingAttribute, s: LiveSession): RawAttribute | null 
 
 /** The attributes naming `session` for a NAS of `profile` (RFC 5176 §3). */
 export function identifySession(profile: DisconnectProfile, session: LiveSession): SessionIdentification {
-  const spec = PROFILES[profile] ?? PROFILES.generic;
+  const spec: ProfileSpec = PROFILES[profile] ?? PROFILES.generic;
   const attributes: RawAttribute[] = [];
   const missing: IdentifyingAttribute[] = [];
   for (const name of spec.attributes) {
