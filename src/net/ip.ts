@@ -161,6 +161,13 @@ export function unmapIPv4(addr: string): string {
   return addr.startsWith('::ffff:') && isIPv4(addr.slice(7)) ? addr.slice(7) : addr;
 }
 
+/** 127.0.0.0/8 (RFC 1122 §3.2.1.3) or ::1 (RFC 4291 §2.5.3), also as a dual-stack socket reports IPv4 peers. */
+export function isLoopbackAddress(text: string): boolean {
+  const b = parseAddress(unmapIPv4(text));
+  if (!b) return false;
+  return b.length === 4 ? b[0] === 127 : b.every((octet, i) => octet === (i === 15 ? 1 : 0));
+}
+
 // ---- CIDR blocks
 
 /** A block of addresses, IPv4 or IPv6; a single address is a /32 or /128. */

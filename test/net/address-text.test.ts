@@ -7,6 +7,7 @@ import {
   formatIPv6,
   formatIPv6Inet,
   isIPv4,
+  isLoopbackAddress,
   parseAddress,
   parseIPv4,
   parseIPv6,
@@ -109,6 +110,13 @@ describe('IPv6 text out', () => {
     expect(canonicalAddress('bras1.example.org')).toBeNull();
     expect(parseAddress('192.0.2.1')).toHaveLength(4);
     expect(parseAddress('2001:db8::1')).toHaveLength(16);
+  });
+
+  it('knows the loopback addresses, in any spelling a socket may give', () => {
+    for (const a of ['127.0.0.1', '127.255.0.9', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1']) expect(isLoopbackAddress(a), a).toBe(true);
+    for (const a of ['128.0.0.1', '10.127.0.1', '::', '::2', '::ffff:10.0.0.1', '::127.0.0.1', '', 'localhost']) {
+      expect(isLoopbackAddress(a), a).toBe(false);
+    }
   });
 
   it('unmaps the IPv4 peers of a dual-stack socket and leaves other addresses alone', () => {
