@@ -4,6 +4,7 @@
  * audit log: listings show its length.
  */
 import type { Argv } from 'yargs';
+import { DISCONNECT_PROFILES } from '../coa/profiles.js';
 import { insertAudit } from '../db/audit.js';
 import { getNas, insertNas, listNas, removeNas } from '../db/nas.js';
 import type { DisconnectProfile, NasClient } from '../domain/nas.js';
@@ -13,7 +14,6 @@ import { withContext } from './context.js';
 import { readSecretFlag } from './input.js';
 import { printRecord, printRows, say } from './output.js';
 
-const PROFILES: readonly DisconnectProfile[] = ['generic', 'mikrotik', 'cisco', 'juniper', 'accel-ppp'];
 /** BlastRADIUS (CVE-2024-3596) guidance: 12 octets or less can be brute-forced; 32+ recommended. */
 const WEAK_SECRET_OCTETS = 12;
 const RECOMMENDED_SECRET_OCTETS = 32;
@@ -74,7 +74,7 @@ function registerAdd(nas: Argv<GlobalArgs>): void {
         .option('secret-stdin', { type: 'boolean', default: false, describe: 'read the shared secret from the first line of stdin' })
         .option('coa-port', { type: 'number', default: 3799, describe: 'UDP port for Disconnect/CoA requests (RFC 5176)' })
         .option('require-message-authenticator', { type: 'boolean', default: true, describe: 'drop Access-Requests without Message-Authenticator (BlastRADIUS)' })
-        .option('disconnect-profile', { type: 'string', choices: PROFILES, default: 'generic', describe: 'how this NAS wants sessions named in Disconnect/CoA' })
+        .option('disconnect-profile', { type: 'string', choices: DISCONNECT_PROFILES, default: 'generic', describe: 'how this NAS wants sessions named in Disconnect/CoA' })
         .option('supports-coa', { type: 'boolean', default: false, describe: 'push plan changes as CoA-Request (else Disconnect)' }),
     async (argv) => {
       const name = argv.name;

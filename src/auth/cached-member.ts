@@ -15,7 +15,7 @@
 import type { AuthCredential, AuthMethod, MemberStatus } from '../domain/member.js';
 import type { AuthMemberRow } from '../db/members.js';
 import { Attr } from '../protocol/codes.js';
-import { parseIPv4 } from '../protocol/ip.js';
+import { parseIPv4 } from '../net/ip.js';
 import type { RawAttribute } from '../protocol/packet.js';
 import type { DirectoryMember } from './directory.js';
 import { memberReply } from './reply.js';

@@ -4,8 +4,8 @@
  */
 import { randomFillSync } from 'node:crypto';
 import { Attr } from '../protocol/codes.js';
-import { parseValue } from '../protocol/attributes.js';
-import { parseIPv4 } from '../protocol/ip.js';
+import { encodeIPv6Prefix } from '../protocol/attributes.js';
+import { parseIPv4, parseIpv6Prefix } from '../net/ip.js';
 import type { RawAttribute } from '../protocol/packet.js';
 import type { AuthMember } from '../domain/member.js';
 
@@ -21,8 +21,8 @@ export function memberReply(member: Pick<AuthMember, 'ipv4' | 'ipv6Prefix'>): Ra
     if (v) out.push({ type: Attr.FramedIpAddress, value: v });
   }
   if (member.ipv6Prefix) {
-    const v = parseValue('ipv6prefix', member.ipv6Prefix);
-    if (v.ok) out.push({ type: (v.bytes[1] ?? 128) < 64 ? Attr.DelegatedIpv6Prefix : Attr.FramedIpv6Prefix, value: v.bytes });
+    const p = parseIpv6Prefix(member.ipv6Prefix);
+    if (p.ok) out.push({ type: p.value.prefixLength < 64 ? Attr.DelegatedIpv6Prefix : Attr.FramedIpv6Prefix, value: encodeIPv6Prefix(p.value) });
   }
   return out;
 }

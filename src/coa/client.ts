@@ -17,13 +17,13 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
+import { canonicalAddress, familyOf, formatAddressInet, parseAddress } from '../net/ip.js';
 import { checkMessageAuthenticator, verifyResponseAuthenticator } from '../protocol/authenticator.js';
 import { Attr, PacketCode } from '../protocol/codes.js';
 import { parsePacket } from '../protocol/decode.js';
 import type { Secret } from '../protocol/digest.js';
 import { encodeRequest } from '../protocol/encode.js';
 import { getUint32, type RawAttribute } from '../protocol/packet.js';
-import { canonicalAddress } from '../domain/validate.js';
 
 export type CoaKind = 'disconnect' | 'coa';
 export type CoaOutcome = 'ack' | 'nak' | 'timeout' | 'error';
@@ -136,9 +136,10 @@ export class CoaClient implements CoaSender {
    */
   private async prepare(req: CoaRequest): Promise<Prepared | { error: string }> {
     if (this.closed) return { error: 'the CoA client is closed' };
-    const family = isIP(req.host);
-    const host = canonicalAddress(req.host);
-    if ((family !== 4 && family !== 6) || host === null) return { error: `${JSON.stringify(req.host)} is not an IP address` };
+    const address = parseAddress(req.host);
+    if (!address) return { error: `${JSON.stringify(req.host)} is not an IP address` };
+    const family = familyOf(address);
+    const host = formatAddressInet(address);
     if (!Number.isInteger(req.port) || req.port < 1 || req.port > 65535) return { error: `CoA port ${req.port} is not a port number` };
     const codes = CODES[req.kind];
     const dest = `${host}|${req.port}`;

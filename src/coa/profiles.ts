@@ -32,11 +32,10 @@
  *   refused (503). NAS-IP-Address is only compared with its own configured
  *   one (403 on mismatch). We send User-Name and Acct-Session-Id.
  */
-import type { DisconnectProfile, NasClient } from '../domain/nas.js';
+import type { NasClient } from '../domain/nas.js';
 import type { LiveSession } from '../domain/session.js';
-import { parseCidr } from '../domain/validate.js';
+import { cidrContains, isSingleAddress, parseCidr, parseIPv4 } from '../net/ip.js';
 import { Attr } from '../protocol/codes.js';
-import { parseIPv4 } from '../protocol/ip.js';
 import type { RawAttribute } from '../protocol/packet.js';
 
 export type IdentifyingAttribute = 'User-Name' | 'Acct-Session-Id' | 'Framed-IP-Address' | 'NAS-IP-Address';
@@ -48,13 +47,29 @@ export interface ProfileSpec {
   required: readonly IdentifyingAttribute[];
 }
 
-export const PROFILES: Readonly<Record<DisconnectProfile, ProfileSpec>> = {
+/**
+ * The one list of disconnect profiles: the CLI's choices, the NAS table's
+ * validation and the DisconnectProfile type derive from its keys. The
+ * nas_disconnect_profile_check constraint (sql/003_nas.sql) must name the
+ * same profiles: adding one here takes a migration that widens it.
+ */
+export const PROFILES = {
   generic: { attributes: ['User-Name', 'Acct-Session-Id', 'Framed-IP-Address', 'NAS-IP-Address'], required: ['Acct-Session-Id'] },
   mikrotik: { attributes: ['User-Name', 'Acct-Session-Id', 'Framed-IP-Address'], required: ['Framed-IP-Address'] },
   cisco: { attributes: ['User-Name', 'Acct-Session-Id'], required: ['Acct-Session-Id'] },
   juniper: { attributes: ['User-Name', 'Acct-Session-Id'], required: ['Acct-Session-Id'] },
   'accel-ppp': { attributes: ['User-Name', 'Acct-Session-Id'], required: ['Acct-Session-Id'] },
-};
+} as const satisfies Record<string, ProfileSpec>;
+
+/** How a NAS wants a session named in a Disconnect-Request / CoA (RFC 5176 §3). */
+export type DisconnectProfile = keyof typeof PROFILES;
+
+/** The profile names, in the order the CLI lists them. */
+export const DISCONNECT_PROFILES = Object.keys(PROFILES) as readonly DisconnectProfile[];
+
+export function isDisconnectProfile(name: string): name is DisconnectProfile {
+  return Object.hasOwn(PROFILES, name);
+}
 
 export interface SessionIdentification {
   attributes: RawAttribute[];
@@ -81,7 +96,7 @@ function value(name: IdentifyingAttribute, s: LiveSession): RawAttribute | null 
 
 /** The attributes naming `session` for a NAS of `profile` (RFC 5176 §3). */
 export function identifySession(profile: DisconnectProfile, session: LiveSession): SessionIdentification {
-  const spec = PROFILES[profile] ?? PROFILES.generic;
+  const spec: ProfileSpec = PROFILES[profile] ?? PROFILES.generic;
   const attributes: RawAttribute[] = [];
   const missing: IdentifyingAttribute[] = [];
   for (const name of spec.attributes) {
@@ -99,23 +114,16 @@ export function identifySession(profile: DisconnectProfile, session: LiveSession
  * the reason in words.
  */
 export function coaDestination(nas: NasClient, session: LiveSession): { host: string; port: number } | { error: string } {
-  const block = parseCidr(nas.address);
-  if (!block.ok) return { error: `NAS ${nas.name} has an unreadable address ${nas.address}` };
-  const { family, prefixLength, address } = block.value;
-  if (prefixLength === (family === 4 ? 32 : 128)) return { host: address, port: nas.coaPort };
+  const parsed = parseCidr(nas.address);
+  if (!parsed.ok) return { error: `NAS ${nas.name} has an unreadable address ${nas.address}` };
+  const block = parsed.value;
+  if (isSingleAddress(block)) return { host: block.address, port: nas.coaPort };
   const reported = session.nasIpAddress;
-  if (reported !== null && family === 4 && inIPv4Block(reported, address, prefixLength)) return { host: reported, port: nas.coaPort };
+  const reportedBytes = reported === null ? undefined : parseIPv4(reported);
+  if (reported !== null && reportedBytes && cidrContains(block, reportedBytes)) return { host: reported, port: nas.coaPort };
   return {
     error:
       `NAS ${nas.name} is registered as the block ${nas.address} and the session did not report a NAS-IP-Address inside it, ` +
       'so there is no single address to send the request to; register the NAS by its own address',
   };
-}
-
-function inIPv4Block(addr: string, network: string, prefix: number): boolean {
-  const a = parseIPv4(addr);
-  const n = parseIPv4(network);
-  if (!a || !n) return false;
-  const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
-  return ((a.readUInt32BE(0) & mask) >>> 0) === ((n.readUInt32BE(0) & mask) >>> 0);
 }

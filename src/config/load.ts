@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { RadassocError } from '../errors.js';
 import { REJECT_REASONS } from '../domain/auth-result.js';
-import { parseCidr } from '../domain/validate.js';
+import { parseCidr } from '../net/ip.js';
 import { DEFAULT_CONFIG, type Config } from './schema.js';
 
 /** Flags as the CLI parsed them; undefined means "not given". */

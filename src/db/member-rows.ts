@@ -4,7 +4,8 @@
  * error catalogue (messages say what to do next).
  */
 import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberStatus, type SuspensionKind } from '../domain/member.js';
-import { canonicalAddress, isIPv4, isIsoDate, parseIpv6Prefix } from '../domain/validate.js';
+import { isIsoDate } from '../domain/validate.js';
+import { canonicalAddress, isIPv4, parseIpv6Prefix } from '../net/ip.js';
 import { fail, RadassocError } from '../errors.js';
 import { dbErrorInfo, keyValueFromDetail, SQLSTATE } from './pg-errors.js';
 import { bufOrNull, date, dateOrNull, num, numOrNull, str, strArray, strOrNull } from './rows.js';

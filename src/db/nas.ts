@@ -1,6 +1,7 @@
 /** The nas table: equipment allowed to send us requests. One exported function per query. */
+import { DISCONNECT_PROFILES, isDisconnectProfile } from '../coa/profiles.js';
 import type { DisconnectProfile, NasClient, NewNas } from '../domain/nas.js';
-import { parseCidr } from '../domain/validate.js';
+import { parseCidr } from '../net/ip.js';
 import { RadassocError } from '../errors.js';
 import type { Queryable } from './db.js';
 import { dbErrorInfo, SQLSTATE } from './pg-errors.js';
@@ -9,8 +10,6 @@ import { date, num, str } from './rows.js';
 const NAS_COLUMNS = `name, address::text AS address, secret, coa_port, require_message_authenticator,
   disconnect_profile, supports_coa, created_at`;
 type NasRow = Record<string, unknown>;
-
-const PROFILES: readonly DisconnectProfile[] = ['generic', 'mikrotik', 'cisco', 'juniper', 'accel-ppp'];
 
 function toNas(r: NasRow): NasClient {
   return {
@@ -37,8 +36,8 @@ function checkNew(n: NewNas): { address: string; coaPort: number; profile: Disco
     throw new RadassocError('INVALID_ARGUMENT', `NAS ${n.name}: the CoA port must be from 1 to 65535 (got ${coaPort})`);
   }
   const profile = n.disconnectProfile ?? 'generic';
-  if (!PROFILES.includes(profile)) {
-    throw new RadassocError('INVALID_ARGUMENT', `NAS ${n.name}: disconnect profile must be one of ${PROFILES.join(', ')}`);
+  if (!isDisconnectProfile(profile)) {
+    throw new RadassocError('INVALID_ARGUMENT', `NAS ${n.name}: disconnect profile must be one of ${DISCONNECT_PROFILES.join(', ')}`);
   }
   return { address: cidr.value.text, coaPort, profile };
 }

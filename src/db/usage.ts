@@ -6,8 +6,8 @@
  * replayed flush, or two daemons flushing the same session in any order,
  * converge on the same row.
  */
-import { isIP } from 'node:net';
 import type { LiveSession } from '../domain/session.js';
+import { parseAddress } from '../net/ip.js';
 import type { Queryable } from './db.js';
 import { date, num, str } from './rows.js';
 
@@ -41,7 +41,7 @@ export interface UsageSessionRow {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 /** A malformed address must not fail the whole batch on the inet cast. */
-const inet = (v: string | null): string | null => (v !== null && isIP(v) !== 0 ? v : null);
+const inet = (v: string | null): string | null => (v !== null && parseAddress(v) !== undefined ? v : null);
 
 const UPSERT_SESSIONS = `
 INSERT INTO usage_sessions AS u (unique_id, nas, acct_session_id, username, start_time, stop_time, last_update,

@@ -1,7 +1,8 @@
 /** A NAS client: equipment allowed to send us requests, keyed by source address. */
+import type { DisconnectProfile } from '../coa/profiles.js';
 
-/** How a NAS wants a session named in a Disconnect-Request / CoA (RFC 5176 §3). */
-export type DisconnectProfile = 'generic' | 'mikrotik' | 'cisco' | 'juniper' | 'accel-ppp';
+// The names live with what each profile sends (coa/profiles.ts); a type-only import, erased at run time.
+export type { DisconnectProfile };
 
 export interface NasClient {
   name: string;

@@ -6,7 +6,7 @@
  * throwing: a malformed attribute is kept raw and is simply "not there" for
  * typed reads (RFC 6929 "invalid attributes").
  */
-import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip.js';
+import { formatIPv4, formatIPv6, maskToPrefix, parseCidr, parseIPv4, parseIPv6, type Cidr } from '../net/ip.js';
 
 export type DataType =
   | 'string' // UTF-8 text (RFC 8044 §3.5 "text")
@@ -109,32 +109,29 @@ function parseDate(text: string): ParsedValue {
 }
 
 /**
- * 'addr/len' → Reserved(0) | Prefix-Length | Prefix, with only the octets the
- * prefix needs (RFC 8044 §3.10: "SHOULD NOT contain more octets than
- * necessary"). Bits set beyond the prefix length are refused: they usually
- * mean a typo (an address where a prefix was meant).
+ * 'addr/len' → the RFC 3162 §2.3 value. Bits set beyond the prefix length
+ * are refused: they usually mean a typo (an address where a prefix was meant).
  */
 function parseIPv6Prefix(text: string): ParsedValue {
-  const slash = text.indexOf('/');
-  const addr = slash === -1 ? undefined : parseIPv6(text.slice(0, slash));
-  const lenText = slash === -1 ? '' : text.slice(slash + 1);
-  const len = DECIMAL.test(lenText) ? Number(lenText) : NaN;
-  if (addr === undefined || !(len <= 128)) return fail(`'${text}' is not an IPv6 prefix`);
-  const masked = maskPrefix(addr, len);
-  if (!masked.equals(addr)) {
-    return fail(`'${text}' has bits set beyond /${len}; did you mean ${formatIPv6(masked)}/${len}?`);
+  const r = text.includes('/') ? parseCidr(text) : undefined;
+  if (r?.ok === false && r.problem.kind === 'host-bits' && r.problem.meant.family === 6) {
+    const { meant } = r.problem;
+    return fail(`'${text}' has bits set beyond /${meant.prefixLength}; did you mean ${formatIPv6(meant.bytes)}/${meant.prefixLength}?`);
   }
-  const n = Math.ceil(len / 8);
-  const out = Buffer.alloc(2 + n);
-  out[1] = len;
-  addr.copy(out, 2, 0, n);
-  return ok(out);
+  if (!r?.ok || r.value.family !== 6) return fail(`'${text}' is not an IPv6 prefix`);
+  return ok(encodeIPv6Prefix(r.value));
 }
 
-function maskPrefix(addr: Buffer, len: number): Buffer {
-  const out = Buffer.alloc(16);
-  addr.copy(out, 0, 0, Math.ceil(len / 8));
-  if (len % 8 !== 0) out[len >> 3] = out[len >> 3]! & (0xff << (8 - (len % 8)));
+/**
+ * An IPv6 block → Reserved(0) | Prefix-Length | Prefix (RFC 3162 §2.3), with
+ * only the octets the prefix needs (RFC 8044 §3.10: "SHOULD NOT contain more
+ * octets than necessary").
+ */
+export function encodeIPv6Prefix(prefix: Cidr): Buffer {
+  const n = Math.ceil(prefix.prefixLength / 8);
+  const out = Buffer.alloc(2 + n);
+  out[1] = prefix.prefixLength;
+  prefix.bytes.copy(out, 2, 0, n);
   return out;
 }
 
@@ -155,7 +152,7 @@ export function readIPv6Prefix(value: Buffer): IPv6Prefix | undefined {
   const len = value[1]!;
   const addr = Buffer.alloc(16);
   value.copy(addr, 0, 2);
-  return { address: formatIPv6(maskPrefix(addr, len)), length: len };
+  return { address: formatIPv6(maskToPrefix(addr, len)), length: len };
 }
 
 /** 4-octet value → dotted quad, else undefined. */

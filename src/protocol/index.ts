@@ -69,8 +69,7 @@ export { MAX_SALT_PLAINTEXT_LENGTH, saltDecrypt, saltEncrypt } from './salt-cryp
 
 // Values and dictionaries
 export type { DataType, IPv6Prefix, ParsedValue } from './attributes.js';
-export { formatValue, parseValue, readIPv4, readIPv6, readIPv6Prefix, readInteger64 } from './attributes.js';
-export { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip.js';
+export { encodeIPv6Prefix, formatValue, parseValue, readIPv4, readIPv6, readIPv6Prefix, readInteger64 } from './attributes.js';
 export type { DescribedAttribute } from './attribute-text.js';
 export { HIDDEN, decodeAttributeValue, describeAttributes, encodeAttributeValue } from './attribute-text.js';
 export type { AttributeDef, AttributeSpec, Encryption, VendorDictionary } from './dictionary/index.js';

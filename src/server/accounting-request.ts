@@ -3,7 +3,7 @@
  * wire format ends here; accounting/ works on typed records only.
  */
 import { AcctStatus, Attr } from '../protocol/codes.js';
-import { formatIPv4 } from '../protocol/ip.js';
+import { formatIPv4 } from '../net/ip.js';
 import { getAttribute, getString, getUint32, type RadiusPacket } from '../protocol/packet.js';
 import type { AcctStatusType } from '../domain/session.js';
 import type { AccountingRecord } from '../accounting/record.js';

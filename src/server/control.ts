@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import type { LiveSession } from '../domain/session.js';
 import type { FlushReport } from '../accounting/flusher.js';
 import { RadassocError } from '../errors.js';
+import { isLoopbackAddress } from '../net/ip.js';
 import type { LiveSessionSource } from '../lifecycle/deps.js';
 
 export const CONTROL_TOKEN_FILE = 'control.token';
@@ -94,12 +95,6 @@ export async function readControlToken(dataDir: string): Promise<string> {
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
-function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.replace(/^::ffff:/, '');
-  return a === '::1' || /^127\./.test(a);
-}
-
 function reply(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -119,7 +114,7 @@ export function createControlHandler(opts: ControlOptions): ControlHandler {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith('/control/')) return false;
-    if (!isLoopback(req.socket.remoteAddress)) {
+    if (!isLoopbackAddress(req.socket.remoteAddress ?? '')) {
       reply(res, 403, { error: 'the control route answers loopback clients only' });
       return true;
     }

@@ -10,19 +10,9 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/db.js';
 import { listNas } from '../db/nas.js';
 import { CHANNELS } from '../db/notify.js';
-import { parseCidr } from '../domain/validate.js';
+import { isLoopbackBlock } from '../net/ip.js';
 
 export type ListenScope = 'given' | 'loopback' | 'every';
-
-/** 127.0.0.0/8 and ::1 (RFC 1122 §3.2.1.3, RFC 4291 §2.5.3); an IPv4-mapped loopback counts too. */
-export function isLoopbackBlock(cidr: string): boolean {
-  const parsed = parseCidr(cidr);
-  if (!parsed.ok) return false;
-  const { family, address, prefixLength } = parsed.value;
-  if (family === 4) return prefixLength >= 8 && address.startsWith('127.');
-  if (address === '::1') return prefixLength === 128;
-  return prefixLength >= 104 && /^::ffff:127\./.test(address);
-}
 
 /**
  * Every NAS is on loopback, and there is at least one: with none, a NAS added

@@ -4,7 +4,7 @@
  * so the hot path is one Map lookup either way.
  */
 import type { NasClient } from '../domain/nas.js';
-import { addressBytes, cidrContains, normaliseAddress, parseCidrText, type Cidr } from './ip.js';
+import { cidrContains, isSingleAddress, parseAddress, parseCidr, unmapIPv4, type Cidr } from '../net/ip.js';
 
 /**
  * A NAS as the server uses it: the shared secret as octets, converted once
@@ -32,12 +32,14 @@ export class NasDirectory {
     for (const client of clients) {
       const nas: ServedNas = { ...client, secret: Buffer.from(client.secret, 'utf8') };
       byName.set(nas.name, nas);
-      const cidr = parseCidrText(nas.address);
-      if (!cidr) continue;
-      if (cidr.prefix === cidr.bytes.length * 8) exact.set(nas.address.split('/')[0] as string, nas);
+      const parsed = parseCidr(nas.address);
+      if (!parsed.ok) continue;
+      const cidr = parsed.value;
+      // Keyed by canonical text: PostgreSQL's form, which the address column holds.
+      if (isSingleAddress(cidr)) exact.set(cidr.address, nas);
       else blocks.push({ cidr, nas });
     }
-    blocks.sort((a, b) => b.cidr.prefix - a.cidr.prefix);
+    blocks.sort((a, b) => b.cidr.prefixLength - a.cidr.prefixLength);
     this.exact = exact;
     this.blocks = blocks;
     this.byName = byName;
@@ -66,10 +68,10 @@ export class NasDirectory {
   }
 
   private scan(sourceAddress: string): ServedNas | undefined {
-    const addr = normaliseAddress(sourceAddress);
+    const addr = unmapIPv4(sourceAddress);
     let found: ServedNas | null = addr !== sourceAddress ? (this.exact.get(addr) ?? null) : null;
     if (!found) {
-      const bytes = addressBytes(addr);
+      const bytes = parseAddress(addr);
       if (bytes) found = this.blocks.find((b) => cidrContains(b.cidr, bytes))?.nas ?? null;
     }
     // Memoise misses too: an unknown source flooding us costs one Map lookup.

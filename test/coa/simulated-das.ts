@@ -9,7 +9,7 @@ import { checkMessageAuthenticator, verifyRequestAuthenticator, type MessageAuth
 import { Attr, PacketCode } from '../../src/protocol/codes.js';
 import { parsePacket } from '../../src/protocol/decode.js';
 import { encodeResponse } from '../../src/protocol/encode.js';
-import { formatIPv4 } from '../../src/protocol/ip.js';
+import { formatIPv4 } from '../../src/net/ip.js';
 import { getAttribute, getString, type RadiusPacket } from '../../src/protocol/packet.js';
 
 export type DasBehaviour =

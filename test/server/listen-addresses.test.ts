@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { insertNas } from '../../src/db/nas.js';
-import { isLoopbackBlock, listenScope } from '../../src/server/listen-addresses.js';
+import { isLoopbackBlock } from '../../src/net/ip.js';
+import { listenScope } from '../../src/server/listen-addresses.js';
 import { PacketCode } from '../../src/protocol/codes.js';
 import { freshDb } from '../support/daemon.js';
 import { SimulatedNas } from '../support/nas.js';
