@@ -6,7 +6,8 @@
  *
  * Codes whose entry is `legacy` still build their message where they are
  * raised (`new RadassocError(code, message)`); each moves here with typed
- * data as its module is converted.
+ * data as its module is converted. A code whose data is `Legacy | {...}` is
+ * half way: the typed forms are worded here, the others still where raised.
  */
 
 /** The words of one refusal. */
@@ -26,7 +27,8 @@ export interface ErrorData {
   DB_NOT_MIGRATED: Record<string, never>;
   /** The embedded database directory is held by another process (daemon or CLI). */
   DB_IN_USE: Legacy;
-  REDIS_UNREACHABLE: Legacy;
+  /** Redis did not answer: at connection (`connect`) or during an operation (`operation`). */
+  REDIS_UNREACHABLE: { when: 'connect' | 'operation' };
   DUPLICATE_MEMBER: { username: string };
   UNKNOWN_MEMBER: { username: string };
   UNKNOWN_PLAN: { plan: string };
@@ -39,15 +41,42 @@ export interface ErrorData {
   ADDRESS_IN_USE: Legacy;
   INVALID_ADDRESS: Legacy;
   INVALID_CIDR: Legacy;
-  INVALID_DATE: Legacy;
+  /**
+   * `from`/`to`: an export period's bound; `today`: the day a dues run acts
+   * as if on; `from` and `to` together: a period whose first day is after its last.
+   */
+  INVALID_DATE: Legacy | { field: 'from' | 'to' | 'today'; value: string } | { from: string; to: string };
   INVALID_PASSWORD: Legacy;
   INVALID_ATTRIBUTE: Legacy;
-  INVALID_ARGUMENT: Legacy;
+  /** `reason`: a suspension without a reason. */
+  INVALID_ARGUMENT: Legacy | { missing: 'reason' };
   IMPORT_FAILED: Legacy;
-  UNKNOWN_SESSION: Legacy;
-  DISCONNECT_FAILED: Legacy;
-  /** The running daemon (embedded mode keeps live sessions in it) cannot be asked. */
-  DAEMON_UNREACHABLE: Legacy;
+  /** No open session by this unique id or Acct-Session-Id; `ended`: it exists but has ended. */
+  UNKNOWN_SESSION: { session: string; ended: boolean };
+  /** Some Disconnect-Requests were not acknowledged (NAK, timeout, not sent): the result says which. */
+  DISCONNECT_FAILED: { failed: number; total: number };
+  /**
+   * The running daemon (embedded mode keeps live sessions in it) cannot be
+   * asked. Only the command line meets this (the daemon's own front ends hold
+   * the sessions), hence words about the CLI and the daemon's files.
+   */
+  DAEMON_UNREACHABLE:
+    | { problem: 'http-disabled' }
+    | { problem: 'token-unreadable'; file: string; errno: string }
+    | { problem: 'token-empty'; file: string }
+    | { problem: 'no-answer'; url: string; error: string }
+    | { problem: 'refused'; status: number; why: string }
+    | { problem: 'bad-answer'; request: string };
+  /** Several NAS have an open session with this Acct-Session-Id: the NAS must be named. */
+  AMBIGUOUS_SESSION: { session: string; nas: string[] };
+  /** A disconnect names neither a member nor a session, or both. */
+  MEMBER_OR_SESSION: Record<string, never>;
+  /** A number of days that is none: unreadable text (`value`), or not a whole number ≥ 0 (`days`). */
+  INVALID_DAYS: { value: string } | { days: number };
+  /** An audit listing narrowed both to a member and to another target. */
+  AUDIT_FILTER_CONFLICT: Record<string, never>;
+  /** A listing limit that is not a whole number of at least 1. */
+  INVALID_LIMIT: { limit: number };
 }
 
 /** Data of a code whose words are still written where it is raised. */
@@ -66,7 +95,12 @@ export const ERROR_MESSAGES: Catalogue = {
   DB_MIGRATION_FAILED: legacy,
   DB_NOT_MIGRATED: () => words('the database has no radassoc tables yet', 'run `radassoc migrate` first'),
   DB_IN_USE: legacy,
-  REDIS_UNREACHABLE: legacy,
+  REDIS_UNREACHABLE: (d) =>
+    words(
+      d.when === 'connect'
+        ? 'Cannot connect to Redis: check REDIS_URL and that Redis runs.'
+        : 'Redis is unreachable: accounting records are not acknowledged until it is back (check REDIS_URL and that Redis runs).',
+    ),
   DUPLICATE_MEMBER: (d) =>
     words(`member ${d.username} already exists`, `change it with \`radassoc member set ${d.username} ...\` or its password with \`radassoc member passwd ${d.username}\``),
   UNKNOWN_MEMBER: (d) => words(`no member named ${d.username}`, 'see `radassoc member list`'),
@@ -79,12 +113,42 @@ export const ERROR_MESSAGES: Catalogue = {
   ADDRESS_IN_USE: legacy,
   INVALID_ADDRESS: legacy,
   INVALID_CIDR: legacy,
-  INVALID_DATE: legacy,
+  INVALID_DATE: (d) => {
+    if ('message' in d) return legacy(d);
+    if (!('field' in d)) return words(`--from ${d.from} is after --to ${d.to}`, 'swap them');
+    if (d.field === 'today') return words(`today ${JSON.stringify(d.value)} is not a date in the form YYYY-MM-DD`);
+    return words(`--${d.field} ${d.value} is not a date`, 'write it as YYYY-MM-DD, e.g. 2026-11-01');
+  },
   INVALID_PASSWORD: legacy,
   INVALID_ATTRIBUTE: legacy,
-  INVALID_ARGUMENT: legacy,
+  INVALID_ARGUMENT: (d) => ('message' in d ? legacy(d) : words('say why with --reason TEXT, e.g. --reason "dues unpaid since March"')),
   IMPORT_FAILED: legacy,
-  UNKNOWN_SESSION: legacy,
-  DISCONNECT_FAILED: legacy,
-  DAEMON_UNREACHABLE: legacy,
+  UNKNOWN_SESSION: (d) => words(`no open session ${d.session}${d.ended ? ' (it has ended)' : ''}`, "`radassoc diagnose <username>` lists a member's sessions"),
+  DISCONNECT_FAILED: (d) => words(`${d.failed} of ${d.total} sessions were not confirmed disconnected`, 'see above'),
+  DAEMON_UNREACHABLE: (d) => {
+    switch (d.problem) {
+      case 'http-disabled':
+        return words('live sessions are kept by the running daemon and its HTTP port is disabled (httpPort 0)', 'enable it to let the CLI read them');
+      case 'token-unreadable':
+        return words(
+          `cannot read the daemon's control token ${d.file}: ${
+            d.errno === 'ENOENT' ? 'it does not exist (is `radassoc serve` running with this data directory?)' : `${d.errno} (run as the daemon's user)`
+          }`,
+        );
+      case 'token-empty':
+        return words(`the control token file ${d.file} is empty`, 'delete it and restart the daemon');
+      case 'no-answer':
+        return words(`cannot reach the running daemon at ${d.url} to read live sessions (${d.error})`, 'is `radassoc serve` running, with its HTTP port (httpPort) enabled?');
+      case 'refused':
+        return words(`the daemon refused: ${d.why}`);
+      case 'bad-answer':
+        return words(`the daemon answered the ${d.request} request with something that is not a session list`, 'is it the same radassoc version?');
+    }
+  },
+  AMBIGUOUS_SESSION: (d) => words(`NAS ${d.nas.join(' and ')} each have an open session ${d.session}`, 'add --nas <name>'),
+  MEMBER_OR_SESSION: () => words('name either a member (radassoc disconnect alice) or one session (--session <id>), not both'),
+  INVALID_DAYS: (d) =>
+    'value' in d ? words(`'${d.value}' is not a number of days`, 'write e.g. 30d or 2w') : words(`--lapsing-within must be a whole number of days (got ${d.days})`),
+  AUDIT_FILTER_CONFLICT: () => words('give --user or --target, not both'),
+  INVALID_LIMIT: () => words('--limit must be a whole number of at least 1'),
 };

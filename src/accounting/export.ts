@@ -15,7 +15,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Queryable } from '../db/db.js';
 import { sessionsOverlapping, snapshotsOf, type SnapshotRow, type UsageSessionRow } from '../db/usage.js';
-import { RadassocError } from '../errors.js';
+import { fail } from '../errors.js';
 
 export interface SummaryRow {
   username: string;
@@ -57,20 +57,18 @@ export interface Usage {
 
 const DAY_MS = 86_400_000;
 
-function parseDay(v: string, flag: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+function parseDay(value: string, field: 'from' | 'to'): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-  if (!m || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== v) {
-    throw new RadassocError('INVALID_DATE', `${flag} must be a date as YYYY-MM-DD (got "${v}")`, { flag, value: v });
-  }
+  if (!m || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) throw fail('INVALID_DATE', { field, value });
   return ms;
 }
 
 /** Inclusive UTC dates → [fromMs, toMs) with toMs the midnight after `to`. */
 export function periodBounds(from: string, to: string): { fromMs: number; toMs: number } {
-  const fromMs = parseDay(from, '--from');
-  const toMs = parseDay(to, '--to') + DAY_MS;
-  if (toMs <= fromMs) throw new RadassocError('INVALID_DATE', `--to (${to}) is before --from (${from})`, { from, to });
+  const fromMs = parseDay(from, 'from');
+  const toMs = parseDay(to, 'to') + DAY_MS;
+  if (toMs <= fromMs) throw fail('INVALID_DATE', { from, to });
   return { fromMs, toMs };
 }
 

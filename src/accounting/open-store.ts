@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { connectRedis } from '../redis/connect.js';
-import { RadassocError } from '../errors.js';
+import { fail } from '../errors.js';
 import type { MinimalLogger } from './logger.js';
 import { MemoryStore } from './memory-store.js';
 import { ACCOUNTING_REDIS_OPTIONS, RedisStore } from './redis-store.js';
@@ -36,7 +36,7 @@ export async function openSessionStore(opts: OpenSessionStoreOptions): Promise<S
     await client.connect();
   } catch (e) {
     client.disconnect();
-    throw new RadassocError('REDIS_UNREACHABLE', 'Cannot connect to Redis: check REDIS_URL and that Redis runs.', {}, { cause: e });
+    throw fail('REDIS_UNREACHABLE', { when: 'connect' }, { cause: e });
   }
   const store = new RedisStore(client, opts.prefix === undefined ? {} : { prefix: opts.prefix });
   await store.ping();

@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import type { LiveSession } from '../domain/session.js';
-import { RadassocError } from '../errors.js';
+import { fail } from '../errors.js';
 import { APPLY_LUA } from './lua/apply.js';
 import { ACK_LUA, CLOSE_NAS_LUA, CLOSE_STALE_LUA, LIST_OPEN_LUA, PENDING_FLUSH_LUA } from './lua/maintenance.js';
 import { MIN_INTERIM_INTERVAL_S, normalize } from './normalize.js';
@@ -238,7 +238,7 @@ export class RedisStore implements SessionStore {
       return await Promise.race([op, timeout]);
     } catch (e) {
       if (e instanceof Error && e.name === 'ReplyError') throw e;
-      throw new RadassocError('REDIS_UNREACHABLE', 'Redis is unreachable: accounting records are not acknowledged until it is back (check REDIS_URL and that Redis runs).', {}, { cause: e });
+      throw fail('REDIS_UNREACHABLE', { when: 'operation' }, { cause: e });
     } finally {
       clearTimeout(timer);
       op.catch(() => undefined); // a late rejection after the timeout must not go unhandled

@@ -4,8 +4,8 @@
  * a secret: db/audit.ts redacts them).
  */
 import type { Argv } from 'yargs';
-import { listAudit, type AuditEntry, type JsonValue } from '../db/audit.js';
-import { RadassocError } from '../errors.js';
+import type { AuditEntry, JsonValue } from '../db/audit.js';
+import { DEFAULT_AUDIT_LIMIT, listAuditLog } from '../services/audit.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
 import { printRows } from './output.js';
@@ -34,15 +34,14 @@ export function registerAudit(cli: Argv<GlobalArgs>): void {
       y
         .option('user', { type: 'string', describe: 'only actions on this member' })
         .option('target', { type: 'string', describe: 'only actions on this object, e.g. nas:lns1 or plan:fibre' })
-        .option('limit', { type: 'number', default: 50, describe: 'how many entries' }),
+        .option('limit', { type: 'number', default: DEFAULT_AUDIT_LIMIT, describe: 'how many entries' }),
     async (argv) => {
-      if (argv.user !== undefined && argv.target !== undefined) {
-        throw new RadassocError('INVALID_ARGUMENT', 'give --user or --target, not both');
-      }
-      if (!Number.isInteger(argv.limit) || argv.limit < 1) throw new RadassocError('INVALID_ARGUMENT', '--limit must be a whole number of at least 1');
-      const target = argv.user !== undefined ? `member:${argv.user}` : argv.target;
       await withContext(argv, async (ctx) => {
-        const entries = await listAudit(ctx.db, { ...(target !== undefined ? { target } : {}), limit: argv.limit });
+        const entries = await listAuditLog(ctx, {
+          ...(argv.user !== undefined ? { username: argv.user } : {}),
+          ...(argv.target !== undefined ? { target: argv.target } : {}),
+          limit: argv.limit,
+        });
         if (ctx.json) {
           printRows(entries.map((e) => ({ id: e.id, time: e.time.toISOString(), actor: e.actor, action: e.action, target: e.target, before: e.before, after: e.after })), [], true);
         } else {

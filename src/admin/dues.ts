@@ -4,11 +4,11 @@
  * lapses soon.
  */
 import type { Argv } from 'yargs';
-import { utcDate } from '../lifecycle/deps.js';
-import { lapsingWithin, parseDays, runDues, type DuesRunReport } from '../lifecycle/dues.js';
+import { parseDays } from '../lifecycle/dues.js';
+import { listLapsing, runDues, type DuesRunReport } from '../services/lifecycle.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
-import { withLifecycle } from './services-context.js';
+import { readDeps, withServices } from './services-context.js';
 import { allAcknowledged, attemptLines, attemptView, printLapsing } from './lifecycle-output.js';
 import { printRecord } from './output.js';
 
@@ -37,8 +37,8 @@ export function registerDues(cli: Argv<GlobalArgs>): void {
           .option('today', { type: 'string', describe: 'run as if on this date, YYYY-MM-DD (default: today, UTC)' }),
       async (argv) => {
         await withContext(argv, async (ctx) =>
-          withLifecycle(ctx, async (deps) => {
-            const r = await runDues(deps, { graceDays: ctx.config.dues.graceDays, dryRun: argv.dryRun, ...(argv.today ? { today: argv.today } : {}) });
+          withServices(ctx, async (deps, actor) => {
+            const r = await runDues(deps, actor, { dryRun: argv.dryRun, ...(argv.today ? { today: argv.today } : {}) });
             if (ctx.json) {
               const suspended = r.suspended.map((s) => ({ username: s.username, disconnects: s.disconnects.map(attemptView), sessions_error: s.sessionsError }));
               printRecord({ today: r.today, grace_days: r.graceDays, dry_run: r.dryRun, lapsed: r.lapsed, suspended }, true);
@@ -57,7 +57,7 @@ export function registerDues(cli: Argv<GlobalArgs>): void {
       async (argv) => {
         const days = parseDays(argv.within);
         await withContext(argv, async (ctx) => {
-          printLapsing(await lapsingWithin(ctx.db, utcDate(Date.now()), days, ctx.config.dues.graceDays), ctx.json);
+          printLapsing(await listLapsing(readDeps(ctx), { withinDays: days }), ctx.json);
         });
       },
     );

@@ -1,12 +1,11 @@
 /**
  * `radassoc export`: the treasurer's billing file, from the usage flushed to
- * PostgreSQL (run `radassoc flush` first for the last minute's usage).
+ * PostgreSQL (run `radassoc flush` first for the last minute's usage);
+ * services/usage.ts checks the period and builds it, this writes it.
  */
 import { writeFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
-import { DETAIL_COLUMNS, SUMMARY_COLUMNS, exportUsage, toCsv, toJson } from '../accounting/export.js';
-import { isIsoDate } from '../domain/validate.js';
-import { RadassocError } from '../errors.js';
+import { billingExport } from '../services/usage.js';
 import { withContext, type GlobalArgs } from './context.js';
 
 export function registerExport(cli: Argv<GlobalArgs>): void {
@@ -21,16 +20,8 @@ export function registerExport(cli: Argv<GlobalArgs>): void {
         .option('detail', { type: 'boolean', default: false, describe: 'one row per session instead of per member' })
         .option('out', { type: 'string', describe: 'write to this file instead of standard output' }),
     async (argv) => {
-      for (const [flag, v] of [['--from', argv.from], ['--to', argv.to]] as const) {
-        if (!isIsoDate(v)) throw new RadassocError('INVALID_DATE', `${flag} ${v} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-01`);
-      }
-      if (argv.from > argv.to) throw new RadassocError('INVALID_ARGUMENT', `--from ${argv.from} is after --to ${argv.to}; swap them`);
-      const json = argv.json || argv.format === 'json';
-      const text = await withContext(argv, async (ctx) => {
-        const usage = await exportUsage(ctx.db, { from: argv.from, to: argv.to });
-        if (argv.detail) return json ? toJson(usage.detail) : toCsv(usage.detail, DETAIL_COLUMNS);
-        return json ? toJson(usage.summary) : toCsv(usage.summary, SUMMARY_COLUMNS);
-      });
+      const format = argv.json || argv.format === 'json' ? 'json' : 'csv';
+      const { text } = await withContext(argv, (ctx) => billingExport(ctx, { from: argv.from, to: argv.to, detail: argv.detail, format }));
       if (argv.out) {
         await writeFile(argv.out, text);
         if (!argv.json) process.stderr.write(`wrote ${argv.out}\n`);

@@ -6,25 +6,13 @@
  */
 import { describeAttempt, type DisconnectAttempt } from '../coa/disconnect.js';
 import type { LapsingMember } from '../lifecycle/dues.js';
-import type { MemberChangeReport } from '../lifecycle/member-change.js';
-import type { ResumeReport } from '../lifecycle/resume.js';
-import type { SuspendReport } from '../lifecycle/suspend.js';
+import type { MemberChangeReport, ResumeReport, SuspendReport } from '../services/lifecycle.js';
+import { attemptRecord } from '../services/sessions.js';
 import { memberView } from '../lifecycle/member-view.js';
+import { ERROR_MESSAGES } from '../error-messages.js';
 import { printRecord, printRows, type Row } from './output.js';
 
-export function attemptView(a: DisconnectAttempt): Row {
-  return {
-    nas: a.nas,
-    acct_session_id: a.acctSessionId,
-    unique_id: a.uniqueId,
-    kind: a.kind,
-    outcome: a.outcome,
-    error_cause: a.errorCause,
-    attempts: a.attempts,
-    ms: a.ms,
-    detail: a.detail,
-  };
-}
+export const attemptView = (a: DisconnectAttempt): Row => attemptRecord(a);
 
 /** Lines for people: one per session (or `none`). Unknown live sessions are a warning on stderr instead. */
 export function attemptLines(attempts: readonly DisconnectAttempt[], sessionsError: string | null, none: string): string[] {
@@ -43,6 +31,21 @@ export function attemptLines(attempts: readonly DisconnectAttempt[], sessionsErr
  * change asked for was made, and nothing was sent that could fail.
  */
 export const allAcknowledged = (attempts: readonly DisconnectAttempt[]): boolean => attempts.every((a) => a.outcome === 'ack');
+
+/**
+ * After a disconnect whose result is already printed: the sessions not
+ * confirmed, in the catalogue's words, on stderr, and exit code 1. Not a
+ * thrown refusal: the requests went out, and the result above says which NAS
+ * answered what.
+ */
+export function reportUnconfirmed(attempts: readonly DisconnectAttempt[]): void {
+  const failed = attempts.filter((a) => a.outcome !== 'ack').length;
+  if (failed === 0) return;
+  const { text, hint } = ERROR_MESSAGES.DISCONNECT_FAILED({ failed, total: attempts.length });
+  process.stderr.write(`radassoc: ${hint ? `${text}; ${hint}` : text}
+`);
+  process.exitCode = 1;
+}
 
 function write(lines: readonly string[]): void {
   process.stdout.write(`${lines.join('\n')}\n`);

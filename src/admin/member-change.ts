@@ -6,9 +6,9 @@ import type { MemberPatch } from '../domain/member.js';
 import { RadassocError } from '../errors.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
-import { memberChanged } from '../lifecycle/member-change.js';
+import { memberChanged } from '../services/lifecycle.js';
 import { memberChangeLines, memberChangeView } from './lifecycle-output.js';
-import { withLifecycle } from './services-context.js';
+import { withServices } from './services-context.js';
 import { checkPassword, parseAuthMethods, readSecretFlag } from './input.js';
 import { assertPlanExists, changeMember, credentialForMethods, FIELD_OPTIONS, fieldPatch, PASSWORD_OPTIONS } from './member-common.js';
 import { memberView } from '../lifecycle/member-view.js';
@@ -70,9 +70,7 @@ function registerSet(member: Argv<GlobalArgs>): void {
           return updateMember(tx, argv.username, patch);
         });
         // A new paid-until may end a dues suspension; a plan or address change reaches live sessions.
-        const follow = await withLifecycle(ctx, (deps) =>
-          memberChanged(deps, before, after, { graceDays: ctx.config.dues.graceDays, restrictedPlan: ctx.config.restrictedPlan }),
-        );
+        const follow = await withServices(ctx, (deps, actor) => memberChanged(deps, actor, { before, after }));
         if (ctx.json) printRecord({ ...memberView(after), ...memberChangeView(follow) }, true);
         else for (const line of [`updated member ${after.username}`, ...memberChangeLines(follow)]) say(line, false);
       });

@@ -8,14 +8,11 @@ import { deriveCredential } from '../auth/credentials.js';
 import { insertAudit } from '../db/audit.js';
 import { check } from '../db/member-rows.js';
 import { deleteMember, getMember, insertMember, listMembers, type MemberFilter } from '../db/members.js';
-import { utcDate } from '../lifecycle/deps.js';
-import { lapsingWithin, parseDays } from '../lifecycle/dues.js';
-import { resume } from '../lifecycle/resume.js';
-import { suspend } from '../lifecycle/suspend.js';
+import { parseDays } from '../lifecycle/dues.js';
+import { listLapsing, resume, suspend } from '../services/lifecycle.js';
 import { allAcknowledged, printLapsing, printResumeReport, printSuspendReport } from './lifecycle-output.js';
-import { withLifecycle } from './services-context.js';
+import { readDeps, withServices } from './services-context.js';
 import type { MemberStatus } from '../domain/member.js';
-import { RadassocError } from '../errors.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
 import { checkPassword, parseAuthMethods, readSecretFlag } from './input.js';
@@ -87,7 +84,7 @@ function registerReadCommands(member: Argv<GlobalArgs>): void {
     async (argv) => {
       if (argv.lapsingWithin !== undefined) {
         const days = parseDays(argv.lapsingWithin);
-        await withContext(argv, async (ctx) => printLapsing(await lapsingWithin(ctx.db, utcDate(Date.now()), days, ctx.config.dues.graceDays), ctx.json));
+        await withContext(argv, async (ctx) => printLapsing(await listLapsing(readDeps(ctx), { withinDays: days }), ctx.json));
         return;
       }
       const filter = listFilter(argv);
@@ -108,11 +105,9 @@ function registerStatusCommands(member: Argv<GlobalArgs>): void {
         .positional('username', { type: 'string', demandOption: true })
         .option('reason', { type: 'string', describe: 'why, for whoever looks at the member later (required)' }),
     async (argv) => {
-      const reason = (argv.reason ?? '').trim();
-      if (reason === '') throw new RadassocError('INVALID_ARGUMENT', 'say why with --reason TEXT, e.g. --reason "dues unpaid since March"');
       await withContext(argv, (ctx) =>
-        withLifecycle(ctx, async (deps) => {
-          const r = await suspend(deps, argv.username, reason);
+        withServices(ctx, async (deps, actor) => {
+          const r = await suspend(deps, actor, { username: argv.username, reason: argv.reason ?? '' });
           printSuspendReport(r, ctx.json);
           if (!allAcknowledged(r.disconnects)) process.exitCode = 1;
         }),
@@ -125,7 +120,7 @@ function registerStatusCommands(member: Argv<GlobalArgs>): void {
     (y) => y.positional('username', { type: 'string', demandOption: true }),
     async (argv) => {
       await withContext(argv, (ctx) =>
-        withLifecycle(ctx, async (deps) => printResumeReport(await resume(deps, argv.username, { restrictedPlan: ctx.config.restrictedPlan }), ctx.json)),
+        withServices(ctx, async (deps, actor) => printResumeReport(await resume(deps, actor, { username: argv.username }), ctx.json)),
       );
     },
   );

@@ -12,16 +12,15 @@
  * sessions are unknown.
  */
 // pino, ioredis (through open-store) and the CoA client load inside
-// withLifecycle: every command module imports this file, and most runs
+// withServices: every command module imports this file, and most runs
 // (`--help`, member list, nas add) never need them.
 import type { FlushReport } from '../accounting/flusher.js';
 import type { OpenSessionStoreOptions } from '../accounting/open-store.js';
 import type { SessionStore } from '../accounting/store.js';
 import type { Config } from '../config/schema.js';
 import type { LiveSession } from '../domain/session.js';
-import { RadassocError } from '../errors.js';
-import type { LifecycleDeps, LiveSessionSource } from '../lifecycle/deps.js';
-import type { Actor, ServiceDeps } from '../services/deps.js';
+import { fail } from '../errors.js';
+import type { Actor, LiveSessionSource, ServiceDeps } from '../services/deps.js';
 import { ControlSessionSource, readControlToken, readControlUrl } from '../server/control.js';
 import type { AdminContext } from './context.js';
 
@@ -54,10 +53,7 @@ class LazySource implements LiveSessionSource {
 export async function openControlSource(config: Config): Promise<ControlSessionSource> {
   const base = (await readControlUrl(config.dataDir)) ?? controlBaseUrl(config);
   if (base === null) {
-    throw new RadassocError(
-      'DAEMON_UNREACHABLE',
-      'live sessions are kept by the running daemon and its HTTP port is disabled (httpPort 0); enable it to let the CLI read them',
-    );
+    throw fail('DAEMON_UNREACHABLE', { problem: 'http-disabled' });
   }
   return new ControlSessionSource(base, await readControlToken(config.dataDir));
 }
@@ -68,7 +64,12 @@ export async function openRedisStore(opts: OpenSessionStoreOptions): Promise<Ses
   return openSessionStore(opts);
 }
 
-export interface LifecycleOptions {
+/** The dependencies of a service that reads only the database, the configuration and the clock. */
+export function readDeps(ctx: AdminContext): Pick<ServiceDeps, 'db' | 'config' | 'now'> {
+  return { db: ctx.db, config: ctx.config, now: () => Date.now() };
+}
+
+export interface ServicesOptions {
   /** Retransmission waits for the CoA client (tests); default 1 s, 2 s, 4 s. */
   coaTimeoutsMs?: readonly number[];
 }
@@ -84,7 +85,7 @@ interface SessionAccess {
  * opened (Redis connection, CoA sockets). Live sessions are reached only when
  * a call first needs them (LazySource).
  */
-export async function withServices<T>(ctx: AdminContext, fn: (deps: ServiceDeps, actor: Actor) => Promise<T>, opts: LifecycleOptions = {}): Promise<T> {
+export async function withServices<T>(ctx: AdminContext, fn: (deps: ServiceDeps, actor: Actor) => Promise<T>, opts: ServicesOptions = {}): Promise<T> {
   const [{ pino }, { createLogger }, { CoaClient }, { flushUsage }] = await Promise.all([
     import('pino'),
     import('../log.js'),
@@ -119,28 +120,6 @@ export async function withServices<T>(ctx: AdminContext, fn: (deps: ServiceDeps,
       now: () => Date.now(),
     };
     return await fn(deps, { name: ctx.actor });
-  } finally {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-  }
-}
-
-/** Builds the deps, runs `fn`, and closes what it opened (Redis connection, UDP sockets). */
-export async function withLifecycle<T>(ctx: AdminContext, fn: (deps: LifecycleDeps) => Promise<T>, opts: LifecycleOptions = {}): Promise<T> {
-  const [{ pino }, { createLogger }, { CoaClient }] = await Promise.all([import('pino'), import('../log.js'), import('../coa/client.js')]);
-  const level = process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent';
-  const log = createLogger(level, pino.destination(2));
-  const closers: Array<() => Promise<void>> = [];
-  try {
-    const { redisUrl, dataDir, redisKeyPrefix } = ctx.config;
-    const store = new LazySource(async () => {
-      if (!redisUrl) return openControlSource(ctx.config);
-      const redis: SessionStore = await openRedisStore({ redisUrl, dataDir, prefix: redisKeyPrefix, log });
-      closers.push(() => redis.close());
-      return redis;
-    });
-    const coa = new CoaClient({ ...(opts.coaTimeoutsMs ? { timeoutsMs: opts.coaTimeoutsMs } : {}), localAddress: ctx.config.bind });
-    closers.push(() => coa.close());
-    return await fn({ db: ctx.db, store, coa, log, actor: ctx.actor });
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
   }

@@ -1,21 +1,23 @@
 /**
  * The daily dues job (config dues.cron, dues.graceDays): suspends members
  * past paid-until plus grace with the reason "dues lapsed" and disconnects
- * their live sessions (lifecycle/dues.ts). Safe on every daemon copy at
- * once: each member is re-checked under a per-member lock, so the second
- * copy finds it suspended and does nothing. Runs on UTC dates, like every
- * job here.
+ * their live sessions: the same call as `radassoc dues run`
+ * (services/lifecycle.ts runDues), with the job as the actor. Safe on every
+ * daemon copy at once: each member is re-checked under a per-member lock, so
+ * the second copy finds it suspended and does nothing. Runs on UTC dates,
+ * like every job here.
  */
 import type { MinimalLogger } from '../accounting/logger.js';
 import { scheduleJob, type JobHandle } from '../accounting/scheduled-job.js';
 import type { CoaSender } from '../coa/client.js';
 import type { Db } from '../db/db.js';
-import type { LiveSessionSource } from '../lifecycle/deps.js';
-import { runDues, type DuesRunReport } from '../lifecycle/dues.js';
+import type { Actor, LiveSessionSource } from '../services/deps.js';
+import { runDues, type DuesRunReport } from '../services/lifecycle.js';
 
 export const DEFAULT_DUES_SCHEDULE = '0 3 * * *';
 /** The audit log's and disconnect_log's actor for what the job does. */
 export const DUES_JOB_ACTOR = 'dues-job';
+const actor: Actor = { name: DUES_JOB_ACTOR };
 
 export interface DuesJobOptions {
   db: Db;
@@ -31,12 +33,19 @@ export interface DuesJobOptions {
 }
 
 export function startDuesJob(opts: DuesJobOptions): JobHandle<DuesRunReport> {
-  const deps = { db: opts.db, store: opts.store, coa: opts.coa, log: opts.log, actor: DUES_JOB_ACTOR, ...(opts.now ? { now: opts.now } : {}) };
+  const deps = {
+    db: opts.db,
+    sessions: opts.store,
+    coa: opts.coa,
+    log: opts.log,
+    config: { dues: { graceDays: opts.graceDays } },
+    now: opts.now ?? (() => Date.now()),
+  };
   return scheduleJob({
     name: 'dues',
     schedule: opts.schedule ?? DEFAULT_DUES_SCHEDULE,
     logger: opts.log,
-    run: () => runDues(deps, { graceDays: opts.graceDays, dryRun: false }),
+    run: () => runDues(deps, actor),
     describe: (r) =>
       r.suspended.length === 0
         ? null

@@ -16,12 +16,11 @@ import { recentFinishedSessions } from '../db/usage-history.js';
 import type { RejectReason } from '../domain/auth-result.js';
 import type { AuthMethod, MemberStatus, SuspensionKind } from '../domain/member.js';
 import type { PlanAttribute } from '../domain/plan.js';
-import { nowOf, utcDate, type LiveSessionSource } from './deps.js';
+import type { LiveSessionSource } from '../services/deps.js';
+import { nowOf, utcDate } from './days.js';
 import { attemptWords } from './diagnose-words.js';
 import { suspendsOn } from './dues.js';
 import { summarize } from './diagnose-summary.js';
-
-export { formatDiagnosis } from './diagnose-format.js';
 
 export interface DiagnoseDeps {
   db: Queryable;

@@ -1,16 +1,17 @@
 /**
- * Dues: members have a paid-until date; once it is more than `graceDays`
- * behind, the dues job suspends them (kind 'dues', reason "dues lapsed") and
- * disconnects them. A new paid-until on a member suspended by the job resumes
- * it (member-change.ts); the kind decides, never the reason text. Dates are calendar days in UTC, as the cron jobs run.
+ * The dues rules: members have a paid-until date; once it is more than
+ * `graceDays` behind, the dues run (services/lifecycle.ts runDues) suspends
+ * them (kind 'dues', reason "dues lapsed") and disconnects them. A new
+ * paid-until on a member suspended by the job resumes it (memberChanged
+ * there); the kind decides, never the reason text. Dates are calendar days in
+ * UTC, as the cron jobs run.
  */
 import type { Queryable } from '../db/db.js';
 import { listMembers } from '../db/members.js';
 import type { Member } from '../domain/member.js';
 import { isIsoDate } from '../domain/validate.js';
-import { RadassocError } from '../errors.js';
-import { addDays, daysBetween, nowOf, utcDate, type LifecycleDeps } from './deps.js';
-import { suspend, type SuspendReport } from './suspend.js';
+import { fail } from '../errors.js';
+import { addDays, daysBetween } from './days.js';
 
 /** The suspension reason the job writes: words for people; the kind 'dues' is what a payment undoes. */
 export const DUES_REASON = 'dues lapsed';
@@ -25,14 +26,15 @@ export function isLapsed(paidUntil: string | null, today: string, graceDays: num
   return paidUntil !== null && suspendsOn(paidUntil, graceDays) <= today;
 }
 
-function checkDay(day: string, what: string): string {
-  if (!isIsoDate(day)) throw new RadassocError('INVALID_DATE', `${what} ${JSON.stringify(day)} is not a date in the form YYYY-MM-DD`);
+/** The day a dues run or listing acts as if on, checked. */
+export function checkDay(day: string): string {
+  if (!isIsoDate(day)) throw fail('INVALID_DATE', { field: 'today', value: day });
   return day;
 }
 
 /** Active members the dues job would suspend on `today` (YYYY-MM-DD). */
 export async function findLapsed(db: Queryable, today: string, graceDays: number): Promise<Member[]> {
-  checkDay(today, 'today');
+  checkDay(today);
   // paid_until + grace < today  ⇔  paid_until < today − grace
   return listMembers(db, { status: 'active', lapsingBefore: addDays(today, -graceDays) });
 }
@@ -53,8 +55,8 @@ export interface LapsingMember {
  * period; soonest first. For `member list --lapsing-within 30d`.
  */
 export async function lapsingWithin(db: Queryable, today: string, days: number, graceDays = 0): Promise<LapsingMember[]> {
-  checkDay(today, 'today');
-  if (!Number.isInteger(days) || days < 0) throw new RadassocError('INVALID_ARGUMENT', `--lapsing-within must be a whole number of days (got ${days})`);
+  checkDay(today);
+  if (!Number.isInteger(days) || days < 0) throw fail('INVALID_DAYS', { days });
   const members = await listMembers(db, { status: 'active', lapsingBefore: addDays(today, days + 1) });
   return members
     .filter((m): m is Member & { paidUntil: string } => m.paidUntil !== null)
@@ -65,49 +67,6 @@ export async function lapsingWithin(db: Queryable, today: string, days: number, 
 /** "30d", "30" or "2w" → days. */
 export function parseDays(text: string): number {
   const m = /^\s*(\d{1,5})\s*(d|w)?\s*$/i.exec(text);
-  if (!m) throw new RadassocError('INVALID_ARGUMENT', `'${text}' is not a number of days; write e.g. 30d or 2w`);
+  if (!m) throw fail('INVALID_DAYS', { value: text });
   return Number(m[1]) * (m[2]?.toLowerCase() === 'w' ? 7 : 1);
-}
-
-export interface DuesRunOptions {
-  graceDays: number;
-  dryRun: boolean;
-  /** YYYY-MM-DD; default: today in UTC by deps.now. */
-  today?: string;
-}
-
-export interface DuesRunReport {
-  today: string;
-  graceDays: number;
-  dryRun: boolean;
-  /** Who is past paid-until plus grace (the dry run's answer). */
-  lapsed: Array<{ username: string; paidUntil: string; suspendsOn: string }>;
-  /** What was done, one per lapsed member (empty in a dry run). */
-  suspended: SuspendReport[];
-}
-
-/**
- * Suspends every active member past paid-until plus grace with the reason
- * "dues lapsed" and disconnects them; the dry run only lists them. Each
- * member is re-checked under its lock, so a payment recorded meanwhile, or
- * another daemon running the same job, is not overridden.
- */
-export async function runDues(deps: LifecycleDeps, opts: DuesRunOptions): Promise<DuesRunReport> {
-  const today = checkDay(opts.today ?? utcDate(nowOf(deps)), 'today');
-  const lapsedMembers = await findLapsed(deps.db, today, opts.graceDays);
-  const lapsed = lapsedMembers.map((m) => ({ username: m.username, paidUntil: m.paidUntil ?? '', suspendsOn: suspendsOn(m.paidUntil ?? today, opts.graceDays) }));
-  const report: DuesRunReport = { today, graceDays: opts.graceDays, dryRun: opts.dryRun, lapsed, suspended: [] };
-  if (opts.dryRun) return report;
-  const stillLapsed = (m: Member): boolean => m.status === 'active' && isLapsed(m.paidUntil, today, opts.graceDays);
-  // One at a time: a daily job over a handful of members; each disconnect waits for its NAS anyway.
-  for (const m of lapsedMembers) {
-    try {
-      const r = await suspend(deps, m.username, DUES_REASON, { kind: 'dues', onlyIf: stillLapsed });
-      if (!r.skipped) report.suspended.push(r);
-    } catch (e) {
-      // One member deleted meanwhile must not stop the others.
-      deps.log.error({ user: m.username, err: e instanceof Error ? e.message : String(e) }, 'dues: could not suspend');
-    }
-  }
-  return report;
 }

@@ -26,9 +26,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { LiveSession } from '../domain/session.js';
 import type { FlushReport } from '../accounting/flusher.js';
-import { RadassocError } from '../errors.js';
+import { fail, type RadassocError } from '../errors.js';
 import { isLoopbackAddress } from '../net/ip.js';
-import type { LiveSessionSource } from '../lifecycle/deps.js';
+import type { LiveSessionSource } from '../services/deps.js';
 
 export const CONTROL_TOKEN_FILE = 'control.token';
 /** Where the running daemon's HTTP server listens, so the CLI finds it whatever flags started it. */
@@ -84,12 +84,10 @@ export async function readControlToken(dataDir: string): Promise<string> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist (is `radassoc serve` running with this data directory?)' : `${code ?? String(e)} (run as the daemon's user)`;
-    throw new RadassocError('DAEMON_UNREACHABLE', `cannot read the daemon's control token ${file}: ${why}`, { file });
+    throw fail('DAEMON_UNREACHABLE', { problem: 'token-unreadable', file, errno: (e as NodeJS.ErrnoException).code ?? String(e) });
   }
   const token = text.trim();
-  if (token === '') throw new RadassocError('DAEMON_UNREACHABLE', `the control token file ${file} is empty; delete it and restart the daemon`);
+  if (token === '') throw fail('DAEMON_UNREACHABLE', { problem: 'token-empty', file });
   return token;
 }
 
@@ -220,24 +218,18 @@ export class ControlSessionSource implements LiveSessionSource {
     try {
       res = await fetch(url, { method, headers: { authorization: `Bearer ${this.token}` }, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
-      throw new RadassocError(
-        'DAEMON_UNREACHABLE',
-        `cannot reach the running daemon at ${this.baseUrl} to read live sessions (${e instanceof Error ? e.message : String(e)}); ` +
-          'is `radassoc serve` running, with its HTTP port (httpPort) enabled?',
-        { url: this.baseUrl },
-        { cause: e },
-      );
+      throw fail('DAEMON_UNREACHABLE', { problem: 'no-answer', url: this.baseUrl, error: e instanceof Error ? e.message : String(e) }, { cause: e });
     }
     const body = (await res.json().catch(() => null)) as unknown;
     const obj = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
     if (!res.ok) {
       const why = typeof obj.error === 'string' ? obj.error : `HTTP ${res.status}`;
-      throw new RadassocError('DAEMON_UNREACHABLE', `the daemon refused: ${why}`, { status: res.status });
+      throw fail('DAEMON_UNREACHABLE', { problem: 'refused', status: res.status, why });
     }
     return obj;
   }
 
   private bad(what: string): RadassocError {
-    return new RadassocError('DAEMON_UNREACHABLE', `the daemon answered the ${what} request with something that is not a session list; is it the same radassoc version?`);
+    return fail('DAEMON_UNREACHABLE', { problem: 'bad-answer', request: what });
   }
 }

@@ -7,10 +7,17 @@
  */
 import type { FlushReport } from '../accounting/flusher.js';
 import type { MinimalLogger } from '../accounting/logger.js';
+import type { SessionStore } from '../accounting/store.js';
 import type { CoaSender } from '../coa/client.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../db/db.js';
-import type { LiveSessionSource } from '../lifecycle/deps.js';
+
+/**
+ * Reading live sessions: the Redis store itself, or (embedded mode, where the
+ * sessions live in the daemon's memory) the daemon's control route
+ * (server/control.ts ControlSessionSource).
+ */
+export type LiveSessionSource = Pick<SessionStore, 'listOpen' | 'getSession'>;
 
 export interface ServiceDeps {
   db: Db;

@@ -14,7 +14,8 @@ import { insertMember, suspendMember } from '../../src/db/members.js';
 import { insertPlan } from '../../src/db/plans.js';
 import { upsertSessions } from '../../src/db/usage.js';
 import type { AuthLogEntry, RejectReason } from '../../src/domain/auth-result.js';
-import { diagnose, formatDiagnosis, type DiagnoseDeps } from '../../src/lifecycle/diagnose.js';
+import { formatDiagnosis } from '../../src/admin/diagnose-format.js';
+import { diagnose, type DiagnoseDeps } from '../../src/lifecycle/diagnose.js';
 import { migratedPostgres, newMember } from '../db/helpers.js';
 import { liveSession, startRecord, storeWith } from './fixtures.js';
 

@@ -14,9 +14,9 @@ import { insertNas } from '../../src/db/nas.js';
 import { insertPlan } from '../../src/db/plans.js';
 import type { MemberPatch } from '../../src/domain/member.js';
 import { startDuesJob } from '../../src/jobs/dues.js';
-import type { LifecycleDeps } from '../../src/lifecycle/deps.js';
-import { findLapsed, isLapsed, lapsingWithin, parseDays, runDues, suspendsOn } from '../../src/lifecycle/dues.js';
-import { memberChanged } from '../../src/lifecycle/member-change.js';
+import { DEFAULT_CONFIG } from '../../src/config/schema.js';
+import { findLapsed, isLapsed, lapsingWithin, parseDays, suspendsOn } from '../../src/lifecycle/dues.js';
+import { memberChanged, runDues, type LifecycleDeps } from '../../src/services/lifecycle.js';
 import { PacketCode } from '../../src/protocol/codes.js';
 import { migratedPostgres, newMember } from '../db/helpers.js';
 import { SimulatedDas } from '../coa/simulated-das.js';
@@ -29,7 +29,8 @@ let db: Db;
 let das: SimulatedDas;
 let store: MemoryStore;
 let coa: CoaClient;
-let deps: LifecycleDeps;
+let deps: LifecycleDeps & { config: typeof DEFAULT_CONFIG };
+const treasurer = { name: 'treasurer' };
 
 beforeAll(async () => {
   ({ db } = await migratedPostgres());
@@ -46,7 +47,7 @@ beforeAll(async () => {
   await suspendMember(db, 'abuser', 'abuse');
   store = await storeWith(startRecord({ username: 'late', acctSessionId: 'late-1', framedIp: '192.0.2.21' }), startRecord({ username: 'soon', acctSessionId: 'soon-1', framedIp: '192.0.2.22' }));
   coa = new CoaClient({ timeoutsMs: [50, 100, 200] });
-  deps = { db, store, coa, log: silentLog, actor: 'treasurer' };
+  deps = { db, sessions: store, coa, log: silentLog, config: { ...DEFAULT_CONFIG, dues: { ...DEFAULT_CONFIG.dues, graceDays: GRACE } }, now: () => Date.now() };
 });
 
 afterAll(async () => {
@@ -65,7 +66,7 @@ const statusOf = async (u: string) => {
 async function set(username: string, patch: MemberPatch, today: string) {
   const before = (await getMember(db, username))!;
   const after = await updateMember(db, username, patch);
-  return memberChanged({ ...deps, now: () => at(today) }, before, after, { graceDays: GRACE });
+  return memberChanged({ ...deps, now: () => at(today) }, treasurer, { before, after });
 }
 
 describe('dues dates', () => {
@@ -81,7 +82,7 @@ describe('dues dates', () => {
 
 describe('the dues job', () => {
   it('dry run lists who would be suspended and changes nothing', async () => {
-    const r = await runDues(deps, { graceDays: GRACE, dryRun: true, today: '2026-11-10' });
+    const r = await runDues(deps, treasurer, { dryRun: true, today: '2026-11-10' });
     expect(r.lapsed).toEqual([{ username: 'late', paidUntil: '2026-10-31', suspendsOn: '2026-11-08' }]);
     expect(r.suspended).toEqual([]);
     expect(await statusOf('late')).toEqual(['active', null]);
@@ -112,7 +113,7 @@ describe('the dues job', () => {
 
   it('catches members whose grace ends later', async () => {
     expect((await findLapsed(db, '2026-11-12', GRACE)).map((m) => m.username)).toEqual([]);
-    const r = await runDues({ ...deps, actor: 'dues-job', now: () => at('2026-11-13') }, { graceDays: GRACE, dryRun: false });
+    const r = await runDues({ ...deps, now: () => at('2026-11-13') }, { name: 'dues-job' }, { dryRun: false });
     expect(r.suspended.map((s) => s.username)).toEqual(['grace']);
     expect(r.suspended[0]?.disconnects).toEqual([]);
   });

@@ -8,15 +8,14 @@ import { openSessionStore } from '../../src/accounting/open-store.js';
 import type { SessionStore } from '../../src/accounting/store.js';
 import { deriveCredential } from '../../src/auth/credentials.js';
 import { CoaClient } from '../../src/coa/client.js';
-import { DEFAULT_REPLY_MESSAGES } from '../../src/config/schema.js';
+import { DEFAULT_CONFIG, DEFAULT_REPLY_MESSAGES } from '../../src/config/schema.js';
 import { listAudit } from '../../src/db/audit.js';
 import { recentAuthLog } from '../../src/db/auth-log.js';
 import { insertMember } from '../../src/db/members.js';
 import { insertNas } from '../../src/db/nas.js';
-import type { LifecycleDeps } from '../../src/lifecycle/deps.js';
-import { diagnose, formatDiagnosis } from '../../src/lifecycle/diagnose.js';
-import { resume } from '../../src/lifecycle/resume.js';
-import { suspend } from '../../src/lifecycle/suspend.js';
+import { formatDiagnosis } from '../../src/admin/diagnose-format.js';
+import { diagnose } from '../../src/lifecycle/diagnose.js';
+import { resume, suspend, type LifecycleDeps } from '../../src/services/lifecycle.js';
 import { Attr, PacketCode } from '../../src/protocol/codes.js';
 import { getString } from '../../src/protocol/packet.js';
 import { freshDb, startTestDaemon, type TestDaemon } from '../support/daemon.js';
@@ -30,7 +29,8 @@ let t: TestDaemon;
 let nas: SimulatedNas;
 let das: SimulatedDas;
 let store: SessionStore;
-let deps: LifecycleDeps;
+let deps: LifecycleDeps & { config: typeof DEFAULT_CONFIG };
+const volunteer = { name: 'volunteer' };
 
 const pap = (user: string, password: string) => ({ code: PacketCode.AccessRequest, attributes: [attr(Attr.UserName, user), attr(Attr.UserPassword, password)] });
 const acct = (status: number, extra: ReturnType<typeof attr>[] = [], sessionId = '81000001') => ({
@@ -65,7 +65,7 @@ beforeAll(async () => {
   nas = await SimulatedNas.open(SECRET, '127.0.0.1');
   // What the CLI does with REDIS_URL: its own connection to the daemon's Redis.
   store = await openSessionStore({ redisUrl: t.config.redisUrl, dataDir: tempDir(), prefix: t.config.redisKeyPrefix });
-  deps = { db: t.db, store, coa: new CoaClient({ timeoutsMs: [100, 200, 400] }), log: silentLog, actor: 'volunteer' };
+  deps = { db: t.db, sessions: store, coa: new CoaClient({ timeoutsMs: [100, 200, 400] }), log: silentLog, config: DEFAULT_CONFIG, now: () => Date.now() };
   await until(() => t.daemon.directory.member('alice'), 'alice in the directory');
 });
 
@@ -86,7 +86,7 @@ describe('member suspension with a live session', () => {
     expect((await nas.request(acct(1), t.acct)).response?.code).toBe(PacketCode.AccountingResponse);
     expect(await store.listOpen({ username: 'alice' })).toHaveLength(1);
 
-    const report = await suspend(deps, 'alice', 'dues lapsed');
+    const report = await suspend(deps, volunteer, { username: 'alice', reason: 'dues lapsed' });
     expect(report.changed).toBe(true);
     expect(report.sessionsError).toBeNull();
     expect(report.disconnects.map((a) => [a.nas, a.acctSessionId, a.outcome])).toEqual([['bras1', '81000001', 'ack']]);
@@ -121,7 +121,7 @@ describe('member suspension with a live session', () => {
   });
 
   it('resumes at once: the next login is accepted', async () => {
-    const r = await resume(deps, 'alice');
+    const r = await resume(deps, volunteer, { username: 'alice' });
     expect(r.changed).toBe(true);
     await until(() => (t.daemon.directory.member('alice')?.status === 'active' ? true : undefined), 'the resumption in the cache', 1000);
     expect((await nas.request(pap('alice', 'alice-pass'), t.auth)).response?.code).toBe(PacketCode.AccessAccept);
@@ -129,11 +129,11 @@ describe('member suspension with a live session', () => {
   });
 
   it('a second suspension for the same reason changes nothing but still cuts a leftover session', async () => {
-    await suspend(deps, 'alice', 'abuse');
+    await suspend(deps, volunteer, { username: 'alice', reason: 'abuse' });
     das.reset();
     // Say an earlier disconnect went unanswered and the member is still online.
     expect((await nas.request(acct(1, [], '81000002'), t.acct)).response?.code).toBe(PacketCode.AccountingResponse);
-    const again = await suspend(deps, 'alice', 'abuse');
+    const again = await suspend(deps, volunteer, { username: 'alice', reason: 'abuse' });
     expect(again.changed).toBe(false);
     expect(again.disconnects.map((a) => [a.acctSessionId, a.outcome])).toEqual([['81000002', 'ack']]);
   });

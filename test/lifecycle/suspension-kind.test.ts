@@ -17,13 +17,10 @@ import { getMember, insertMember, updateMember } from '../../src/db/members.js';
 import { createPostgresDb } from '../../src/db/postgres.js';
 import type { MemberPatch } from '../../src/domain/member.js';
 import { DUES_JOB_ACTOR } from '../../src/jobs/dues.js';
-import type { LifecycleDeps } from '../../src/lifecycle/deps.js';
 import { diagnose } from '../../src/lifecycle/diagnose.js';
-import { runDues } from '../../src/lifecycle/dues.js';
-import { memberChanged } from '../../src/lifecycle/member-change.js';
 import { memberView } from '../../src/lifecycle/member-view.js';
-import { suspend } from '../../src/lifecycle/suspend.js';
-import { DEFAULT_REPLY_MESSAGES } from '../../src/config/schema.js';
+import { memberChanged, runDues, suspend, type LifecycleDeps } from '../../src/services/lifecycle.js';
+import { DEFAULT_CONFIG, DEFAULT_REPLY_MESSAGES } from '../../src/config/schema.js';
 import { migratedPostgres, newMember } from '../db/helpers.js';
 import { freshDatabaseUrl } from '../support/database.js';
 import { silentLog, storeWith } from './fixtures.js';
@@ -33,13 +30,15 @@ const at = (day: string): number => Date.parse(`${day}T03:00:00Z`);
 let db: Db;
 let store: MemoryStore;
 let coa: CoaClient;
-let deps: LifecycleDeps;
+let deps: LifecycleDeps & { config: typeof DEFAULT_CONFIG };
+const treasurer = { name: 'treasurer' };
+const duesJob = { name: DUES_JOB_ACTOR };
 
 beforeAll(async () => {
   ({ db } = await migratedPostgres());
   store = await storeWith();
   coa = new CoaClient({ timeoutsMs: [50] });
-  deps = { db, store, coa, log: silentLog, actor: 'treasurer' };
+  deps = { db, sessions: store, coa, log: silentLog, config: { ...DEFAULT_CONFIG, dues: { ...DEFAULT_CONFIG.dues, graceDays: GRACE } }, now: () => Date.now() };
   await insertMember(db, newMember('by-hand', { paidUntil: '2026-10-31' }));
   await insertMember(db, newMember('by-job', { paidUntil: '2026-10-31' }));
 });
@@ -52,12 +51,12 @@ afterAll(async () => {
 async function pay(username: string, patch: MemberPatch, today: string) {
   const before = (await getMember(db, username))!;
   const after = await updateMember(db, username, patch);
-  return memberChanged({ ...deps, now: () => at(today) }, before, after, { graceDays: GRACE });
+  return memberChanged({ ...deps, now: () => at(today) }, treasurer, { before, after });
 }
 
 describe('suspension kinds', () => {
   it('keeps a manual suspension whose reason reads "dues lapsed" through a payment', async () => {
-    const r = await suspend({ ...deps, actor: 'volunteer' }, 'by-hand', 'dues lapsed');
+    const r = await suspend(deps, { name: 'volunteer' }, { username: 'by-hand', reason: 'dues lapsed' });
     expect(r.after).toMatchObject({ status: 'suspended', suspendedReason: 'dues lapsed', suspensionKind: 'manual' });
     const change = await pay('by-hand', { paidUntil: '2027-01-31' }, '2026-11-14');
     expect(change.resumed).toBeNull();
@@ -68,7 +67,7 @@ describe('suspension kinds', () => {
   });
 
   it('lifts the dues job\'s suspension with a new paid-until, and clears the kind', async () => {
-    const r = await runDues({ ...deps, actor: DUES_JOB_ACTOR, now: () => at('2026-11-10') }, { graceDays: GRACE, dryRun: false });
+    const r = await runDues({ ...deps, now: () => at('2026-11-10') }, duesJob, { dryRun: false });
     expect(r.suspended.map((s) => s.username)).toEqual(['by-job']);
     const suspended = (await getMember(db, 'by-job'))!;
     expect(memberView(suspended)).toMatchObject({ status: 'suspended', suspended_reason: 'dues lapsed', suspension_kind: 'dues' });
@@ -78,9 +77,9 @@ describe('suspension kinds', () => {
   });
 
   it('turns a dues suspension into a manual one when an admin suspends again, reason unchanged', async () => {
-    await runDues({ ...deps, actor: DUES_JOB_ACTOR, now: () => at('2027-01-20') }, { graceDays: GRACE, dryRun: false });
+    await runDues({ ...deps, now: () => at('2027-01-20') }, duesJob, { dryRun: false });
     expect((await getMember(db, 'by-job'))?.suspensionKind).toBe('dues');
-    const r = await suspend(deps, 'by-job', 'dues lapsed');
+    const r = await suspend(deps, treasurer, { username: 'by-job', reason: 'dues lapsed' });
     expect(r.changed).toBe(true);
     expect(r.after.suspensionKind).toBe('manual');
     expect((await pay('by-job', { paidUntil: '2027-12-31' }, '2027-01-21')).resumed).toBeNull();

@@ -1,6 +1,6 @@
 /** A Diagnosis as text for people: the summary, then the facts it rests on. */
-import type { Diagnosis } from './diagnose.js';
-import { duration, methodName, octets, when } from './diagnose-words.js';
+import type { Diagnosis } from '../lifecycle/diagnose.js';
+import { duration, methodName, octets, when } from '../lifecycle/diagnose-words.js';
 
 const INDENT = '  ';
 

@@ -1,0 +1,125 @@
+/**
+ * Live sessions: who is online, and cutting sessions at their NAS
+ * (Disconnect-Request, RFC 5176 §2.1) without suspending anyone: the member
+ * may log in again at once. Every request is recorded in disconnect_log (for
+ * `diagnose`) and the disconnect as a whole in the audit log.
+ */
+import { disconnectSessions, type DisconnectAttempt } from '../coa/disconnect.js';
+import { insertAudit } from '../db/audit.js';
+import { getMember } from '../db/members.js';
+import type { LiveSession } from '../domain/session.js';
+import { fail } from '../errors.js';
+import type { Actor, LiveSessionSource, ServiceDeps } from './deps.js';
+
+export interface SessionFilter {
+  /** Only this member's sessions. */
+  username?: string;
+  /** Only sessions on this NAS. */
+  nas?: string;
+}
+
+export interface ListedSession extends LiveSession {
+  /** Seconds online at the time of listing. */
+  seconds: number;
+}
+
+/** Open sessions, by member then start time. */
+export async function listSessions(deps: Pick<ServiceDeps, 'sessions' | 'now'>, filter: SessionFilter = {}): Promise<ListedSession[]> {
+  const sessions = await deps.sessions.listOpen({
+    ...(filter.username !== undefined ? { username: filter.username } : {}),
+    ...(filter.nas !== undefined ? { nas: filter.nas } : {}),
+  });
+  const now = deps.now();
+  sessions.sort((a, b) => a.username.localeCompare(b.username) || a.startTime - b.startTime);
+  return sessions.map((s) => ({ ...s, seconds: Math.max(0, Math.round((now - s.startTime) / 1000)) }));
+}
+
+export interface DisconnectInput {
+  /** Every open session of this member… */
+  username?: string;
+  /** …or one session: our unique id, or the NAS's Acct-Session-Id. */
+  session?: string;
+  /** With `session`: the NAS, when several use the same Acct-Session-Id. */
+  nas?: string;
+  /** Recorded with each request; default "disconnect requested". */
+  reason?: string;
+}
+
+export interface DisconnectReport {
+  /** The member named, or the one the session belongs to. */
+  username: string;
+  reason: string;
+  /** One per session: which NAS, and what it answered. */
+  disconnects: DisconnectAttempt[];
+  /** How many were not acknowledged (NAK, timeout, not sent). */
+  unconfirmed: number;
+}
+
+export const DEFAULT_DISCONNECT_REASON = 'disconnect requested';
+
+export async function disconnect(deps: Pick<ServiceDeps, 'db' | 'sessions' | 'coa' | 'log'>, actor: Actor, input: DisconnectInput): Promise<DisconnectReport> {
+  if ((input.username === undefined) === (input.session === undefined)) throw fail('MEMBER_OR_SESSION', {});
+  const reason = input.reason ?? DEFAULT_DISCONNECT_REASON;
+  const sessions =
+    input.session !== undefined ? [await findSession(deps.sessions, input.session, input.nas)] : await memberSessions(deps, input.username ?? '');
+  const username = input.username ?? sessions[0]?.username ?? '';
+  const disconnects = await disconnectSessions({ db: deps.db, coa: deps.coa, log: deps.log, actor: actor.name }, sessions, reason);
+  if (disconnects.length > 0) {
+    await insertAudit(deps.db, {
+      actor: actor.name,
+      action: 'session.disconnect',
+      target: `member:${username}`,
+      after: { reason, sessions: disconnects.map(attemptRecord) },
+    });
+  }
+  return { username, reason, disconnects, unconfirmed: disconnects.filter((a) => a.outcome !== 'ack').length };
+}
+
+/** One attempt as a record: what the audit row keeps and what `--json` prints. */
+export type AttemptRecord = {
+  nas: string;
+  acct_session_id: string;
+  unique_id: string;
+  kind: DisconnectAttempt['kind'];
+  outcome: DisconnectAttempt['outcome'];
+  error_cause: number | null;
+  attempts: number;
+  ms: number;
+  detail: string | null;
+};
+
+export function attemptRecord(a: DisconnectAttempt): AttemptRecord {
+  return {
+    nas: a.nas,
+    acct_session_id: a.acctSessionId,
+    unique_id: a.uniqueId,
+    kind: a.kind,
+    outcome: a.outcome,
+    error_cause: a.errorCause,
+    attempts: a.attempts,
+    ms: a.ms,
+    detail: a.detail,
+  };
+}
+
+/** A session by our unique id, else by the NAS's Acct-Session-Id (narrowed by `nas` when several NAS use it). */
+async function findSession(source: LiveSessionSource, id: string, nas: string | undefined): Promise<LiveSession> {
+  const byUnique = await source.getSession(id);
+  if (byUnique && byUnique.stopTime === null) return byUnique;
+  const open = (await source.listOpen(nas === undefined ? {} : { nas })).filter((s) => s.acctSessionId === id);
+  if (open.length === 1) return open[0]!;
+  if (open.length > 1) throw fail('AMBIGUOUS_SESSION', { session: id, nas: open.map((s) => s.nas).sort() });
+  throw fail('UNKNOWN_SESSION', { session: id, ended: byUnique !== null });
+}
+
+/**
+ * The open sessions of `username`. A name that is no member is refused
+ * (usually a typo), unless sessions are still open under it (a member removed
+ * while online): those can still be cut.
+ */
+async function memberSessions(deps: Pick<ServiceDeps, 'db' | 'sessions'>, username: string): Promise<LiveSession[]> {
+  if (await getMember(deps.db, username)) return deps.sessions.listOpen({ username });
+  const leftOver = await deps.sessions.listOpen({ username }).catch(() => []);
+  if (leftOver.length === 0) throw fail('UNKNOWN_MEMBER', { username });
+  return leftOver;
+}
