@@ -20,6 +20,7 @@ import {
   type FlushAck,
   type FlushItem,
   type OpenFilter,
+  type SessionCounts,
   type SessionStore,
 } from './store.js';
 
@@ -58,6 +59,8 @@ export class MemoryStore implements SessionStore {
   private readonly sessions = new Map<string, Entry>();
   private readonly index = new Map<string, string>();
   private readonly open = new OpenIndex();
+  /** Finished sessions not yet acked as flushed: the flush backlog, kept so /metrics need not scan. */
+  private readonly finishedDirty = new Set<string>();
   private readonly ttlMs: number;
   private readonly snapshotLimit: number;
   private readonly now: () => number;
@@ -150,6 +153,10 @@ export class MemoryStore implements SessionStore {
     return this.journal?.stats ?? null;
   }
 
+  async counts(): Promise<SessionCounts> {
+    return { live: this.open.all.size, flushBacklog: this.finishedDirty.size };
+  }
+
   async ping(): Promise<void> {
     /* in-process: always reachable; journal errors surface on append */
   }
@@ -239,6 +246,7 @@ export class MemoryStore implements SessionStore {
       e.snapshots = e.snapshots.filter((p) => !flushed.has(p.at));
       if (e.version !== a.version || e.dirtySince === null) continue;
       e.dirtySince = null;
+      this.finishedDirty.delete(a.uniqueId);
       cleared++;
       if (e.session.stopTime !== null) e.expiresAt = this.now() + this.ttlMs;
     }
@@ -254,6 +262,8 @@ export class MemoryStore implements SessionStore {
     e.version++;
     e.dirtySince ??= s.lastUpdate;
     e.expiresAt = null;
+    // A finished session never reopens: once in the backlog it leaves only when acked.
+    if (s.stopTime !== null) this.finishedDirty.add(s.uniqueId);
     if (snapshot) {
       // Kept ordered by time, the oldest dropped beyond the limit (as the Redis sorted set does).
       const i = e.snapshots.findIndex((p) => p.at > snapshot.at);
@@ -280,9 +290,11 @@ export class MemoryStore implements SessionStore {
     this.sessions.clear();
     this.index.clear();
     this.open.clear();
+    this.finishedDirty.clear();
     for (const entry of e.entries) {
       this.sessions.set(entry.session.uniqueId, entry);
       this.open.link(entry.session);
+      if (entry.dirtySince !== null && entry.session.stopTime !== null) this.finishedDirty.add(entry.session.uniqueId);
     }
     for (const [k, id] of e.index) this.index.set(k, id);
   }

@@ -30,6 +30,7 @@ import {
   type FlushAck,
   type FlushItem,
   type OpenFilter,
+  type SessionCounts,
   type SessionStore,
   type UsageSnapshot,
 } from './store.js';
@@ -49,6 +50,8 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** Every call rejects after this long (default 2000 ms), whatever the client's own settings. */
   opTimeoutMs?: number;
+  /** counts() rejects after this long (default 500 ms): a scrape must not wait for a slow Redis. */
+  countsTimeoutMs?: number;
   tombstoneTtlS?: number;
   snapshotLimit?: number;
   /** close() quits the client (default true). */
@@ -115,6 +118,7 @@ const byStart = (a: LiveSession, b: LiveSession): number => a.startTime - b.star
 export class RedisStore implements SessionStore {
   private readonly p: string;
   private readonly opTimeoutMs: number;
+  private readonly countsTimeoutMs: number;
   private readonly ttlS: number;
   private readonly snapshotLimit: number;
   private readonly ownsClient: boolean;
@@ -126,6 +130,7 @@ export class RedisStore implements SessionStore {
     const prefix = opts.prefix ?? 'radassoc:';
     this.p = /\{[^}]+\}/.test(prefix) ? prefix : `${prefix}{acct}:`;
     this.opTimeoutMs = opts.opTimeoutMs ?? 2000;
+    this.countsTimeoutMs = opts.countsTimeoutMs ?? 500;
     this.ttlS = opts.tombstoneTtlS ?? DEFAULT_TOMBSTONE_TTL_S;
     this.snapshotLimit = opts.snapshotLimit ?? DEFAULT_SNAPSHOT_LIMIT;
     this.ownsClient = opts.ownsClient ?? true;
@@ -201,6 +206,25 @@ export class RedisStore implements SessionStore {
     return Number(await this.run(SCRIPTS.ack, [this.routeKey()], [this.ttlS, json]));
   }
 
+  /** ZCARD and SCARD in one round trip: O(1) whatever the number of sessions. */
+  async counts(): Promise<SessionCounts> {
+    const read = this.client
+      .pipeline()
+      .zcard(`${this.p}open`)
+      .scard(`${this.p}fin`)
+      .exec()
+      .then((replies) => {
+        // A pipeline resolves with each command's error (e.g. offline) rather than rejecting.
+        const [live, backlog] = (replies ?? []).map(([err, v]) => {
+          if (err) throw err;
+          return Number(v);
+        });
+        if (live === undefined || backlog === undefined) throw new Error('no answer to ZCARD/SCARD');
+        return { live, flushBacklog: backlog };
+      });
+    return this.guard(read, this.countsTimeoutMs);
+  }
+
   async ping(): Promise<void> {
     await this.guard(this.client.ping());
   }
@@ -229,10 +253,10 @@ export class RedisStore implements SessionStore {
    * REDIS_UNREACHABLE. Errors Redis itself replied with (a script error,
    * NOSCRIPT) pass through unchanged.
    */
-  private async guard<T>(op: Promise<T>): Promise<T> {
+  private async guard<T>(op: Promise<T>, timeoutMs = this.opTimeoutMs): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from Redis within ${this.opTimeoutMs} ms`)), this.opTimeoutMs);
+      timer = setTimeout(() => reject(new Error(`no answer from Redis within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
       return await Promise.race([op, timeout]);

@@ -49,6 +49,14 @@ export interface FlushAck {
   snapshotAts: number[];
 }
 
+/** What /metrics shows of the store: the whole store's figures, not one process's. */
+export interface SessionCounts {
+  /** Open sessions (what `radassoc sessions` lists). */
+  live: number;
+  /** Finished sessions whose usage is not yet in PostgreSQL (what the next flush reports as finished). */
+  flushBacklog: number;
+}
+
 export interface OpenFilter {
   username?: string;
   nas?: string;
@@ -74,6 +82,8 @@ export interface SessionStore {
    * cause STALE_SESSION and stop time = last update; returns them.
    */
   closeStale(now: number, multiple: number, defaultIntervalS: number): Promise<LiveSession[]>;
+  /** Constant time (counters and set sizes, no scan); rejects rather than waits when the store is slow or down. */
+  counts(): Promise<SessionCounts>;
   /** Rejects when the store cannot store (for /healthz and startup). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -23,6 +23,7 @@ export const DROP_REASONS = [
   'proxy-state-without-message-authenticator', // BlastRADIUS: Proxy-State needs a Message-Authenticator
   'unexpected-code', // e.g. a response sent to the server port, accounting on the auth port
   'overload', // no capacity left; dropping lets the NAS fail over
+  'shutting-down', // read after the daemon began to stop, or still queued when it gave up waiting
 ] as const;
 
 export type DropReason = (typeof DROP_REASONS)[number];

@@ -27,7 +27,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Aggregator, MetricObjectWithValues, MetricValue, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 
-type MetricsJson = Array<MetricObjectWithValues<MetricValue<string>>>;
+export type MetricsJson = Array<MetricObjectWithValues<MetricValue<string>>>;
 
 /** Worker → supervisor: a scrape came in, send me the whole server's metrics. */
 interface ScrapeRequest {
@@ -83,6 +83,27 @@ const AGGREGATORS: Readonly<Record<string, Aggregator>> = {
   radassoc_locked_out_users: 'max',
   radassoc_throttled_nas: 'max',
 };
+
+/**
+ * Gauges every worker reads from the shared session store (Redis: the
+ * embedded store is one process's, and `--workers N` refuses it). A worker
+ * that could not read it in time reports NaN, which the IPC channel's JSON
+ * turns into null: the workers that did read it tell the figure, and NaN is
+ * shown only when none could.
+ */
+const STORE_WIDE = new Set(['radassoc_live_sessions', 'radassoc_flush_backlog_sessions']);
+
+export function keepStoreReadings(perWorker: MetricsJson[]): void {
+  for (const name of STORE_WIDE) {
+    const views = perWorker.flatMap((metrics) => metrics.filter((m) => m.name === name));
+    const read = (m: (typeof views)[number]): boolean => m.values.some((v) => typeof v.value === 'number' && !Number.isNaN(v.value));
+    const anyRead = views.some(read);
+    for (const m of views) {
+      if (!anyRead) m.values = m.values.map((v) => ({ ...v, value: NaN }));
+      else if (!read(m)) m.values = [];
+    }
+  }
+}
 
 /** How long the supervisor waits for the workers' registries, and a worker for the supervisor. */
 const COLLECT_TIMEOUT_MS = 2000;
@@ -186,6 +207,7 @@ export function serveClusterScrapes(serving: () => Worker[], log: Logger): () =>
     const { AggregatorRegistry, Gauge } = await import('prom-client');
     const perWorker = await collect(serving().filter((w) => w.isConnected()));
     for (const metrics of perWorker) for (const m of metrics) m.aggregator = AGGREGATORS[m.name] ?? m.aggregator;
+    keepStoreReadings(perWorker);
     const registry = AggregatorRegistry.aggregate(perWorker);
     new Gauge({ name: 'radassoc_workers_scraped', help: 'Worker processes whose counters this scrape adds up', registers: [registry] }).set(perWorker.length);
     return { text: await registry.metrics(), contentType: registry.contentType };

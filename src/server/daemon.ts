@@ -41,6 +41,8 @@ export interface DaemonOptions {
   now?: () => number;
   /** Run the cron jobs (flush, reap, dues); tests drive them by hand. */
   jobs?: boolean;
+  /** How long stop() waits for requests in flight (UdpServer drainMs). */
+  drainMs?: number;
 }
 
 export async function startDaemon(config: Config, log: Logger, opts: DaemonOptions = {}): Promise<Daemon> {
@@ -111,6 +113,7 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
         loopbackOnly: scope === 'loopback',
         receiveBufferBytes: config.udpReceiveBufferBytes,
         isThrottled: (nas) => lockout.guard.isThrottled(nas),
+        ...(opts.drainMs === undefined ? {} : { drainMs: opts.drainMs }),
       },
       log,
     );
@@ -127,8 +130,7 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
         cache,
         authLog,
         lastFlushAt: () => jobs?.lastFlushAt() ?? 0,
-        flushBacklog: () => null,
-        liveSessions: () => null,
+        sessionCounts: () => store.counts(),
       });
       for (const [name, help, pick] of [
         ['radassoc_locked_out_users', 'User names locked out after repeated failed logins (this daemon\'s view)', 'lockedUsers'],

@@ -18,7 +18,7 @@ import { accountingRecordFrom } from './accounting-request.js';
 import { storableRecord } from './wire-text.js';
 import { DuplicateCache } from './duplicate-cache.js';
 import type { NasDirectory, ServedNas } from './nas-directory.js';
-import type { ServerMetrics } from './metrics.js';
+import type { AnswerCount, AnswerCounts, ServerMetrics, UnansweredReason } from './metrics.js';
 import { statusServerReply } from './status-server.js';
 
 export type PortKind = 'auth' | 'acct';
@@ -61,6 +61,7 @@ export class Dispatcher {
   private readonly now: () => number;
   /** Per NAS: when its overload drops were last logged, and how many since. */
   private readonly shed = new Map<string, { since: number; count: number }>();
+  private abandoned = false;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.dup = new DuplicateCache(deps.duplicateWindowMs);
@@ -87,7 +88,7 @@ export class Dispatcher {
     if (refusal) return this.drop(refusal, d, nas, packet.identifier);
 
     if (packet.code === PacketCode.StatusServer) {
-      deps.metrics.answer('status', 0);
+      deps.metrics.answers.status[d.kind === 'auth' ? 'accept' : 'response'].add(0);
       return statusServerReply(packet, nas.secret, d.kind);
     }
     const key = DuplicateCache.key(d.address, d.port, packet.identifier, d.socketId);
@@ -102,21 +103,31 @@ export class Dispatcher {
     }
     const started = performance.now();
     let response: Buffer | null = null;
+    let answer: AnswerCount | null = null;
     try {
-      response = packet.code === PacketCode.AccessRequest ? await this.access(packet, nas) : await this.accounting(packet, nas);
+      if (packet.code === PacketCode.AccessRequest) {
+        response = await this.access(packet, nas);
+        answer = accessAnswer(deps.metrics.answers.access, response);
+      } else {
+        const rec = this.storable(packet, nas);
+        response = await this.accounting(packet, nas, rec);
+        answer = rec ? deps.metrics.answers.accounting.stored : deps.metrics.answers.accounting['not-stored'];
+      }
     } catch (e) {
       if (e instanceof EncodeError && e.code === 'packet-too-long') {
         // The request's Proxy-States plus our reply exceed 4,096 octets (RFC 2865 §3): no answer can be built.
-        deps.metrics.unanswered['reply-too-long']++;
+        this.unanswered('reply-too-long');
         deps.log.warn({ nas: nas.name, id: packet.identifier, proxyStates: countAttributes(packet, Attr.ProxyState) }, 'reply would exceed 4096 octets; not answered');
       } else {
-        deps.metrics.unanswered['internal-error']++;
+        this.unanswered('internal-error');
         deps.log.error({ err: e, nas: nas.name, id: packet.identifier }, 'request failed; not answered');
       }
     }
+    // Shutdown gave up on it and counted it already: an answer now would never be sent.
+    if (this.abandoned) return null;
     if (response) {
       this.dup.answered(key, packet.authenticator, response);
-      deps.metrics.answer(packet.code === PacketCode.AccessRequest ? 'access' : 'accounting', performance.now() - started);
+      answer?.add(performance.now() - started);
     } else {
       this.dup.unanswered(key);
     }
@@ -139,6 +150,21 @@ export class Dispatcher {
     if (seen) this.deps.log.warn({ nas: nas.name, dropped: seen.count + 1, seconds: Math.round((now - seen.since) / 1000) }, 'NAS over its share of the server: requests dropped (overload)');
     else this.deps.log.warn({ nas: nas.name }, 'NAS over its share of the server: dropping its excess requests (overload)');
     this.shed.set(nas.name, { since: now, count: 0 });
+  }
+
+  /**
+   * Shutdown gave up waiting (UdpServer.stop): datagrams still queued are
+   * dropped unread, requests in flight go unanswered; both as 'shutting-down'.
+   */
+  abandon(queued: number, inFlight: number): void {
+    this.abandoned = true;
+    this.deps.metrics.drops['shutting-down'] += queued;
+    this.deps.metrics.unanswered['shutting-down'] += inFlight;
+  }
+
+  /** Counts a request left unanswered, unless shutdown gave up on it and counted it already. */
+  private unanswered(reason: UnansweredReason): void {
+    if (!this.abandoned) this.deps.metrics.unanswered[reason]++;
   }
 
   /** Counts a datagram refused by the server before dispatch (e.g. from an unknown source). */
@@ -206,17 +232,21 @@ export class Dispatcher {
     );
   }
 
-  /** Answers only after the record is stored; a storage failure means no answer, so the NAS retransmits. */
-  private async accounting(packet: RadiusPacket, nas: ServedNas): Promise<Buffer | null> {
+  /** The record to store, or null for a request that cannot be keyed (acknowledged all the same). */
+  private storable(packet: RadiusPacket, nas: ServedNas): AccountingRecord | null {
     const parsed = accountingRecordFrom(packet, nas.name, this.now());
     const rec = parsed && storableRecord(parsed);
-    if (!rec) {
-      this.deps.log.debug({ nas: nas.name, id: packet.identifier }, 'accounting request without Acct-Status-Type or Acct-Session-Id; acknowledged, not stored');
-    } else {
+    if (!rec) this.deps.log.debug({ nas: nas.name, id: packet.identifier }, 'accounting request without Acct-Status-Type or Acct-Session-Id; acknowledged, not stored');
+    return rec;
+  }
+
+  /** Answers only after the record is stored; a storage failure means no answer, so the NAS retransmits. */
+  private async accounting(packet: RadiusPacket, nas: ServedNas, rec: AccountingRecord | null): Promise<Buffer | null> {
+    if (rec) {
       try {
         await this.deps.accounting.record(rec);
       } catch (e) {
-        this.deps.metrics.unanswered['storage-unavailable']++;
+        this.unanswered('storage-unavailable');
         this.deps.log.warn({ nas: nas.name, id: packet.identifier, user: rec.username, err: (e as Error).message }, 'accounting not stored; not answered');
         return null;
       }
@@ -236,6 +266,12 @@ export class Dispatcher {
     }
     return null;
   }
+}
+
+/** The series of the answer actually encoded: its code octet (RFC 2865 §3) says which. */
+function accessAnswer(counts: AnswerCounts['access'], response: Buffer): AnswerCount {
+  const code = response[0];
+  return code === PacketCode.AccessAccept ? counts.accept : code === PacketCode.AccessChallenge ? counts.challenge : counts.reject;
 }
 
 function logDecision(log: Logger, decision: AccessDecision, nas: ServedNas, id: number): void {

@@ -8,11 +8,44 @@ import { DROP_REASONS, type DropReason } from '../protocol/decode.js';
 /** Why a valid request got no answer: the NAS will retransmit or fail over. */
 export type UnansweredReason = 'storage-unavailable' | 'internal-error' | 'shutting-down' | 'reply-too-long';
 
+/**
+ * What an answer said, per kind of request: the Access-Request's answer code
+ * (RFC 2865 §4.2-4.4); for accounting, whether the record was stored or only
+ * acknowledged (no Acct-Status-Type or Acct-Session-Id to key it by); for
+ * Status-Server (RFC 5997 §3), Access-Accept on the authentication port and
+ * Accounting-Response on the accounting port.
+ */
+export const ANSWER_RESULTS = {
+  access: ['accept', 'reject', 'challenge'],
+  accounting: ['stored', 'not-stored'],
+  status: ['accept', 'response'],
+} as const;
+
+export type AnswerKind = keyof typeof ANSWER_RESULTS;
+
+type Observer = { observe(seconds: number): void };
+
+/** One (kind, result) series, resolved once: answering bumps a field, no label lookup per request. */
+export class AnswerCount {
+  n = 0;
+  constructor(
+    readonly kind: AnswerKind,
+    readonly result: string,
+    private readonly latency: Observer | null,
+  ) {}
+
+  /** One answer sent, `ms` after its datagram came in. */
+  add(ms: number): void {
+    this.n++;
+    this.latency?.observe(ms / 1000);
+  }
+}
+
+export type AnswerCounts = { readonly [K in AnswerKind]: { readonly [R in (typeof ANSWER_RESULTS)[K][number]]: AnswerCount } };
+
 export class ServerMetrics {
   readonly drops: Record<DropReason, number> = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
   readonly unanswered: Record<UnansweredReason, number> = { 'storage-unavailable': 0, 'internal-error': 0, 'shutting-down': 0, 'reply-too-long': 0 };
-  /** Requests answered, by "<request>:<result>", e.g. "access:accept". */
-  readonly answered = new Map<string, number>();
   duplicatesReplayed = 0;
   duplicatesInFlight = 0;
   /** Time from datagram to answer; registered on the /metrics registry by prometheus.ts. */
@@ -23,14 +56,32 @@ export class ServerMetrics {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
     registers: [],
   });
+  /** Requests answered, by kind and result: `answers.access.accept.add(ms)`. */
+  readonly answers: AnswerCounts;
+
+  constructor() {
+    const access = this.latency.labels('access');
+    const accounting = this.latency.labels('accounting');
+    const series = <K extends AnswerKind>(kind: K, latency: Observer | null): AnswerCounts[K] =>
+      Object.fromEntries(ANSWER_RESULTS[kind].map((r) => [r, new AnswerCount(kind, r, latency)])) as AnswerCounts[K];
+    // Status-Server is answered at once, without work worth timing: it stays out of the histogram.
+    this.answers = { access: series('access', access), accounting: series('accounting', accounting), status: series('status', null) };
+  }
+
+  /** Every (kind, result) series, zeros included, for exposition. */
+  answerCounts(): AnswerCount[] {
+    return Object.values(this.answers).flatMap((byResult) => Object.values(byResult) as AnswerCount[]);
+  }
+
+  /** Requests answered per kind, all results together. */
+  get answered(): ReadonlyMap<AnswerKind, number> {
+    const out = new Map<AnswerKind, number>();
+    for (const a of this.answerCounts()) out.set(a.kind, (out.get(a.kind) ?? 0) + a.n);
+    return out;
+  }
 
   drop(reason: DropReason): void {
     this.drops[reason]++;
-  }
-
-  answer(kind: string, ms: number): void {
-    this.answered.set(kind, (this.answered.get(kind) ?? 0) + 1);
-    this.latency.observe({ kind }, ms / 1000);
   }
 
   totalDrops(): number {

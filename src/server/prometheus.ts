@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { DROP_REASONS } from '../protocol/decode.js';
+import type { SessionCounts } from '../accounting/store.js';
 import type { ServerMetrics, UnansweredReason } from './metrics.js';
 
 export interface MetricSources {
@@ -13,9 +14,22 @@ export interface MetricSources {
   authLog: { stats(): { buffered: number; written: number; dropped: number; failures: number } };
   /** Epoch ms of the last successful usage flush, or 0. */
   lastFlushAt(): number;
-  /** Sessions with changes not yet flushed to PostgreSQL, when known. */
-  flushBacklog(): number | null;
-  liveSessions(): number | null;
+  /** The session store's figures (SessionStore.counts); rejects when the store cannot say, quickly. */
+  sessionCounts(): Promise<SessionCounts>;
+}
+
+/**
+ * One read shared by the gauges of one scrape (prom-client collects them
+ * concurrently); null when the store could not be read.
+ */
+function sharedRead<T>(read: () => Promise<T>): () => Promise<T | null> {
+  let pending: Promise<T | null> | null = null;
+  return () =>
+    (pending ??= read()
+      .catch(() => null)
+      .finally(() => {
+        pending = null;
+      }));
 }
 
 /** A counter whose value is read from our own integers when scraped. */
@@ -31,11 +45,14 @@ export function createRegistry(src: MetricSources): Registry {
 
   const requests = new Counter({
     name: 'radassoc_requests_answered_total',
-    help: 'Requests answered, by kind and result',
-    labelNames: ['kind'],
+    help:
+      'Requests answered, by kind and result: access (accept, reject, challenge), accounting (stored; not-stored: ' +
+      'acknowledged without Acct-Status-Type or Acct-Session-Id to keep it by), status (Status-Server: accept on the ' +
+      'authentication port, response on the accounting port)',
+    labelNames: ['kind', 'result'],
     registers: [registry],
     collect() {
-      mirror(requests, () => [...metrics.answered].map(([kind, n]) => [{ kind }, n]));
+      mirror(requests, () => metrics.answerCounts().map((a) => [{ kind: a.kind, result: a.result }, a.n]));
     },
   });
   const drops = new Counter({
@@ -70,20 +87,24 @@ export function createRegistry(src: MetricSources): Registry {
   });
   registry.registerMetric(metrics.latency);
 
-  const gauge = (name: string, help: string, read: () => number | null, labelNames: string[] = []): void => {
+  const gauge = (name: string, help: string, read: () => number | null | Promise<number | null>, labelNames: string[] = []): void => {
     const g: Gauge<string> = new Gauge({
       name,
       help,
       labelNames,
       registers: [registry],
-      collect() {
-        const v = read();
+      async collect() {
+        const v = await read();
         if (v !== null) g.set(v);
       },
     });
   };
-  gauge('radassoc_live_sessions', 'Open accounting sessions in the session store', () => src.liveSessions());
-  gauge('radassoc_flush_backlog_sessions', 'Sessions with usage not yet flushed to PostgreSQL', () => src.flushBacklog());
+  // The whole store's figures (with Redis, every daemon sharing it shows the same): NaN, not a stale
+  // or made-up number, when the store does not answer in time.
+  const counts = sharedRead(() => src.sessionCounts());
+  const unread = ' (the whole session store; NaN when it could not be read within half a second)';
+  gauge('radassoc_live_sessions', `Open accounting sessions, as radassoc sessions lists them${unread}`, async () => (await counts())?.live ?? NaN);
+  gauge('radassoc_flush_backlog_sessions', `Finished sessions whose usage is not yet flushed to PostgreSQL${unread}`, async () => (await counts())?.flushBacklog ?? NaN);
   gauge('radassoc_flush_lag_seconds', 'Seconds since the last successful usage flush', () => {
     const at = src.lastFlushAt();
     return at === 0 ? null : (Date.now() - at) / 1000;

@@ -25,7 +25,11 @@ export interface UdpServerOptions {
   fairness?: FairQueueOptions;
   /** NAS over its failed-login threshold (login guard): its Access-Requests are rate-limited. */
   isThrottled?: (nas: string) => boolean;
+  /** How long stop() waits for the requests in flight before it gives up on them (default 10 s). */
+  drainMs?: number;
 }
+
+const DEFAULT_DRAIN_MS = 10_000;
 
 interface Bound {
   socket: Socket;
@@ -42,6 +46,8 @@ interface Received extends Datagram {
 export class UdpServer {
   private bound: Bound[] = [];
   private accepting = false;
+  /** stop() gave up waiting: what is still queued or in flight gets no answer (already counted). */
+  private abandoned = false;
   /** Access-Requests and accounting queue apart: only the former are throttled for failed logins. */
   private readonly queues: Record<PortKind, FairQueue<Received>>;
 
@@ -87,10 +93,25 @@ export class UdpServer {
     return { auth: port('auth'), acct: port('acct') };
   }
 
-  /** Stops reading new datagrams and resolves once every request in flight has been answered. */
+  /**
+   * Stops taking new datagrams and resolves once every request in flight has
+   * been answered, or after drainMs: then the rest is abandoned (a NAS
+   * retransmits to its next server) and counted as 'shutting-down'.
+   */
   async stop(): Promise<void> {
     this.accepting = false;
-    await Promise.all([this.queues.auth.idle(), this.queues.acct.idle()]);
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), this.options.drainMs ?? DEFAULT_DRAIN_MS)));
+    const idle = Promise.all([this.queues.auth.idle(), this.queues.acct.idle()]).then(() => false as const);
+    if (await Promise.race([idle, gaveUp])) {
+      this.abandoned = true;
+      const [a, b] = [this.queues.auth.stats(), this.queues.acct.stats()];
+      const queued = a.queued + b.queued;
+      const inFlight = a.inFlight + b.inFlight;
+      this.dispatcher.abandon(queued, inFlight);
+      this.log.warn({ queued, inFlight, drainMs: this.options.drainMs ?? DEFAULT_DRAIN_MS }, 'stopping without answering the requests still in flight');
+    }
+    clearTimeout(timer);
     await Promise.all(this.bound.map((b) => new Promise<void>((resolve) => b.socket.close(() => resolve()))));
     this.bound = [];
   }
@@ -117,8 +138,8 @@ export class UdpServer {
   }
 
   private onMessage(b: Bound, msg: Buffer, rinfo: RemoteInfo): void {
-    if (!this.accepting) return;
     const { address, port } = rinfo;
+    if (!this.accepting) return this.dispatcher.refuse('shutting-down', { msg, address, port, socketId: b.id, kind: b.kind });
     const nas = this.dispatcher.lookupNas(address);
     // Unknown sources are refused here, before any queue: they must not get a tenant each.
     if (!nas) return this.dispatcher.refuse('unknown-nas', { msg, address, port, socketId: b.id, kind: b.kind });
@@ -128,6 +149,7 @@ export class UdpServer {
 
   /** Runs one queued request and sends its answer. Never rejects: the fair queue counts it finished either way. */
   private readonly serve = async (r: Received): Promise<void> => {
+    if (this.abandoned) return;
     let response: Buffer | null;
     try {
       response = await this.dispatcher.handle(r, r.nas);
@@ -136,7 +158,7 @@ export class UdpServer {
       this.log.error({ err: (e as Error).message, nas: r.nas.name }, 'request failed; not answered');
       return;
     }
-    if (!response) return;
+    if (!response || this.abandoned) return;
     try {
       r.socket.send(response, r.port, r.address);
     } catch (e) {

@@ -99,6 +99,32 @@ describe('RedisStore when Redis fails (private server)', () => {
     await store.close();
   });
 
+  it('answers counts() from set sizes, and rejects it within half a second when Redis hangs or is down', async () => {
+    const store = new RedisStore(client(server.url), { prefix: 'counts:' });
+    await waitReady(store);
+    await store.applyRecord(start());
+    await store.applyRecord(start({ acctSessionId: 'sess-2' }));
+    await store.applyRecord(stop(60, 1, 1, { acctSessionId: 'sess-2' }));
+    expect(await store.counts()).toEqual({ live: 1, flushBacklog: 1 });
+    await server.pause();
+    try {
+      const t = Date.now();
+      await expect(store.counts()).rejects.toMatchObject({ code: 'REDIS_UNREACHABLE' });
+      expect(Date.now() - t).toBeLessThan(900);
+    } finally {
+      await server.resume();
+    }
+    await waitReady(store);
+    await server.stop();
+    const t = Date.now();
+    await expect(store.counts()).rejects.toMatchObject({ code: 'REDIS_UNREACHABLE' });
+    expect(Date.now() - t).toBeLessThan(900);
+    await server.start();
+    await waitReady(store);
+    expect(await store.counts()).toEqual({ live: 1, flushBacklog: 1 });
+    await store.close();
+  });
+
   it('rejects within opTimeoutMs even with a client that queues commands while offline', async () => {
     const queueing = new Redis(server.url, { enableOfflineQueue: true, maxRetriesPerRequest: null });
     queueing.on('error', () => undefined);

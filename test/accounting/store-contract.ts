@@ -144,6 +144,36 @@ export function storeContract(name: string, make: () => Promise<SessionStore>): 
       expect(await store.getSession(uid)).toMatchObject({ stopTime: T0 + 900_000 });
     });
 
+    it('counts open sessions and finished ones not yet flushed, as listOpen and the flush see them', async () => {
+      const finishedPending = async (): Promise<number> => (await store.pendingFlush(100)).filter((i) => i.session.stopTime !== null).length;
+      const ackAll = async (): Promise<void> => {
+        const items = await store.pendingFlush(100);
+        await store.ackFlushed(items.map((i) => ({ uniqueId: i.session.uniqueId, version: i.version, snapshotAts: i.snapshots.map((p) => p.at) })));
+      };
+      expect(await store.counts()).toEqual({ live: 0, flushBacklog: 0 });
+      await store.applyRecord(S);
+      await store.applyRecord(start({ acctSessionId: 'sess-2', username: 'bob' }));
+      await store.applyRecord(start({ acctSessionId: 'sess-3', username: 'bob', startAt: T0 + 5000 }));
+      expect(await store.counts()).toEqual({ live: 3, flushBacklog: 0 });
+      await store.applyRecord(P);
+      await store.applyRecord(P); // a retransmission is not a second finished session
+      expect(await store.counts()).toEqual({ live: 2, flushBacklog: 1 });
+      expect(await finishedPending()).toBe(1);
+      await ackAll();
+      expect(await store.counts()).toEqual({ live: 2, flushBacklog: 0 });
+      // Accounting-On closes the NAS's open sessions: finished, not yet flushed.
+      await store.applyRecord(accountingOn(T0 + 600_000));
+      expect(await store.counts()).toEqual({ live: 0, flushBacklog: 2 });
+      expect(await finishedPending()).toBe(2);
+      // A late Stop with more usage than the reboot left: back in the backlog, once.
+      await ackAll();
+      await store.applyRecord(stop(500, 9_000, 13_000, { acctSessionId: 'sess-2', username: 'bob' }));
+      expect(await store.counts()).toEqual({ live: 0, flushBacklog: 1 });
+      await ackAll();
+      expect(await store.counts()).toEqual({ live: 0, flushBacklog: 0 });
+      expect(await store.listOpen()).toEqual([]);
+    });
+
     it('returns pending sessions oldest change first, within the limit', async () => {
       for (let i = 0; i < 5; i++) await store.applyRecord(start({ acctSessionId: `s${i}`, startAt: T0 + i * 1000 }));
       const page = await store.pendingFlush(3);

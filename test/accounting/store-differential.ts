@@ -96,5 +96,9 @@ export function differentialContract(getStore: () => SessionStore): void {
     }
     expect(await store.listOpen({ nas: 'nasB' })).toEqual(await ref.listOpen({ nas: 'nasB' }));
     expect(await store.pendingFlush(10_000)).toEqual(await ref.pendingFlush(10_000));
+    // The counters /metrics reads agree with what listing and flushing find, in both stores.
+    const finished = (await ref.pendingFlush(10_000)).filter((i) => i.session.stopTime !== null).length;
+    expect(await ref.counts()).toEqual({ live: (await ref.listOpen()).length, flushBacklog: finished });
+    expect(await store.counts()).toEqual(await ref.counts());
   });
 }

@@ -34,7 +34,8 @@ describe('operator HTTP', () => {
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
-    expect(text).toMatch(/radassoc_requests_answered_total\{kind="access"\} 1/);
+    expect(text).toMatch(/radassoc_requests_answered_total\{kind="access",result="reject"\} 1/);
+    expect(text).toMatch(/radassoc_requests_answered_total\{kind="access",result="accept"\} 0/);
     expect(text).toMatch(/radassoc_packets_dropped_total\{reason="datagram-too-short"\} 1/);
     expect(text).toMatch(/radassoc_request_duration_seconds_count\{kind="access"\} 1/);
     expect(text).toMatch(/radassoc_process_resident_memory_bytes/);

@@ -102,6 +102,10 @@ export interface RedisServer {
   stop(graceful?: boolean): Promise<void>;
   start(): Promise<void>;
   destroy(): Promise<void>;
+  /** SIGSTOP: connections stay open and nothing answers (a hung server). */
+  pause(): Promise<void>;
+  /** SIGCONT after pause(). */
+  resume(): Promise<void>;
 }
 
 export function redisServerBinary(): string {
@@ -156,8 +160,15 @@ export async function startRedis(): Promise<RedisServer> {
       child = null;
     },
     async destroy() {
+      await server.resume();
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+    async pause() {
+      child?.kill('SIGSTOP');
+    },
+    async resume() {
+      child?.kill('SIGCONT');
     },
   };
   await server.start();

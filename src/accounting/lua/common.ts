@@ -12,6 +12,7 @@
  *   P u:<user>  set: open uids of a user (simultaneous-use)
  *   P n:<nas>   set: open uids of a NAS (Accounting-On/Off)
  *   P dirty     zset: uids with changes not yet flushed, score = lastUpdate when they became dirty
+ *   P fin       set: the finished ones among them (the flush backlog, read by /metrics with SCARD)
  *
  * Numbers: Lua numbers are doubles (exact to 2^53) but Redis converts them to
  * strings with "%.14g", which would round 15-digit octet counters; every
@@ -105,6 +106,8 @@ local function put(s, snap, limit, old, known)
   redis.call('DEL', key)
   redis.call('HSET', key, unpack(args))
   redis.call('ZADD', P .. 'dirty', 'NX', fmt(s.lastUpdate), s.uniqueId)
+  -- A finished session never reopens: once in the backlog it leaves only when acked.
+  if s.stopTime ~= nil then redis.call('SADD', P .. 'fin', s.uniqueId) end
   local pk = pkey(s.uniqueId)
   if snap then
     local member = fmt(snap.at) .. ':' .. fmt(snap.sessionTime) .. ':' .. fmt(snap.inputOctets) .. ':' .. fmt(snap.outputOctets)

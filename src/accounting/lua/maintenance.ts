@@ -61,6 +61,7 @@ for _, uid in ipairs(redis.call('ZRANGE', P .. 'dirty', 0, limit - 1)) do
   local raw = redis.call('HGETALL', skey(uid))
   if #raw == 0 then
     redis.call('ZREM', P .. 'dirty', uid)
+    redis.call('SREM', P .. 'fin', uid)
   else
     out[#out + 1] = {raw, redis.call('ZRANGE', pkey(uid), 0, -1)}
   end
@@ -83,9 +84,11 @@ for _, a in ipairs(cjson.decode(ARGV[3])) do
   local s = load(a.u)
   if s == nil then
     redis.call('ZREM', P .. 'dirty', a.u)
+    redis.call('SREM', P .. 'fin', a.u)
     redis.call('DEL', pk)
   elseif s.ver == a.v and redis.call('ZSCORE', P .. 'dirty', a.u) then
     redis.call('ZREM', P .. 'dirty', a.u)
+    redis.call('SREM', P .. 'fin', a.u)
     cleared = cleared + 1
     if s.stopTime ~= nil then
       redis.call('EXPIRE', skey(a.u), ttl)
