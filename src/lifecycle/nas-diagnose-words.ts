@@ -80,7 +80,7 @@ function counts(rec: Record<string, number>, words: (k: string) => string | null
     .sort((a, b) => b[1] - a[1])
     .map(([k, n]) => {
       const w = words(k);
-      return `${n} ${k}${w ? ` (${w})` : ''}`;
+      return `${n} ${k}${w ? `: ${w}` : ''}`;
     });
 }
 
@@ -95,7 +95,7 @@ export function formatNasDiagnosis(d: NasDiagnosis): string {
   if (dropped.length) out.push(field('dropped', dropped[0]!), ...dropped.slice(1).map((l) => `${INDENT}${' '.repeat(15)}${l}`));
   const refused = counts(d.refused, () => null);
   if (refused.length) out.push(field('refused', refused.join(', ')));
-  if (d.last_drop) out.push(field('last drop', `${when(Date.parse(d.last_drop.at))}: ${d.last_drop.reason} (${d.last_drop.cause})`));
+  if (d.last_drop) out.push(field('last drop', `${when(Date.parse(d.last_drop.at))}, ${d.last_drop.reason}: ${d.last_drop.cause}`));
   out.push('', 'What to check', ...d.advice.map((a) => `${INDENT}- ${a}`));
   return `${out.join('\n')}\n`;
 }

@@ -187,7 +187,7 @@ describe('radassoc nas diagnose', () => {
     const text = await cli(['nas', 'diagnose', 'bras1']);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('1 answered, 3 dropped, 0 not answered');
-    expect(text.stdout).toContain('3 bad-message-authenticator (shared secret probably wrong)');
+    expect(text.stdout).toContain('3 bad-message-authenticator: shared secret probably wrong');
     expect(text.stdout).toContain('What to check');
   });
 
