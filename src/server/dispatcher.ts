@@ -2,7 +2,9 @@
  * The receive path as one straight line (RFC 2865 §3, RFC 3579 §3.2, RFC 5080):
  * datagram → NAS by source address → framing → authenticity → duplicate cache →
  * handler → signed answer. Every refusal is a counted drop with a reason and a
- * debug line, never an exception and never an answer.
+ * debug line, never an exception and never an answer; the operator sees it in
+ * a rate-limited log line with its likely cause (drop-log.ts) and in
+ * `nas diagnose` (nas-activity.ts).
  */
 import type { Logger } from 'pino';
 import { checkMessageAuthenticator, messageAuthenticatorDropReason, verifyRequestAuthenticator } from '../protocol/authenticator.js';
