@@ -12,7 +12,8 @@ import { RadassocError } from '../errors.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
 import { readSecretFlag } from './input.js';
-import { printRecord, printRows, say } from './output.js';
+import { jsonReplacer, printRecord, printRows, say } from './output.js';
+import { diagnoseNas, formatNasDiagnosis } from '../lifecycle/nas-diagnose.js';
 
 /** BlastRADIUS (CVE-2024-3596) guidance: 12 octets or less can be brute-forced; 32+ recommended. */
 const WEAK_SECRET_OCTETS = 12;
@@ -111,9 +112,25 @@ function registerAdd(nas: Argv<GlobalArgs>): void {
   );
 }
 
+/** `nas diagnose`: the reading and the words live in lifecycle/nas-diagnose*.ts. */
+function registerDiagnose(nas: Argv<GlobalArgs>): void {
+  nas.command(
+    'diagnose <target>',
+    'what a NAS (by name or address) sent in the last hour, what was dropped and why, and what to check',
+    (y) => y.positional('target', { type: 'string', demandOption: true, describe: 'a NAS name, or a source address' }),
+    async (argv) => {
+      await withContext(argv, async (ctx) => {
+        const d = await diagnoseNas({ db: ctx.db }, argv.target);
+        process.stdout.write(ctx.json ? `${JSON.stringify(d, jsonReplacer, 2)}\n` : formatNasDiagnosis(d));
+      });
+    },
+  );
+}
+
 export function registerNas(cli: Argv<GlobalArgs>): void {
-  cli.command('nas', 'NAS clients: add, list, remove', (nas) => {
+  cli.command('nas', 'NAS clients: add, list, remove, diagnose', (nas) => {
     registerAdd(nas);
+    registerDiagnose(nas);
     nas.command(
       'list',
       'list NAS clients (secrets are never shown, only their length)',
@@ -141,6 +158,6 @@ export function registerNas(cli: Argv<GlobalArgs>): void {
         });
       },
     );
-    return nas.demandCommand(1, 'Name a nas command: add, list or remove.');
+    return nas.demandCommand(1, 'Name a nas command: add, list, remove or diagnose.');
   });
 }

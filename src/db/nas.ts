@@ -103,3 +103,9 @@ export async function removeNas(q: Queryable, name: string): Promise<void> {
     throw new RadassocError('UNKNOWN_NAS', `no NAS named ${name}; see \`radassoc nas list\``, { nas: name });
   }
 }
+
+/** The NAS whose address or block holds `address` (an IP literal), if any: what the daemon would match it to. */
+export async function nasForAddress(q: Queryable, address: string): Promise<NasClient | null> {
+  const r = await q.query<NasRow>(`SELECT ${NAS_COLUMNS} FROM nas WHERE address >>= $1::inet ORDER BY masklen(address) DESC LIMIT 1`, [address]);
+  return r.rows[0] ? toNas(r.rows[0]) : null;
+}

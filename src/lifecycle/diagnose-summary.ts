@@ -16,7 +16,14 @@ export interface SummaryContext {
 
 export function summarize(d: Diagnosis, ctx: SummaryContext): string[] {
   if (!d.found || !d.member) return unknownMember(d);
-  return [...status(d, ctx), ...dues(d), ...methods(d), ...sessionLimit(d), ...logins(d), ...online(d, ctx), ...disconnects(d)];
+  return [...status(d, ctx), ...dues(d), ...methods(d), ...sessionLimit(d), ...logins(d), ...nasDrops(d), ...online(d, ctx), ...disconnects(d)];
+}
+
+/** A NAS dropping requests explains logins that never reach the log. */
+function nasDrops(d: Diagnosis): string[] {
+  return d.nasDrops.map(
+    (x) => `NAS ${x.nas} dropped ${plural(x.dropped, 'request')} in the last hour: ${x.cause} (see \`radassoc nas diagnose ${x.nas}\`).`,
+  );
 }
 
 function unknownMember(d: Diagnosis): string[] {
@@ -30,7 +37,7 @@ function unknownMember(d: Diagnosis): string[] {
   } else {
     out.push('No login attempt with this name was recorded either.');
   }
-  return out;
+  return [...out, ...nasDrops(d)];
 }
 
 function status(d: Diagnosis, ctx: SummaryContext): string[] {

@@ -21,6 +21,7 @@ import { nowOf, utcDate } from './days.js';
 import { attemptWords } from './diagnose-words.js';
 import { suspendsOn } from './dues.js';
 import { summarize } from './diagnose-summary.js';
+import { recentNasDrops, type NasDrops } from './nas-diagnose.js';
 
 export interface DiagnoseDeps {
   db: Queryable;
@@ -97,6 +98,8 @@ export interface Diagnosis {
     reason: string | null;
     words: string;
   }>;
+  /** Drops in the last hour by the NAS this member logs in or is online through (`nas diagnose` tells more). */
+  nasDrops: NasDrops[];
 }
 
 export interface DiagnoseLimits {
@@ -144,6 +147,8 @@ export async function diagnose(deps: DiagnoseDeps, username: string, limits: Dia
     readLive(deps.store, username, now),
   ]);
   const plan = member?.plan ? await getPlan(deps.db, member.plan) : null;
+  const viaNas = new Set([...logins.map((l) => l.nas), ...(live.liveSessions ?? []).map((s) => s.nas), ...finished.map((s) => s.nas)]);
+  const nasDrops = await recentNasDrops(deps.db, [...viaNas], now);
   const d: Diagnosis = {
     username,
     at: new Date(now).toISOString(),
@@ -196,6 +201,7 @@ export async function diagnose(deps: DiagnoseDeps, username: string, limits: Dia
       reason: x.reason,
       words: describeAttempt({ ...x, uniqueId: x.uniqueId ?? '', acctSessionId: x.acctSessionId ?? '?' }),
     })),
+    nasDrops,
   };
   d.summary = summarize(d, { replyMessages: deps.replyMessages, restrictedPlan: deps.restrictedPlan, today });
   return d;

@@ -22,6 +22,8 @@ import { ServerMetrics } from './metrics.js';
 import { UdpServer } from './udp-server.js';
 import { ensureFirstNas, inContainer } from './first-nas.js';
 import { listenScope, warnOfUnreachableNas } from './listen-addresses.js';
+import { DropLog } from './drop-log.js';
+import { NasActivity } from './nas-activity.js';
 import { startHttpServer } from './http.js';
 import { createRegistry } from './prometheus.js';
 import { createControlHandler, ensureControlToken, writeControlUrl } from './control.js';
@@ -32,6 +34,8 @@ export interface Daemon {
   readonly store: SessionStore;
   readonly metrics: ServerMetrics;
   readonly db: OpenedDb;
+  /** Per-NAS counts behind `nas diagnose`; tests flush it by hand. */
+  readonly activity: NasActivity;
   ports(): { auth: number; acct: number };
   stop(): Promise<void>;
 }
@@ -43,6 +47,9 @@ export interface DaemonOptions {
   jobs?: boolean;
   /** How long stop() waits for requests in flight (UdpServer drainMs). */
   drainMs?: number;
+  /** How often per-NAS activity is written (default 10 s), and drop counts logged (default 60 s). */
+  activityFlushMs?: number;
+  dropLogEveryMs?: number;
 }
 
 export async function startDaemon(config: Config, log: Logger, opts: DaemonOptions = {}): Promise<Daemon> {
@@ -88,7 +95,16 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
       },
       lockout.guard,
     );
+    const activity = new NasActivity(db.db, log, { flushMs: opts.activityFlushMs, ...(opts.now ? { now: opts.now } : {}) });
+    const dropLog = new DropLog(log, { everyMs: opts.dropLogEveryMs, ...(opts.now ? { now: opts.now } : {}) });
+    // Runs after the listeners stop (cleanup runs first-added last): the final counts are written.
+    cleanup.unshift(async () => {
+      dropLog.close();
+      await activity.close();
+    });
     const dispatcher = new Dispatcher({
+      activity,
+      dropLog,
       nas: cache.nas,
       policy,
       accounting: { record: async (rec) => void (await store.applyRecord(rec)) },
@@ -159,6 +175,7 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
       store,
       metrics,
       db,
+      activity,
       ports: () => udp.ports(),
       stop: () => (stopping ??= runAll(cleanup, log)),
     };

@@ -2,7 +2,9 @@
  * The receive path as one straight line (RFC 2865 §3, RFC 3579 §3.2, RFC 5080):
  * datagram → NAS by source address → framing → authenticity → duplicate cache →
  * handler → signed answer. Every refusal is a counted drop with a reason and a
- * debug line, never an exception and never an answer.
+ * debug line, never an exception and never an answer; the operator sees it in
+ * a rate-limited log line with its likely cause (drop-log.ts) and in
+ * `nas diagnose` (nas-activity.ts).
  */
 import type { Logger } from 'pino';
 import { checkMessageAuthenticator, messageAuthenticatorDropReason, verifyRequestAuthenticator } from '../protocol/authenticator.js';
@@ -20,6 +22,8 @@ import { DuplicateCache } from './duplicate-cache.js';
 import type { NasDirectory, ServedNas } from './nas-directory.js';
 import type { AnswerCount, AnswerCounts, ServerMetrics, UnansweredReason } from './metrics.js';
 import { statusServerReply } from './status-server.js';
+import type { DropLog } from './drop-log.js';
+import type { NasActivity } from './nas-activity.js';
 
 export type PortKind = 'auth' | 'acct';
 
@@ -40,6 +44,9 @@ export interface DispatcherDeps {
   metrics: ServerMetrics;
   log: Logger;
   duplicateWindowMs: number;
+  /** Per-NAS counts for `nas diagnose`, and the rate-limited log line of each drop. */
+  activity?: NasActivity;
+  dropLog?: DropLog;
   /** Injected clock (epoch ms). */
   now?: () => number;
 }
@@ -85,7 +92,7 @@ export class Dispatcher {
     if (!parsed.ok) return this.drop(parsed.reason, d, nas);
     const packet = parsed.packet;
     const refusal = this.authenticity(packet, nas, d.kind);
-    if (refusal) return this.drop(refusal, d, nas, packet.identifier);
+    if (refusal) return this.drop(refusal, d, nas, packet);
 
     if (packet.code === PacketCode.StatusServer) {
       deps.metrics.answers.status[d.kind === 'auth' ? 'accept' : 'response'].add(0);
@@ -131,6 +138,9 @@ export class Dispatcher {
     } else {
       this.dup.unanswered(key);
     }
+
+    if (response) deps.activity?.answered(nas.name, this.now());
+    else deps.activity?.note(nas.name, d.address, 'unanswered', this.now());
     return response;
   }
 
@@ -208,6 +218,7 @@ export class Dispatcher {
   private async access(packet: RadiusPacket, nas: ServedNas): Promise<Buffer> {
     const decision = await this.deps.policy.decide(packet, nas.secret, nas.name);
     const { log, authLog } = this.deps;
+    if (!decision.accept) this.deps.activity?.note(nas.name, nas.address, `reject:${decision.reason ?? 'unknown'}`, this.now());
     // An accept is logged at debug level: its context object is built only when that level is on.
     if (decision.storeError || !decision.accept || log.isLevelEnabled('debug')) logDecision(log, decision, nas, packet.identifier);
     authLog.record({
@@ -259,10 +270,18 @@ export class Dispatcher {
     );
   }
 
-  private drop(reason: DropReason, d: Datagram, nas?: ServedNas, id?: number): null {
-    this.deps.metrics.drop(reason);
-    if (this.deps.log.isLevelEnabled('debug')) {
-      this.deps.log.debug({ reason, from: `${d.address}:${d.port}`, nas: nas?.name, id, port: d.kind }, 'packet dropped');
+  private drop(reason: DropReason, d: Datagram, nas?: ServedNas, packet?: RadiusPacket): null {
+    const { deps } = this;
+    deps.metrics.drop(reason);
+    const id = packet?.identifier;
+    if (deps.log.isLevelEnabled('debug')) {
+      deps.log.debug({ reason, from: `${d.address}:${d.port}`, nas: nas?.name, id, port: d.kind }, 'packet dropped');
+    }
+    deps.activity?.note(nas?.name ?? null, d.address, reason, this.now());
+    // Overload has its own per-NAS log line (overloaded()).
+    if (reason !== 'overload') {
+      const eap = packet !== undefined && getAttribute(packet, Attr.EapMessage) !== undefined;
+      deps.dropLog?.note({ reason, address: d.address, nas: nas?.name, id, port: d.kind, code: packet?.code ?? d.msg[0], eap });
     }
     return null;
   }

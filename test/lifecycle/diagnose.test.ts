@@ -116,7 +116,7 @@ describe('diagnose says why, in plain words', () => {
 
   it('gives the same facts as JSON', async () => {
     const d = JSON.parse(JSON.stringify(await diagnose(deps, 'susp'))) as Record<string, unknown>;
-    expect(Object.keys(d)).toEqual(['username', 'at', 'found', 'status', 'summary', 'member', 'dues', 'logins', 'liveSessionsError', 'liveSessions', 'finishedSessions', 'disconnects']);
+    expect(Object.keys(d)).toEqual(['username', 'at', 'found', 'status', 'summary', 'member', 'dues', 'logins', 'liveSessionsError', 'liveSessions', 'finishedSessions', 'disconnects', 'nasDrops']);
     expect(d.logins).toEqual([{ time: '2026-11-10T11:59:00.000Z', nas: 'bras1', method: 'pap', result: 'reject', reason: 'suspended', words: 'refused: the account is suspended' }]);
   });
 });

@@ -4,7 +4,7 @@
  * per suite), plus the repository handle to arrange members and NAS clients.
  */
 import { inject } from 'vitest';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { Config } from '../../src/config/schema.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Db } from '../../src/db/db.js';
@@ -34,7 +34,7 @@ export async function freshDb(): Promise<{ db: Db; url: string }> {
 export async function startTestDaemon(
   databaseUrl: string,
   overrides: Partial<Config> = {},
-  opts: DaemonOptions = {},
+  opts: DaemonOptions & { log?: Logger } = {},
 ): Promise<TestDaemon> {
   const base = loadConfig({ dataDir: tempDir('radassoc-daemon-') }, {});
   const config: Config = {
@@ -48,8 +48,8 @@ export async function startTestDaemon(
     redisKeyPrefix: redisPrefix(),
     ...overrides,
   };
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const daemon = await startDaemon(config, log, { jobs: false, ...opts });
+  const { log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...daemonOpts } = opts;
+  const daemon = await startDaemon(config, log, { jobs: false, ...daemonOpts });
   const db = createPostgresDb(databaseUrl);
   const { auth, acct } = daemon.ports();
   return {
