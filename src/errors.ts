@@ -13,6 +13,12 @@ export type ErrorCode =
   | 'DB_NOT_MIGRATED'
   /** The embedded database directory is held by another process (daemon or CLI). */
   | 'DB_IN_USE'
+  /** No embedded database where the CLI looked, and the command may not create one. */
+  | 'DB_NOT_FOUND'
+  /** The data directory cannot be created or written by this process's user. */
+  | 'DATA_DIR_NOT_WRITABLE'
+  /** A port radassoc listens on is taken (or not allowed) on this host. */
+  | 'PORT_IN_USE'
   | 'REDIS_UNREACHABLE'
   | 'DUPLICATE_MEMBER'
   | 'UNKNOWN_MEMBER'
@@ -56,6 +62,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'DB_UNREACHABLE':
     case 'REDIS_UNREACHABLE':
     case 'DAEMON_UNREACHABLE':
+    case 'DB_NOT_FOUND':
       return 2;
     default:
       return 1;

@@ -91,6 +91,16 @@ function jsonErrorWithoutText(e: unknown): string {
 }
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfigWithSources(flags, env).config;
+}
+
+/** The Config and, per key, where its value came from (undefined: the default). */
+export interface LoadedConfig {
+  config: Config;
+  sourceOf(key: string): string | undefined;
+}
+
+export function loadConfigWithSources(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const sources = new Map<string, Source>();
   const merged = structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>;
   const file = flags.config ?? env.RADASSOC_CONFIG;
@@ -103,7 +113,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   for (const [k, v] of Object.entries(flags)) if (k !== 'config' && v !== undefined) flagMap[k] = v;
   for (const k of Object.keys(flagMap)) sources.set(k, `flag --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
   Object.assign(merged, flagMap);
-  return validate(merged, sources);
+  return { config: validate(merged, sources), sourceOf: (key) => sources.get(key) };
 }
 
 function validate(c: Record<string, unknown>, sources: Map<string, Source>): Config {
