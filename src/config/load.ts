@@ -116,6 +116,18 @@ export function loadConfigWithSources(flags: ConfigFlags = {}, env: NodeJS.Proce
   return { config: validate(merged, sources), sourceOf: (key) => sources.get(key) };
 }
 
+const POSTGRES_SCHEMES = ['postgres', 'postgresql'];
+
+/**
+ * The scheme of a database URL, lower-cased ('' when there is none), or null
+ * for no URL. Only the scheme: the rest can hold a password.
+ */
+function schemeOf(url: unknown): string | null {
+  if (typeof url !== 'string' || url === '') return null;
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url);
+  return m ? (m[1] ?? '').toLowerCase() : '';
+}
+
 function validate(c: Record<string, unknown>, sources: Map<string, Source>): Config {
   const fail = (path: string, what: string): never => {
     const src = sources.get(path) ?? 'defaults';
@@ -144,6 +156,12 @@ function validate(c: Record<string, unknown>, sources: Map<string, Source>): Con
   str('dataDir');
   str('httpHost');
   str('databaseUrl', true);
+  const dbScheme = schemeOf(get('databaseUrl'));
+  if (dbScheme !== null && !POSTGRES_SCHEMES.includes(dbScheme)) {
+    fail('databaseUrl', dbScheme === ''
+      ? 'is not a URL: give postgres://USER:PASSWORD@HOST:5432/DATABASE'
+      : `uses ${dbScheme}://, which is not supported: radassoc stores its data in PostgreSQL; give a postgres:// or postgresql:// URL`);
+  }
   str('redisUrl', true);
   str('redisKeyPrefix');
   str('restrictedPlan', true);
