@@ -98,6 +98,17 @@ describe('the CLI with no database anywhere', () => {
     expect(readdirSync(root)).toEqual(['docs']);
   });
 
+  it('refuses a read where radassoc-data exists but holds no database (a PostgreSQL daemon\'s, say), naming where to start', async () => {
+    const { root, deeper } = freshTree();
+    mkdirSync(join(root, 'radassoc-data'));
+    const r = await runCli(['nas', 'list'], { cwd: deeper });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `radassoc: ${join(root, 'radassoc-data')} holds no radassoc database yet; start the daemon with \`npm start\` (or \`radassoc serve\`) in ${root}, or set DATABASE_URL if the daemon uses PostgreSQL\n`,
+    );
+    expect(readdirSync(join(root, 'radassoc-data'))).toEqual([]);
+  });
+
   it('refuses a read of a given data directory that holds no database, naming it and where it was given', async () => {
     const { docs } = freshTree();
     const r = await runCli(['member', 'list'], { cwd: docs, env: { RADASSOC_DATA_DIR: 'data' } });
