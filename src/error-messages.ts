@@ -27,6 +27,12 @@ export interface ErrorData {
   DB_NOT_MIGRATED: Record<string, never>;
   /** The embedded database directory is held by another process (daemon or CLI). */
   DB_IN_USE: Legacy;
+  /** No embedded database where the CLI looked, and the command may not create one. */
+  DB_NOT_FOUND: Legacy;
+  /** The data directory cannot be created or written by this process's user. */
+  DATA_DIR_NOT_WRITABLE: Legacy;
+  /** A port radassoc listens on is taken (or not allowed) on this host. */
+  PORT_IN_USE: Legacy;
   /** Redis did not answer: at connection (`connect`) or during an operation (`operation`). */
   REDIS_UNREACHABLE: { when: 'connect' | 'operation' };
   DUPLICATE_MEMBER: { username: string };
@@ -95,6 +101,9 @@ export const ERROR_MESSAGES: Catalogue = {
   DB_MIGRATION_FAILED: legacy,
   DB_NOT_MIGRATED: () => words('the database has no radassoc tables yet', 'run `radassoc migrate` first'),
   DB_IN_USE: legacy,
+  DB_NOT_FOUND: legacy,
+  DATA_DIR_NOT_WRITABLE: legacy,
+  PORT_IN_USE: legacy,
   REDIS_UNREACHABLE: (d) =>
     words(
       d.when === 'connect'

@@ -46,6 +46,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'DB_UNREACHABLE':
     case 'REDIS_UNREACHABLE':
     case 'DAEMON_UNREACHABLE':
+    case 'DB_NOT_FOUND':
       return 2;
     default:
       return 1;

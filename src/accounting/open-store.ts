@@ -4,8 +4,7 @@
  * directory.
  */
 import { mkdir } from 'node:fs/promises';
-import { connectRedis } from '../redis/connect.js';
-import { fail } from '../errors.js';
+import { connectRedis, redisUnreachable } from '../redis/connect.js';
 import type { MinimalLogger } from './logger.js';
 import { MemoryStore } from './memory-store.js';
 import { ACCOUNTING_REDIS_OPTIONS, RedisStore } from './redis-store.js';
@@ -27,7 +26,9 @@ export async function openSessionStore(opts: OpenSessionStoreOptions): Promise<S
   const client = connectRedis(opts.redisUrl, { ...ACCOUNTING_REDIS_OPTIONS, lazyConnect: true });
   // ioredis emits 'error' on every failed reconnect; unhandled it would kill the process.
   let lastLogged = 0;
+  let lastError: Error | null = null;
   client.on('error', (e: Error) => {
+    lastError = e;
     if (Date.now() - lastLogged < 10_000) return;
     lastLogged = Date.now();
     opts.log?.warn({ err: e.message }, 'Redis connection error: accounting records are not acknowledged until it is back');
@@ -36,7 +37,8 @@ export async function openSessionStore(opts: OpenSessionStoreOptions): Promise<S
     await client.connect();
   } catch (e) {
     client.disconnect();
-    throw fail('REDIS_UNREACHABLE', { when: 'connect' }, { cause: e });
+    // connect() rejects with "Connection is closed."; the cause (ECONNREFUSED, ...) came as an 'error' event.
+    throw redisUnreachable(opts.redisUrl, lastError ?? e);
   }
   const store = new RedisStore(client, opts.prefix === undefined ? {} : { prefix: opts.prefix });
   await store.ping();

@@ -2,17 +2,25 @@
  * What every admin command gets: the configuration, a database connection
  * (PostgreSQL, the running embedded daemon, or the embedded files directly),
  * who is acting (for the audit log) and whether to print JSON.
+ *
+ * The data directory is the one given (--data-dir, RADASSOC_DATA_DIR, the
+ * config file), else the nearest radassoc-data in this directory or a parent
+ * (config/data-dir.ts): the one `npm start` made at the top of the checkout.
  */
 import { userInfo } from 'node:os';
+import { dirname } from 'node:path';
 import type { Config } from '../config/schema.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfigWithSources } from '../config/load.js';
+import { locateDataDir, type DataDirLocation } from '../config/data-dir.js';
+import { embeddedDatabaseExists, readDiscovery } from '../db/embedded-files.js';
+import { commandAccess, type CommandAccess, type CommandArgs } from './command-access.js';
 // Types only: db/open.js pulls in pg and PGlite (about 20 MB and 60 ms), which
 // `--help`, usage errors and the --workers supervisor never use. withContext
 // loads them when a command actually opens the database.
 import type { OpenedDb } from '../db/open.js';
 import type { Db } from '../db/db.js';
 import { dbErrorInfo } from '../db/pg-errors.js';
-import { fail } from '../errors.js';
+import { fail, RadassocError } from '../errors.js';
 
 export interface GlobalArgs {
   config?: string | undefined;
@@ -31,8 +39,44 @@ export interface AdminContext {
   json: boolean;
 }
 
+export interface ResolvedConfig {
+  /** dataDir is the absolute path of the data directory the command uses. */
+  config: Config;
+  dataDir: DataDirLocation;
+}
+
+/** The configuration, with the data directory found the way admin/context.ts's header says. */
+export function resolveConfig(argv: GlobalArgs, cwd = process.cwd()): ResolvedConfig {
+  const { config, sourceOf } = loadConfigWithSources({ ...(argv.config ? { config: argv.config } : {}), ...(argv.dataDir ? { dataDir: argv.dataDir } : {}) });
+  const dataDir = locateDataDir(config.dataDir, sourceOf('dataDir'), cwd);
+  return { config: { ...config, dataDir: dataDir.path }, dataDir };
+}
+
 export function configFrom(argv: GlobalArgs): Config {
-  return loadConfig({ ...(argv.config ? { config: argv.config } : {}), ...(argv.dataDir ? { dataDir: argv.dataDir } : {}) });
+  return resolveConfig(argv).config;
+}
+
+const START_HINT = 'start the daemon with `npm start` (or `radassoc serve`) in the directory that should hold radassoc-data';
+
+/**
+ * On the embedded default, a command must reach the database the daemon
+ * uses, never make a second, empty one beside it (where `member add` would
+ * "succeed" and radtest then reject the member). Throws DB_NOT_FOUND with
+ * what to do unless the database is there or this command may create it.
+ */
+export function assertEmbeddedDatabase(loc: DataDirLocation, access: CommandAccess): void {
+  if (embeddedDatabaseExists(loc.path) || readDiscovery(loc.path) !== null) return;
+  if (access === 'create' || (access === 'write' && loc.origin === 'given')) return;
+  let message: string;
+  if (loc.origin === 'given') {
+    message = `no radassoc database in ${loc.path} (from ${loc.source ?? 'the configuration'}); check the path, or start the daemon there with \`radassoc serve --data-dir ${loc.path}\``;
+  } else if (loc.origin === 'found') {
+    message = `${loc.path} holds no radassoc database yet; start the daemon with \`npm start\` (or \`radassoc serve\`) in ${dirname(loc.path)}, or set DATABASE_URL if the daemon uses PostgreSQL`;
+  } else {
+    message = `no radassoc database found in ${loc.cwd} or its parents; ${START_HINT}, or set RADASSOC_DATA_DIR (--data-dir) or DATABASE_URL`;
+  }
+  if (access === 'write') message += '; to create a new database on purpose, give --data-dir DIR';
+  throw new RadassocError('DB_NOT_FOUND', message, { dataDir: loc.path });
 }
 
 function osUser(): string {
@@ -62,7 +106,8 @@ export async function withContext<T>(
   fn: (ctx: AdminContext) => Promise<T>,
   options: ContextOptions = {},
 ): Promise<T> {
-  const config = configFrom(argv);
+  const { config, dataDir } = resolveConfig(argv);
+  if (!config.databaseUrl) assertEmbeddedDatabase(dataDir, commandAccess(argv as CommandArgs)); // yargs adds _ and the command's flags
   const [{ openDatabase }, { migrate }] = await Promise.all([import('../db/open.js'), import('../db/migrate.js')]);
   const opened = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedDbPort, role: 'cli' });
   try {

@@ -4,7 +4,9 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import type { Argv } from 'yargs';
-import { loadConfig } from '../config/load.js';
+import { loadConfigWithSources } from '../config/load.js';
+import { ensureWritableDataDir, locateDataDir } from '../config/data-dir.js';
+import type { Config } from '../config/schema.js';
 import {
   assertClusterable,
   isStopMessage,
@@ -37,7 +39,7 @@ export function registerServe(cli: Argv<GlobalArgs>): void {
         throw new RadassocError('INVALID_ARGUMENT', `--workers ${argv.workers}: give a number of processes (e.g. --workers 2) or --workers auto for one per core`);
       }
       const workers = argv.workers === undefined ? undefined : argv.workers === 'auto' ? ('auto' as const) : Number(argv.workers);
-      const config = loadConfig({
+      const loaded = loadConfigWithSources({
         config: argv.config,
         dataDir: argv.dataDir,
         authPort: argv.authPort,
@@ -46,6 +48,9 @@ export function registerServe(cli: Argv<GlobalArgs>): void {
         httpPort: argv.httpPort,
         workers,
       });
+      // The same data directory the CLI finds from anywhere below this one (config/data-dir.ts).
+      const config = { ...loaded.config, dataDir: locateDataDir(loaded.config.dataDir, loaded.sourceOf('dataDir')).path };
+      if (usesDataDir(config)) ensureWritableDataDir(config.dataDir);
       // --workers N: this process supervises N daemon processes (src/server/cluster.ts).
       const count = resolveWorkerCount(config.workers);
       const worker = isWorkerProcess();
@@ -66,7 +71,7 @@ export function registerServe(cli: Argv<GlobalArgs>): void {
         throw e;
       });
       const ports = daemon.ports();
-      log.info({ auth: ports.auth, acct: ports.acct, database: daemon.db.embedded ? 'embedded' : 'postgres' }, 'radassoc serving');
+      log.info({ auth: ports.auth, acct: ports.acct, database: daemon.db.embedded ? 'embedded' : 'postgres', dataDir: config.dataDir }, 'radassoc serving');
       if (worker) notifyReady(ports);
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string): void => {
@@ -84,6 +89,11 @@ export function registerServe(cli: Argv<GlobalArgs>): void {
       setTimeout(() => process.exit(0), 2000).unref();
     },
   );
+}
+
+/** The embedded database, the session journal and the control token live in the data directory. */
+function usesDataDir(config: Config): boolean {
+  return config.databaseUrl === null || config.redisUrl === null || config.httpPort > 0;
 }
 
 /**

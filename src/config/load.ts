@@ -99,6 +99,16 @@ function jsonErrorWithoutText(e: unknown): string {
 }
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfigWithSources(flags, env).config;
+}
+
+/** The Config and, per key, where its value came from (undefined: the default). */
+export interface LoadedConfig {
+  config: Config;
+  sourceOf(key: string): string | undefined;
+}
+
+export function loadConfigWithSources(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const sources = new Map<string, Source>();
   const merged = structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>;
   const file = flags.config ?? env.RADASSOC_CONFIG;
@@ -111,7 +121,19 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   for (const [k, v] of Object.entries(flags)) if (k !== 'config' && v !== undefined) flagMap[k] = v;
   for (const k of Object.keys(flagMap)) sources.set(k, `flag --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
   Object.assign(merged, flagMap);
-  return validate(merged, sources);
+  return { config: validate(merged, sources), sourceOf: (key) => sources.get(key) };
+}
+
+const POSTGRES_SCHEMES = ['postgres', 'postgresql'];
+
+/**
+ * The scheme of a database URL, lower-cased ('' when there is none), or null
+ * for no URL. Only the scheme: the rest can hold a password.
+ */
+function schemeOf(url: unknown): string | null {
+  if (typeof url !== 'string' || url === '') return null;
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url);
+  return m ? (m[1] ?? '').toLowerCase() : '';
 }
 
 function validate(c: Record<string, unknown>, sources: Map<string, Source>): Config {
@@ -142,6 +164,12 @@ function validate(c: Record<string, unknown>, sources: Map<string, Source>): Con
   str('dataDir');
   str('httpHost');
   str('databaseUrl', true);
+  const dbScheme = schemeOf(get('databaseUrl'));
+  if (dbScheme !== null && !POSTGRES_SCHEMES.includes(dbScheme)) {
+    fail('databaseUrl', dbScheme === ''
+      ? 'is not a URL: give postgres://USER:PASSWORD@HOST:5432/DATABASE'
+      : `uses ${dbScheme}://, which is not supported: radassoc stores its data in PostgreSQL; give a postgres:// or postgresql:// URL`);
+  }
   str('redisUrl', true);
   str('redisKeyPrefix');
   str('restrictedPlan', true);

@@ -5,11 +5,14 @@
  *  - embedded.json {port, pid}: written while the daemon serves the database
  *    on loopback, so the CLI connects there instead of opening the files.
  */
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { RadassocError } from '../errors.js';
 
 export const pgdataDir = (dataDir: string): string => join(dataDir, 'pgdata');
+
+/** True once a database has been created under the data directory (PostgreSQL writes PG_VERSION first). */
+export const embeddedDatabaseExists = (dataDir: string): boolean => existsSync(join(pgdataDir(dataDir), 'PG_VERSION'));
 const lockPath = (dataDir: string): string => join(dataDir, 'pgdata.lock');
 const discoveryPath = (dataDir: string): string => join(dataDir, 'embedded.json');
 
@@ -48,7 +51,7 @@ export function lockDataDir(dataDir: string): () => void {
       if (pid !== null && isProcessAlive(pid)) {
         throw new RadassocError(
           'DB_IN_USE',
-          `the embedded database in ${dataDir} is already open in process ${pid}; ` +
+          `the embedded database in ${dataDir} is already open in process ${pid} (another radassoc daemon or command); ` +
             'stop that process, or wait for it to finish, then try again',
           { pid, dataDir },
         );

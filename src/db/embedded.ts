@@ -5,9 +5,10 @@
  * server); the CLI connects there with `pg`, or, when no daemon runs, opens
  * the files itself. A lock file keeps two processes from opening them at once.
  */
-import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
-import { RadassocError } from '../errors.js';
+import { ensureWritableDataDir } from '../config/data-dir.js';
+import { listenError } from '../listen-errors.js';
 import type { Db } from './db.js';
 import { startWireServer } from './embedded-server.js';
 import { lockDataDir, pgdataDir, readDiscovery, removeDiscovery, writeDiscovery } from './embedded-files.js';
@@ -32,10 +33,11 @@ export interface EmbeddedOptions {
 
 const urlFor = (port: number): string => `postgres://postgres@127.0.0.1:${port}/postgres`;
 
-async function openPglite(dataDir: string): Promise<{ pglite: PGlite; unlock: () => void }> {
-  mkdirSync(dataDir, { recursive: true });
+async function openPglite(dataDir: string, beforeCreate?: () => Promise<void>): Promise<{ pglite: PGlite; unlock: () => void }> {
+  ensureWritableDataDir(dataDir);
   const unlock = lockDataDir(dataDir);
   try {
+    await beforeCreate?.();
     return { pglite: await PGlite.create(pgdataDir(dataDir)), unlock };
   } catch (e) {
     unlock();
@@ -43,15 +45,43 @@ async function openPglite(dataDir: string): Promise<{ pglite: PGlite; unlock: ()
   }
 }
 
+/** The embedded database port is taken: say which, what moves it, and who probably holds it. */
+function portTaken(host: string, port: number, e: unknown): unknown {
+  return listenError(e, {
+    protocol: 'TCP',
+    host,
+    port,
+    purpose: 'the embedded database, served to the CLI',
+    move: 'embeddedDbPort in the config file (--config FILE or RADASSOC_CONFIG)',
+    culprit: 'another radassoc daemon with another data directory, or a PostgreSQL server, may be running',
+  });
+}
+
+/** Fails before PGlite's first start (initdb takes seconds) when the port is already taken. */
+async function probePort(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(port, host, () => resolve());
+    });
+  } catch (e) {
+    throw portTaken(host, port, e);
+  }
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
 /** The daemon: PGlite in-process plus a loopback server for the CLI. */
 export async function openEmbeddedDb(dataDir: string, opts: EmbeddedOptions): Promise<EmbeddedDb> {
-  const { pglite, unlock } = await openPglite(dataDir);
+  const host = opts.host ?? '127.0.0.1';
+  const { pglite, unlock } = await openPglite(dataDir, () => probePort(host, opts.port));
   const hub = new NotificationHub(opts.onError);
   let server: Awaited<ReturnType<typeof startWireServer>>;
   try {
     server = await startWireServer({
       pglite,
-      host: opts.host ?? '127.0.0.1',
+      host,
       port: opts.port,
       onNotification: (channel, payload) => hub.dispatch(channel, payload),
       idleInTransactionMs: opts.idleInTransactionMs,
@@ -59,8 +89,7 @@ export async function openEmbeddedDb(dataDir: string, opts: EmbeddedOptions): Pr
   } catch (e) {
     await pglite.close();
     unlock();
-    const reason = e instanceof Error ? e.message : String(e);
-    throw new RadassocError('CONFIG_INVALID', `cannot serve the embedded database on 127.0.0.1:${opts.port}: ${reason}; choose another port`, {}, { cause: e });
+    throw portTaken(host, opts.port, e);
   }
   writeDiscovery(dataDir, server.port);
   let closing: Promise<void> | null = null;

@@ -90,7 +90,8 @@ function reasonOf(e: unknown): string {
 }
 
 export function unreachable(target: DbTarget, e: unknown): RadassocError {
-  let reason = reasonOf(e);
+  // "connect ECONNREFUSED 127.0.0.1:5432": the address is already said once.
+  let reason = reasonOf(e).replace(/ \[?[0-9a-fA-F:.]+\]?:\d+$/, '');
   if (target.password) reason = reason.split(target.password).join('***');
   return new RadassocError(
     'DB_UNREACHABLE',

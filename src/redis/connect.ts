@@ -69,3 +69,44 @@ export function describeRedisUrl(url: string): { mode: 'single' | 'sentinel' | '
   const hosts = multi.hosts.map((h) => `${h.host}:${h.port}`);
   return multi.scheme === 'redis-cluster' ? { mode: 'cluster', hosts } : { mode: 'sentinel', hosts, master: multi.path.split('/')[0] ?? '' };
 }
+
+/** Where a REDIS_URL points, for messages: host:port (or the sentinels/nodes), never a password. */
+export function redisWhere(url: string): string {
+  let multi: MultiHost | null = null;
+  try {
+    multi = parseMultiHost(url);
+  } catch {
+    return 'the address in REDIS_URL';
+  }
+  if (multi) {
+    const hosts = multi.hosts.map((h) => `${h.host.includes(':') ? `[${h.host}]` : h.host}:${h.port}`).join(',');
+    return multi.scheme === 'redis-cluster' ? `cluster nodes ${hosts}` : `sentinels ${hosts} (master ${multi.path.split('/')[0] ?? ''})`;
+  }
+  try {
+    const u = new URL(url);
+    return `${u.hostname || '127.0.0.1'}:${u.port || '6379'}`;
+  } catch {
+    return 'the address in REDIS_URL';
+  }
+}
+
+/** Redis did not answer at start: where it was looked for and why, like PostgreSQL's DB_UNREACHABLE. */
+export function redisUnreachable(url: string, e: unknown): RadassocError {
+  const where = redisWhere(url);
+  let reason = e instanceof Error ? e.message : String(e);
+  // "connect ECONNREFUSED 127.0.0.1:6379": the address is already said once.
+  reason = reason.replace(/ \[?[0-9a-fA-F:.]+\]?:\d+$/, '');
+  for (const secret of redisSecrets(url)) reason = reason.split(secret).join('***');
+  return new RadassocError('REDIS_UNREACHABLE', `cannot reach Redis at ${where}: ${reason}; check REDIS_URL and that Redis runs`, { where }, { cause: e });
+}
+
+function redisSecrets(url: string): string[] {
+  const m = /^[a-z-]+:\/\/(?:[^:@/]*:([^@/]+)@)?/i.exec(url);
+  const raw = m?.[1];
+  if (!raw) return [];
+  try {
+    return [raw, decodeURIComponent(raw)];
+  } catch {
+    return [raw];
+  }
+}

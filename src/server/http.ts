@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { listenError } from '../listen-errors.js';
 import { answerCollects, scrapesThroughSupervisor, scrapeWholeServer } from './cluster-metrics.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
@@ -62,7 +63,19 @@ export async function startHttpServer(host: string, port: number, deps: HttpServ
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e) =>
+      reject(
+        listenError(e, {
+          protocol: 'TCP',
+          host,
+          port,
+          purpose: 'HTTP /metrics and /healthz',
+          move: '--http-port or httpPort in the config file (0 disables it)',
+          culprit: 'another radassoc daemon may be running',
+          hostSetting: 'httpHost in the config file',
+        }),
+      ),
+    );
     server.listen(port, host, () => resolve());
   });
   const addr = server.address();

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Datagram, Dispatcher, PortKind } from './dispatcher.js';
 import type { ServedNas } from './nas-directory.js';
 import { DEFAULT_FAIRNESS, FairQueue, type FairQueueOptions } from './fairness.js';
+import { listenError } from '../listen-errors.js';
 
 export interface UdpServerOptions {
   authPort: number;
@@ -76,11 +77,13 @@ export class UdpServer {
         try {
           this.bound.push(await this.listen(kind, port, address, family));
         } catch (e) {
-          // A machine without IPv6 still serves IPv4 when no address was asked for.
-          if (!bind && family === 'udp6') this.log.warn({ port, err: (e as Error).message }, 'IPv6 unavailable; serving IPv4 only');
+          // A machine without IPv6 still serves IPv4 when no address was asked for;
+          // a port taken on IPv6 alone is taken all the same.
+          const code = (e as NodeJS.ErrnoException).code;
+          if (!bind && family === 'udp6' && code !== 'EADDRINUSE' && code !== 'EACCES') this.log.warn({ port, err: (e as Error).message }, 'IPv6 unavailable; serving IPv4 only');
           else {
             await this.stop();
-            throw e;
+            throw udpListenError(e, kind, port, address);
           }
         }
       }
@@ -165,6 +168,22 @@ export class UdpServer {
       this.log.warn({ err: (e as Error).message, socket: r.socketId }, 'answer not sent');
     }
   };
+}
+
+/** The RADIUS ports (RFC 2865 §3, RFC 2866 §3) are FreeRADIUS's too: name it when they are taken. */
+function udpListenError(e: unknown, kind: PortKind, port: number, address: string): unknown {
+  const radius = port === 1812 || port === 1813;
+  return listenError(e, {
+    protocol: 'UDP',
+    host: address,
+    port,
+    purpose: kind === 'auth' ? 'RADIUS authentication' : 'RADIUS accounting',
+    move: kind === 'auth' ? '--auth-port or authPort in the config file' : '--acct-port or acctPort in the config file',
+    culprit: radius
+      ? 'FreeRADIUS may be running (systemctl stop freeradius), or another radassoc daemon'
+      : 'another radassoc daemon may be running',
+    hostSetting: '--bind (bind in the config file)',
+  });
 }
 
 /**

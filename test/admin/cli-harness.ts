@@ -22,6 +22,8 @@ export interface RunOptions {
   /** Written to the child's stdin, then closed. */
   input?: string;
   env?: Record<string, string>;
+  /** Working directory of the child (default: this process's). */
+  cwd?: string;
 }
 
 /** The parent's environment without anything that would point the child elsewhere. */
@@ -34,7 +36,7 @@ function childEnv(opts: RunOptions): NodeJS.ProcessEnv {
 
 export function runCli(args: readonly string[], opts: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(opts), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(opts), stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
