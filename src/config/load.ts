@@ -5,8 +5,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { RadassocError } from '../errors.js';
-import { REJECT_REASONS } from '../domain/auth-result.js';
-import { DEFAULT_CONFIG, type Config } from './schema.js';
+import { configSchema, takesNumber, type Config, type ConfigPath } from './schema.js';
+import { describeIssue, type Source } from './explain.js';
 
 /** Flags as the CLI parsed them; undefined means "not given". */
 export interface ConfigFlags {
@@ -20,9 +20,11 @@ export interface ConfigFlags {
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Source = string;
 
-const ENV_KEYS: ReadonlyArray<[string, keyof Config]> = [
+/** Environment variable → configuration key; a number key gets the variable's value as a number. */
+export type EnvKeys = ReadonlyArray<readonly [string, ConfigPath]>;
+
+export const ENV_KEYS: EnvKeys = [
   ['DATABASE_URL', 'databaseUrl'],
   ['REDIS_URL', 'redisUrl'],
   ['RADASSOC_DATA_DIR', 'dataDir'],
@@ -31,12 +33,14 @@ const ENV_KEYS: ReadonlyArray<[string, keyof Config]> = [
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Deep-merges `patch` into `target`, noting where each key's value came from. */
 function merge(target: Record<string, unknown>, patch: Record<string, unknown>, sources: Map<string, Source>, src: Source, prefix = ''): void {
   for (const [k, v] of Object.entries(patch)) {
     const path = prefix ? `${prefix}.${k}` : k;
-    const current = target[k];
-    if (isObject(v) && isObject(current)) {
-      const copy = { ...current };
+    if (isObject(v)) {
+      const current = target[k];
+      const copy = isObject(current) ? { ...current } : {};
+      sources.set(path, src);
       merge(copy, v, sources, src, path);
       target[k] = copy;
     } else {
@@ -45,6 +49,14 @@ function merge(target: Record<string, unknown>, patch: Record<string, unknown>, 
     }
   }
 }
+
+/** `accounting.flushCron` = v as `{ accounting: { flushCron: v } }`. */
+const patchAt = (path: string, value: unknown): Record<string, unknown> =>
+  path
+    .split('.')
+    .reduceRight<unknown>((inner, k) => ({ [k]: inner }), value) as Record<string, unknown>;
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 /** A URL holds a secret when it carries a password. */
 const urlHasPassword = (u: unknown): boolean => {
@@ -91,73 +103,29 @@ function jsonErrorWithoutText(e: unknown): string {
 }
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
-  const sources = new Map<string, Source>();
-  const merged = structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>;
-  const file = flags.config ?? env.RADASSOC_CONFIG;
-  if (file) merge(merged, readConfigFile(file), sources, `config file ${file}`);
-  for (const [name, key] of ENV_KEYS) {
-    const v = env[name];
-    if (v !== undefined && v !== '') merge(merged, { [key]: v }, sources, `environment ${name}`);
-  }
-  const flagMap: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(flags)) if (k !== 'config' && v !== undefined) flagMap[k] = v;
-  for (const k of Object.keys(flagMap)) sources.set(k, `flag --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
-  Object.assign(merged, flagMap);
-  return validate(merged, sources);
+  return loadConfigWith(flags, env, ENV_KEYS);
 }
 
-function validate(c: Record<string, unknown>, sources: Map<string, Source>): Config {
-  const fail = (path: string, what: string): never => {
-    const src = sources.get(path) ?? 'defaults';
-    throw new RadassocError('CONFIG_INVALID', `${path} ${what} (from ${src})`);
-  };
-  const get = (path: string): unknown => path.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), c);
-  const port = (path: string, allowZero = false): void => {
-    const v = get(path);
-    if (!Number.isInteger(v) || (v as number) < (allowZero ? 0 : 1) || (v as number) > 65535) fail(path, `must be a port number${allowZero ? ' (0 disables)' : ''}, got ${JSON.stringify(v)}`);
-  };
-  const int = (path: string, min: number): void => {
-    const v = get(path);
-    if (!Number.isInteger(v) || (v as number) < min) fail(path, `must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-  };
-  const str = (path: string, nullable = false): void => {
-    const v = get(path);
-    if (v === null && nullable) return;
-    if (typeof v !== 'string' || v === '') fail(path, `must be a non-empty string${nullable ? ' or null' : ''}`);
-  };
-  // 0 asks the kernel for a free port (tests, several daemons on one host).
-  port('authPort', true);
-  port('acctPort', true);
-  port('httpPort', true);
-  port('embeddedDbPort');
-  str('bind', true);
-  str('dataDir');
-  str('httpHost');
-  str('databaseUrl', true);
-  str('redisUrl', true);
-  str('redisKeyPrefix');
-  str('restrictedPlan', true);
-  str('logLevel');
-  const workers = get('workers');
-  if (workers !== 'auto' && (!Number.isInteger(workers) || (workers as number) < 1)) fail('workers', `must be a number >= 1 or "auto", got ${JSON.stringify(workers)}`);
-  int('udpReceiveBufferBytes', 65536);
-  int('duplicateWindowMs', 0);
-  if (!['allow', 'deny'].includes(get('sessionLimitWhenStoreDown') as string)) fail('sessionLimitWhenStoreDown', 'must be "allow" or "deny"');
-  for (const p of ['accounting.flushCron', 'accounting.reapCron', 'dues.cron', 'authLog.pruneCron']) str(p);
-  int('authLog.retentionDays', 0);
-  int('accounting.staleMultiple', 1);
-  int('accounting.defaultInterimInterval', 10);
-  int('dues.graceDays', 0);
-  int('lockout.userThreshold', 1);
-  int('lockout.nasThreshold', 1);
-  int('lockout.windowSeconds', 1);
-  const replies = get('replyMessages');
-  if (!isObject(replies)) fail('replyMessages', 'must be an object of reason → text');
-  for (const k of Object.keys(replies as object)) {
-    if (!(REJECT_REASONS as readonly string[]).includes(k)) fail(`replyMessages.${k}`, `is not a reject reason; known: ${REJECT_REASONS.join(', ')}`);
-    str(`replyMessages.${k}`);
+/** loadConfig with the table of environment variables given. */
+export function loadConfigWith(flags: ConfigFlags, env: NodeJS.ProcessEnv, envKeys: EnvKeys): Config {
+  const sources = new Map<string, Source>();
+  // Defaults are the schema's: what no source gives, parse() fills in.
+  const merged: Record<string, unknown> = {};
+  const file = flags.config ?? env.RADASSOC_CONFIG;
+  if (file) merge(merged, readConfigFile(file), sources, `config file ${file}`);
+  for (const [name, key] of envKeys) {
+    const v = env[name];
+    if (v === undefined || v === '') continue;
+    // A value that is not a number stays a string, and the error says what the key takes.
+    const value = DECIMAL.test(v) && takesNumber(key) ? Number(v) : v;
+    merge(merged, patchAt(key, value), sources, `environment ${name}`);
   }
-  const known = new Set(Object.keys(DEFAULT_CONFIG));
-  for (const k of Object.keys(c)) if (!known.has(k)) fail(k, 'is not a configuration key (see config/radassoc.example.json)');
-  return c as unknown as Config;
+  for (const [k, v] of Object.entries(flags)) {
+    if (k === 'config' || v === undefined) continue;
+    merged[k] = v;
+    sources.set(k, `flag --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  }
+  const result = configSchema().safeParse(merged);
+  if (!result.success) throw new RadassocError('CONFIG_INVALID', describeIssue(result.error.issues[0]!, sources));
+  return result.data;
 }
