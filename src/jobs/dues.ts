@@ -13,7 +13,6 @@ import type { Db } from '../db/db.js';
 import type { LiveSessionSource } from '../lifecycle/deps.js';
 import { runDues, type DuesRunReport } from '../lifecycle/dues.js';
 
-export const DEFAULT_DUES_SCHEDULE = '0 3 * * *';
 /** The audit log's and disconnect_log's actor for what the job does. */
 export const DUES_JOB_ACTOR = 'dues-job';
 
@@ -23,7 +22,7 @@ export interface DuesJobOptions {
   coa: CoaSender;
   log: MinimalLogger;
   /** Cron expression (config dues.cron). */
-  schedule?: string;
+  schedule: string;
   /** config dues.graceDays */
   graceDays: number;
   /** Injected clock, epoch ms. */
@@ -34,7 +33,7 @@ export function startDuesJob(opts: DuesJobOptions): JobHandle<DuesRunReport> {
   const deps = { db: opts.db, store: opts.store, coa: opts.coa, log: opts.log, actor: DUES_JOB_ACTOR, ...(opts.now ? { now: opts.now } : {}) };
   return scheduleJob({
     name: 'dues',
-    schedule: opts.schedule ?? DEFAULT_DUES_SCHEDULE,
+    schedule: opts.schedule,
     logger: opts.log,
     run: () => runDues(deps, { graceDays: opts.graceDays, dryRun: false }),
     describe: (r) =>

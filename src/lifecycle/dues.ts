@@ -52,7 +52,7 @@ export interface LapsingMember {
  * on or before today + days), including those already in their grace
  * period; soonest first. For `member list --lapsing-within 30d`.
  */
-export async function lapsingWithin(db: Queryable, today: string, days: number, graceDays = 0): Promise<LapsingMember[]> {
+export async function lapsingWithin(db: Queryable, today: string, days: number, graceDays: number): Promise<LapsingMember[]> {
   checkDay(today, 'today');
   if (!Number.isInteger(days) || days < 0) throw new RadassocError('INVALID_ARGUMENT', `--lapsing-within must be a whole number of days (got ${days})`);
   const members = await listMembers(db, { status: 'active', lapsingBefore: addDays(today, days + 1) });
