@@ -5,9 +5,9 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { RadassocError } from '../errors.js';
-import { REJECT_REASONS } from '../domain/auth-result.js';
 import { parseCidr } from '../net/ip.js';
-import { DEFAULT_CONFIG, type Config } from './schema.js';
+import { configSchema, takesNumber, type Config, type ConfigPath } from './schema.js';
+import { describeIssue, type Source } from './explain.js';
 
 /** Flags as the CLI parsed them; undefined means "not given". */
 export interface ConfigFlags {
@@ -21,10 +21,12 @@ export interface ConfigFlags {
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Source = string;
+
+/** Environment variable → configuration key; a number key gets the variable's value as a number. */
+export type EnvKeys = ReadonlyArray<readonly [string, ConfigPath]>;
 
 /** Environment variables read into the config (a container is configured this way). */
-export const ENV_KEYS: ReadonlyArray<[string, keyof Config]> = [
+export const ENV_KEYS: EnvKeys = [
   ['DATABASE_URL', 'databaseUrl'],
   ['REDIS_URL', 'redisUrl'],
   ['RADASSOC_DATA_DIR', 'dataDir'],
@@ -38,12 +40,14 @@ export const ENV_KEYS: ReadonlyArray<[string, keyof Config]> = [
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Deep-merges `patch` into `target`, noting where each key's value came from. */
 function merge(target: Record<string, unknown>, patch: Record<string, unknown>, sources: Map<string, Source>, src: Source, prefix = ''): void {
   for (const [k, v] of Object.entries(patch)) {
     const path = prefix ? `${prefix}.${k}` : k;
-    const current = target[k];
-    if (isObject(v) && isObject(current)) {
-      const copy = { ...current };
+    if (isObject(v)) {
+      const current = target[k];
+      const copy = isObject(current) ? { ...current } : {};
+      sources.set(path, src);
       merge(copy, v, sources, src, path);
       target[k] = copy;
     } else {
@@ -52,6 +56,14 @@ function merge(target: Record<string, unknown>, patch: Record<string, unknown>, 
     }
   }
 }
+
+/** `accounting.flushCron` = v as `{ accounting: { flushCron: v } }`. */
+const patchAt = (path: string, value: unknown): Record<string, unknown> =>
+  path
+    .split('.')
+    .reduceRight<unknown>((inner, k) => ({ [k]: inner }), value) as Record<string, unknown>;
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 /** A URL holds a secret when it carries a password. */
 const urlHasPassword = (u: unknown): boolean => {
@@ -99,7 +111,7 @@ function jsonErrorWithoutText(e: unknown): string {
 }
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
-  return loadConfigWithSources(flags, env).config;
+  return load(flags, env, ENV_KEYS).config;
 }
 
 /** The Config and, per key, where its value came from (undefined: the default). */
@@ -109,19 +121,36 @@ export interface LoadedConfig {
 }
 
 export function loadConfigWithSources(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  return load(flags, env, ENV_KEYS);
+}
+
+/** loadConfig with the table of environment variables given. */
+export function loadConfigWith(flags: ConfigFlags, env: NodeJS.ProcessEnv, envKeys: EnvKeys): Config {
+  return load(flags, env, envKeys).config;
+}
+
+function load(flags: ConfigFlags, env: NodeJS.ProcessEnv, envKeys: EnvKeys): LoadedConfig {
   const sources = new Map<string, Source>();
-  const merged = structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>;
+  // Defaults are the schema's: what no source gives, parse() fills in.
+  const merged: Record<string, unknown> = {};
   const file = flags.config ?? env.RADASSOC_CONFIG;
   if (file) merge(merged, readConfigFile(file), sources, `config file ${file}`);
-  for (const [name, key] of ENV_KEYS) {
+  for (const [name, key] of envKeys) {
     const v = env[name];
-    if (v !== undefined && v !== '') merge(merged, { [key]: v }, sources, `environment ${name}`);
+    if (v === undefined || v === '') continue;
+    // A value that is not a number stays a string, and the error says what the key takes.
+    const value = DECIMAL.test(v) && takesNumber(key) ? Number(v) : v;
+    merge(merged, patchAt(key, value), sources, `environment ${name}`);
   }
-  const flagMap: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(flags)) if (k !== 'config' && v !== undefined) flagMap[k] = v;
-  for (const k of Object.keys(flagMap)) sources.set(k, `flag --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
-  Object.assign(merged, flagMap);
-  return { config: validate(merged, sources), sourceOf: (key) => sources.get(key) };
+  for (const [k, v] of Object.entries(flags)) {
+    if (k === 'config' || v === undefined) continue;
+    merged[k] = v;
+    sources.set(k, `flag --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  }
+  const result = configSchema().safeParse(merged);
+  if (!result.success) throw new RadassocError('CONFIG_INVALID', describeIssue(result.error.issues[0]!, sources));
+  checkValues(result.data, sources);
+  return { config: result.data, sourceOf: (key) => sources.get(key) };
 }
 
 const POSTGRES_SCHEMES = ['postgres', 'postgresql'];
@@ -130,79 +159,25 @@ const POSTGRES_SCHEMES = ['postgres', 'postgresql'];
  * The scheme of a database URL, lower-cased ('' when there is none), or null
  * for no URL. Only the scheme: the rest can hold a password.
  */
-function schemeOf(url: unknown): string | null {
-  if (typeof url !== 'string' || url === '') return null;
+function schemeOf(url: string | null): string | null {
+  if (url === null) return null;
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url);
   return m ? (m[1] ?? '').toLowerCase() : '';
 }
 
-function validate(c: Record<string, unknown>, sources: Map<string, Source>): Config {
+/** What the schema's types cannot say: a value's meaning, checked with the parsers that use it. */
+function checkValues(c: Config, sources: ReadonlyMap<string, Source>): void {
   const fail = (path: string, what: string): never => {
-    const src = sources.get(path) ?? 'defaults';
-    throw new RadassocError('CONFIG_INVALID', `${path} ${what} (from ${src})`);
+    throw new RadassocError('CONFIG_INVALID', `${path} ${what} (from ${sources.get(path) ?? 'defaults'})`);
   };
-  const get = (path: string): unknown => path.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), c);
-  const port = (path: string, allowZero = false): void => {
-    const v = get(path);
-    if (!Number.isInteger(v) || (v as number) < (allowZero ? 0 : 1) || (v as number) > 65535) fail(path, `must be a port number${allowZero ? ' (0 disables)' : ''}, got ${JSON.stringify(v)}`);
-  };
-  const int = (path: string, min: number): void => {
-    const v = get(path);
-    if (!Number.isInteger(v) || (v as number) < min) fail(path, `must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-  };
-  const str = (path: string, nullable = false): void => {
-    const v = get(path);
-    if (v === null && nullable) return;
-    if (typeof v !== 'string' || v === '') fail(path, `must be a non-empty string${nullable ? ' or null' : ''}`);
-  };
-  // 0 asks the kernel for a free port (tests, several daemons on one host).
-  port('authPort', true);
-  port('acctPort', true);
-  port('httpPort', true);
-  port('embeddedDbPort');
-  str('bind', true);
-  str('dataDir');
-  str('httpHost');
-  str('databaseUrl', true);
-  const dbScheme = schemeOf(get('databaseUrl'));
+  const dbScheme = schemeOf(c.databaseUrl);
   if (dbScheme !== null && !POSTGRES_SCHEMES.includes(dbScheme)) {
     fail('databaseUrl', dbScheme === ''
       ? 'is not a URL: give postgres://USER:PASSWORD@HOST:5432/DATABASE'
       : `uses ${dbScheme}://, which is not supported: radassoc stores its data in PostgreSQL; give a postgres:// or postgresql:// URL`);
   }
-  str('redisUrl', true);
-  str('redisKeyPrefix');
-  str('restrictedPlan', true);
-  str('logLevel');
-  if (!['auto', 'json', 'pretty'].includes(get('logFormat') as string)) fail('logFormat', 'must be "auto", "json" or "pretty"');
-  str('initialNasAddress', true);
-  str('initialNasSecret', true);
-  str('initialNasSecretFile', true);
-  const first = get('initialNasAddress');
-  if (typeof first === 'string') {
-    const cidr = parseCidr(first);
+  if (c.initialNasAddress !== null) {
+    const cidr = parseCidr(c.initialNasAddress);
     if (!cidr.ok) fail('initialNasAddress', `must be the NAS's address or network: ${cidr.reason}`);
   }
-  const workers = get('workers');
-  if (workers !== 'auto' && (!Number.isInteger(workers) || (workers as number) < 1)) fail('workers', `must be a number >= 1 or "auto", got ${JSON.stringify(workers)}`);
-  int('udpReceiveBufferBytes', 65536);
-  int('duplicateWindowMs', 0);
-  if (!['allow', 'deny'].includes(get('sessionLimitWhenStoreDown') as string)) fail('sessionLimitWhenStoreDown', 'must be "allow" or "deny"');
-  for (const p of ['accounting.flushCron', 'accounting.reapCron', 'dues.cron', 'authLog.pruneCron']) str(p);
-  int('authLog.retentionDays', 0);
-  int('accounting.staleMultiple', 1);
-  int('accounting.defaultInterimInterval', 10);
-  int('dues.graceDays', 0);
-  int('lockout.userThreshold', 1);
-  int('lockout.nasThreshold', 1);
-  int('lockout.windowSeconds', 1);
-  const replies = get('replyMessages');
-  if (!isObject(replies)) fail('replyMessages', 'must be an object of reason → text');
-  for (const k of Object.keys(replies as object)) {
-    if (!(REJECT_REASONS as readonly string[]).includes(k)) fail(`replyMessages.${k}`, `is not a reject reason; known: ${REJECT_REASONS.join(', ')}`);
-    str(`replyMessages.${k}`);
-  }
-  const known = new Set(Object.keys(DEFAULT_CONFIG));
-  for (const k of Object.keys(c)) if (!known.has(k)) fail(k, 'is not a configuration key (see config/radassoc.example.json)');
-  return c as unknown as Config;
 }

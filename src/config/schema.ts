@@ -1,76 +1,13 @@
 /**
- * The one typed configuration of radassoc, with its defaults.
+ * The configuration of radassoc, declared once: every key, its type, its
+ * bounds and its default, from which come the Config type, DEFAULT_CONFIG and
+ * the validation in load.ts. Nested objects are strict too, so a misspelled
+ * key anywhere is refused instead of silently keeping the default.
  * Precedence (design.md): flags > environment > config file > defaults.
  */
-import type { RejectReason } from '../domain/auth-result.js';
-
-export interface Config {
-  /** UDP port for Access-Request and Status-Server (RFC 2865). */
-  authPort: number;
-  /** UDP port for Accounting-Request and Status-Server (RFC 2866). */
-  acctPort: number;
-  /** Address to bind; null binds every IPv4 and IPv6 address. */
-  bind: string | null;
-  dataDir: string;
-  /** Loopback HTTP for /metrics and /healthz; 0 disables it. */
-  httpPort: number;
-  httpHost: string;
-  /** Processes answering on the same ports; 'auto' is one per core. */
-  workers: number | 'auto';
-  /** PostgreSQL; null runs the embedded PGlite under dataDir. */
-  databaseUrl: string | null;
-  /** Redis; null keeps live sessions in process (journalled under dataDir). */
-  redisUrl: string | null;
-  /** Prefix of every Redis key, so several deployments can share one Redis. */
-  redisKeyPrefix: string;
-  /** Port on 127.0.0.1 where the embedded database is served to the CLI. */
-  embeddedDbPort: number;
-  /** SO_RCVBUF for the UDP sockets: bursts are dropped by the kernel with the default. */
-  udpReceiveBufferBytes: number;
-  /** RFC 5080 §2.2.2: how long an answer stays in the duplicate cache. */
-  duplicateWindowMs: number;
-  /** Reply-Message per reject reason: tells a human what is wrong. */
-  replyMessages: Record<RejectReason, string>;
-  /** Accept suspended members into this plan (walled garden) instead of rejecting. */
-  restrictedPlan: string | null;
-  /** Simultaneous use when the session store cannot be read. */
-  sessionLimitWhenStoreDown: 'allow' | 'deny';
-  accounting: {
-    flushCron: string;
-    /** Close a session as stale after this many interim intervals without an update. */
-    staleMultiple: number;
-    /** Interim interval assumed when the NAS never said one (seconds). */
-    defaultInterimInterval: number;
-    reapCron: string;
-  };
-  dues: {
-    cron: string;
-    graceDays: number;
-  };
-  authLog: {
-    /** Authentication log rows older than this many days are deleted; 0 keeps them forever. */
-    retentionDays: number;
-    pruneCron: string;
-  };
-  /**
-   * The NAS created on first start (empty NAS table), e.g. the Docker host's
-   * network: address or CIDR block, and its shared secret given inline or in a
-   * file (a container secret); with neither, one is generated into dataDir.
-   */
-  initialNasAddress: string | null;
-  initialNasSecret: string | null;
-  initialNasSecretFile: string | null;
-  lockout: {
-    /** Failed attempts within windowSeconds that lock a username. */
-    userThreshold: number;
-    /** Failed attempts from one NAS within windowSeconds that throttle it. */
-    nasThreshold: number;
-    windowSeconds: number;
-  };
-  logLevel: string;
-  /** 'auto': human-readable on a terminal, JSON lines otherwise. */
-  logFormat: 'auto' | 'json' | 'pretty';
-}
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
+import { REJECT_REASONS, type RejectReason } from '../domain/auth-result.js';
 
 export const DEFAULT_REPLY_MESSAGES: Record<RejectReason, string> = {
   'unknown-user': 'Login incorrect: check your user name and password.',
@@ -82,35 +19,184 @@ export const DEFAULT_REPLY_MESSAGES: Record<RejectReason, string> = {
   'malformed-credentials': 'Login incorrect: your equipment sent an invalid password.',
 };
 
-export const DEFAULT_CONFIG: Config = {
-  authPort: 1812,
-  acctPort: 1813,
-  bind: null,
-  dataDir: './radassoc-data',
-  httpPort: 9812,
-  httpHost: '127.0.0.1',
-  workers: 1,
-  databaseUrl: null,
-  redisUrl: null,
-  redisKeyPrefix: 'radassoc:',
-  embeddedDbPort: 54329,
-  udpReceiveBufferBytes: 4 * 1024 * 1024,
-  duplicateWindowMs: 10_000,
-  replyMessages: DEFAULT_REPLY_MESSAGES,
-  restrictedPlan: null,
-  sessionLimitWhenStoreDown: 'allow',
-  accounting: {
-    flushCron: '* * * * *',
-    staleMultiple: 3,
-    defaultInterimInterval: 600,
-    reapCron: '*/5 * * * *',
-  },
-  dues: { cron: '0 3 * * *', graceDays: 7 },
-  authLog: { retentionDays: 180, pruneCron: '30 3 * * *' },
-  initialNasAddress: null,
-  initialNasSecret: null,
-  initialNasSecretFile: null,
-  lockout: { userThreshold: 10, nasThreshold: 1000, windowSeconds: 300 },
-  logLevel: 'info',
-  logFormat: 'auto',
+/** What a strict object says of a key it does not know; explain.ts adds the key and a suggestion. */
+const NOT_A_CONFIG_KEY = 'is not a configuration key';
+
+function declare(z: typeof Zod.z) {
+  const got = (iss: { input?: unknown }): string => `, got ${JSON.stringify(iss.input)}`;
+  // One message per key, whichever check fails: the key, what it must be, and the value
+  // (numbers only: a string may be a URL with a password in it).
+  const port = (zeroDisables: boolean) => {
+    const error = (iss: { input?: unknown }) => `must be a port number${zeroDisables ? ' (0 disables)' : ''}${got(iss)}`;
+    return z.int({ error }).min(zeroDisables ? 0 : 1, { error }).max(65535, { error });
+  };
+  const int = (min: number) => {
+    const error = (iss: { input?: unknown }) => `must be an integer >= ${min}${got(iss)}`;
+    return z.int({ error }).min(min, { error });
+  };
+  const text = (error = 'must be a non-empty string') => z.string({ error }).min(1, { error });
+  const textOrNull = () => text('must be a non-empty string or null').nullable().default(null);
+  // A section left out is {} before parsing, so each of its keys gets its own default.
+  const section = <S extends Zod.ZodRawShape>(shape: S) => {
+    const object = z.strictObject(shape, { error: (iss) => (iss.code === 'unrecognized_keys' ? NOT_A_CONFIG_KEY : 'must be an object of keys') });
+    // Every key of every section has a default, which a generic S cannot show.
+    return object.prefault({} as Zod.input<typeof object>);
+  };
+
+  const workersError = (iss: { input?: unknown }) => `must be a number >= 1 or "auto"${got(iss)}`;
+  const replyMessages = Object.fromEntries(REJECT_REASONS.map((r) => [r, text().default(DEFAULT_REPLY_MESSAGES[r])])) as Record<
+    RejectReason,
+    Zod.ZodDefault<Zod.ZodString>
+  >;
+
+  return z.strictObject(
+    {
+      /** UDP port for Access-Request and Status-Server (RFC 2865); 0 asks the kernel for a free one. */
+      authPort: port(true).default(1812),
+      /** UDP port for Accounting-Request and Status-Server (RFC 2866). */
+      acctPort: port(true).default(1813),
+      /** Address to bind; null binds every IPv4 and IPv6 address. */
+      bind: textOrNull(),
+      dataDir: text().default('./radassoc-data'),
+      /** Loopback HTTP for /metrics and /healthz; 0 disables it. */
+      httpPort: port(true).default(9812),
+      httpHost: text().default('127.0.0.1'),
+      /** Processes answering on the same ports; 'auto' is one per core. */
+      workers: z
+        .union([z.literal('auto', { error: workersError }), z.int({ error: workersError }).min(1, { error: workersError })], { error: workersError })
+        .default(1),
+      /** PostgreSQL; null runs the embedded PGlite under dataDir. */
+      databaseUrl: textOrNull(),
+      /** Redis; null keeps live sessions in process (journalled under dataDir). */
+      redisUrl: textOrNull(),
+      /** Prefix of every Redis key, so several deployments can share one Redis. */
+      redisKeyPrefix: text().default('radassoc:'),
+      /** Port on 127.0.0.1 where the embedded database is served to the CLI. */
+      embeddedDbPort: port(false).default(54329),
+      /** SO_RCVBUF for the UDP sockets: bursts are dropped by the kernel with the default. */
+      udpReceiveBufferBytes: int(65536).default(4 * 1024 * 1024),
+      /** RFC 5080 §2.2.2: how long an answer stays in the duplicate cache. */
+      duplicateWindowMs: int(0).default(10_000),
+      /** Reply-Message per reject reason: tells a human what is wrong. */
+      replyMessages: z
+        .strictObject(replyMessages, { error: (iss) => (iss.code === 'unrecognized_keys' ? 'is not a reject reason' : 'must be an object of reason → text') })
+        .prefault({}),
+      /** Accept suspended members into this plan (walled garden) instead of rejecting. */
+      restrictedPlan: textOrNull(),
+      /** Simultaneous use when the session store cannot be read. */
+      sessionLimitWhenStoreDown: z.enum(['allow', 'deny'], { error: 'must be "allow" or "deny"' }).default('allow'),
+      accounting: section({
+        flushCron: text().default('* * * * *'),
+        /** Close a session as stale after this many interim intervals without an update. */
+        staleMultiple: int(1).default(3),
+        /** Interim interval assumed when the NAS never said one (seconds). */
+        defaultInterimInterval: int(10).default(600),
+        reapCron: text().default('*/5 * * * *'),
+      }),
+      dues: section({
+        cron: text().default('0 3 * * *'),
+        graceDays: int(0).default(7),
+      }),
+      authLog: section({
+        /** Authentication log rows older than this many days are deleted; 0 keeps them forever. */
+        retentionDays: int(0).default(180),
+        pruneCron: text().default('30 3 * * *'),
+      }),
+      lockout: section({
+        /** Failed attempts within windowSeconds that lock a username. */
+        userThreshold: int(1).default(10),
+        /** Failed attempts from one NAS within windowSeconds that throttle it. */
+        nasThreshold: int(1).default(1000),
+        windowSeconds: int(1).default(300),
+      }),
+      /**
+       * The NAS created on first start (empty NAS table), e.g. the Docker host's
+       * network: address or CIDR block, and its shared secret given inline or in a
+       * file (a container secret); with neither, one is generated into dataDir.
+       */
+      initialNasAddress: textOrNull(),
+      initialNasSecret: textOrNull(),
+      initialNasSecretFile: textOrNull(),
+      logLevel: text().default('info'),
+      /** 'auto': human-readable on a terminal, JSON lines otherwise. */
+      logFormat: z.enum(['auto', 'json', 'pretty'], { error: 'must be "auto", "json" or "pretty"' }).default('auto'),
+    },
+    { error: (iss) => (iss.code === 'unrecognized_keys' ? NOT_A_CONFIG_KEY : 'must be a JSON object') },
+  );
+}
+
+export type ConfigSchema = ReturnType<typeof declare>;
+export type Config = Zod.output<ConfigSchema>;
+
+/** A key as an admin writes it in an error or in config/README.md: `authPort`, `accounting.flushCron`. */
+export type ConfigPath = {
+  [K in keyof Config & string]: Config[K] extends Record<string, unknown> ? K | `${K}.${keyof Config[K] & string}` : K;
+}[keyof Config & string];
+
+/** Enough of zod's schema definitions to walk them (zod/v4/core $ZodTypeDef). */
+interface SchemaNode {
+  _zod: { def: { type: string; innerType?: SchemaNode; shape?: Record<string, SchemaNode>; options?: readonly SchemaNode[] } };
+}
+
+/** Without its default, prefault, nullable and optional wrappers. */
+function bare(node: SchemaNode): SchemaNode {
+  let n = node;
+  while (n._zod.def.innerType) n = n._zod.def.innerType;
+  return n;
+}
+
+function nodeAt(path: readonly PropertyKey[]): SchemaNode | undefined {
+  let n: SchemaNode | undefined = configSchema() as unknown as SchemaNode;
+  for (const k of path) n = n && typeof k === 'string' ? bare(n)._zod.def.shape?.[k] : undefined;
+  return n && bare(n);
+}
+
+/** The keys of the object at `path` ([] for the top level), for suggestions in errors. */
+export function keysAt(path: readonly PropertyKey[]): string[] {
+  return Object.keys(nodeAt(path)?._zod.def.shape ?? {});
+}
+
+/** Whether the key at `path` takes a number (alone or among other choices): environment values are strings. */
+export function takesNumber(path: string): boolean {
+  const n = nodeAt(path.split('.'));
+  return n !== undefined && (n._zod.def.type === 'number' || (n._zod.def.options ?? []).some((o) => bare(o)._zod.def.type === 'number'));
+}
+
+let schema: ConfigSchema | undefined;
+
+/**
+ * The schema, built on first use. Importing zod costs more than the rest of
+ * `radassoc --help` (about 100 ms of CPU) and every command imports this module,
+ * so zod is loaded only once configuration is validated; require() keeps
+ * loadConfig synchronous.
+ */
+export function configSchema(): ConfigSchema {
+  schema ??= declare((createRequire(import.meta.url)('zod') as typeof Zod).z);
+  return schema;
+}
+
+let defaults: Config | undefined;
+const deepFreeze = <T>(o: T): T => {
+  if (typeof o === 'object' && o !== null) for (const v of Object.values(Object.freeze(o))) deepFreeze(v);
+  return o;
 };
+const frozenDefaults = (): Config => (defaults ??= deepFreeze(configSchema().parse({})));
+
+/**
+ * Every default, as the schema declares them: a read-only view computed on
+ * first read, so that importing this module does not load zod. Spread it to
+ * change a key (`{ ...DEFAULT_CONFIG, httpPort: 0 }`).
+ */
+export const DEFAULT_CONFIG: Config = new Proxy({} as Config, {
+  get: (_t, k) => Reflect.get(frozenDefaults(), k),
+  has: (_t, k) => Reflect.has(frozenDefaults(), k),
+  ownKeys: () => Reflect.ownKeys(frozenDefaults()),
+  // A proxy may only report a property its (empty) target lacks as configurable.
+  getOwnPropertyDescriptor: (_t, k) => {
+    const d = Reflect.getOwnPropertyDescriptor(frozenDefaults(), k);
+    return d && { ...d, configurable: true };
+  },
+  set: () => false,
+  defineProperty: () => false,
+  deleteProperty: () => false,
+});

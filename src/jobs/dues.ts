@@ -14,7 +14,6 @@ import type { Db } from '../db/db.js';
 import type { Actor, LiveSessionSource } from '../services/deps.js';
 import { runDues, type DuesRunReport } from '../services/lifecycle.js';
 
-export const DEFAULT_DUES_SCHEDULE = '0 3 * * *';
 /** The audit log's and disconnect_log's actor for what the job does. */
 export const DUES_JOB_ACTOR = 'dues-job';
 const actor: Actor = { name: DUES_JOB_ACTOR };
@@ -25,7 +24,7 @@ export interface DuesJobOptions {
   coa: CoaSender;
   log: MinimalLogger;
   /** Cron expression (config dues.cron). */
-  schedule?: string;
+  schedule: string;
   /** config dues.graceDays */
   graceDays: number;
   /** Injected clock, epoch ms. */
@@ -43,7 +42,7 @@ export function startDuesJob(opts: DuesJobOptions): JobHandle<DuesRunReport> {
   };
   return scheduleJob({
     name: 'dues',
-    schedule: opts.schedule ?? DEFAULT_DUES_SCHEDULE,
+    schedule: opts.schedule,
     logger: opts.log,
     run: () => runDues(deps, actor),
     describe: (r) =>

@@ -1,7 +1,8 @@
 /**
- * Scheduled flush of live usage to Postgres (accounting/flusher.ts): every
- * minute by default. Safe on every daemon at once (the flush is idempotent,
- * see flusher.ts); a failed run (Postgres down) is logged and retried.
+ * Scheduled flush of live usage to Postgres (accounting/flusher.ts), on
+ * config accounting.flushCron. Safe on every daemon at once (the flush is
+ * idempotent, see flusher.ts); a failed run (Postgres down) is logged and
+ * retried.
  */
 import type { Db } from '../db/db.js';
 import { flushUsage, type FlushReport } from '../accounting/flusher.js';
@@ -9,14 +10,12 @@ import type { MinimalLogger } from '../accounting/logger.js';
 import { scheduleJob, type JobHandle } from '../accounting/scheduled-job.js';
 import type { SessionStore } from '../accounting/store.js';
 
-export const DEFAULT_FLUSH_SCHEDULE = '* * * * *';
-
 export interface FlushJobOptions {
   store: SessionStore;
   db: Db;
   logger: MinimalLogger;
   /** Cron expression (config accounting.flushCron). */
-  schedule?: string;
+  schedule: string;
   /** Injected clock, epoch ms. */
   clock?: () => number;
   batchSize?: number;
@@ -27,7 +26,7 @@ export interface FlushJobOptions {
 export function startFlushUsageJob(opts: FlushJobOptions): JobHandle<FlushReport> {
   return scheduleJob({
     name: 'flush-usage',
-    schedule: opts.schedule ?? DEFAULT_FLUSH_SCHEDULE,
+    schedule: opts.schedule,
     logger: opts.logger,
     run: async () => {
       const report = await flushUsage(opts.store, opts.db, { ...(opts.clock ? { now: opts.clock } : {}), ...(opts.batchSize ? { batchSize: opts.batchSize } : {}) });

@@ -10,25 +10,20 @@ import { scheduleJob, type JobHandle } from '../accounting/scheduled-job.js';
 import type { SessionStore } from '../accounting/store.js';
 import type { LiveSession } from '../domain/session.js';
 
-export const DEFAULT_REAP_SCHEDULE = '* * * * *';
-export const DEFAULT_STALE_MULTIPLE = 3;
-/** Assumed Acct-Interim-Interval when the NAS never sent one (seconds). */
-export const DEFAULT_INTERIM_INTERVAL_S = 600;
-
 export interface ReapJobOptions {
   store: SessionStore;
   logger: MinimalLogger;
   /** Cron expression (config accounting.reapCron). */
-  schedule?: string;
+  schedule: string;
   /** Injected clock, epoch ms. */
   clock?: () => number;
   /** Intervals without an update before a session is stale (config accounting.staleMultiple). */
-  multiple?: number;
-  /** config accounting.defaultInterimInterval, seconds. */
-  defaultIntervalS?: number;
+  multiple: number;
+  /** Interim interval assumed when the NAS never sent one (config accounting.defaultInterimInterval), seconds. */
+  defaultIntervalS: number;
 }
 
-export function reapStale(store: SessionStore, now: number, multiple = DEFAULT_STALE_MULTIPLE, defaultIntervalS = DEFAULT_INTERIM_INTERVAL_S): Promise<LiveSession[]> {
+export function reapStale(store: SessionStore, now: number, multiple: number, defaultIntervalS: number): Promise<LiveSession[]> {
   return store.closeStale(now, multiple, defaultIntervalS);
 }
 
@@ -36,7 +31,7 @@ export function startReapStaleJob(opts: ReapJobOptions): JobHandle<LiveSession[]
   const clock = opts.clock ?? Date.now;
   return scheduleJob({
     name: 'reap-stale',
-    schedule: opts.schedule ?? DEFAULT_REAP_SCHEDULE,
+    schedule: opts.schedule,
     logger: opts.logger,
     run: () => reapStale(opts.store, clock(), opts.multiple, opts.defaultIntervalS),
     describe: (closed) =>

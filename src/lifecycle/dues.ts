@@ -54,7 +54,7 @@ export interface LapsingMember {
  * on or before today + days), including those already in their grace
  * period; soonest first. For `member list --lapsing-within 30d`.
  */
-export async function lapsingWithin(db: Queryable, today: string, days: number, graceDays = 0): Promise<LapsingMember[]> {
+export async function lapsingWithin(db: Queryable, today: string, days: number, graceDays: number): Promise<LapsingMember[]> {
   checkDay(today);
   if (!Number.isInteger(days) || days < 0) throw fail('INVALID_DAYS', { days });
   const members = await listMembers(db, { status: 'active', lapsingBefore: addDays(today, days + 1) });

@@ -94,7 +94,7 @@ describe('flush-usage and reap-stale jobs', () => {
     await store.applyRecord(interim(300, 10, 20));
     const log = memoryLogger();
     let flushed = 0;
-    const job = startFlushUsageJob({ store, db, logger: log, clock: () => T0 + 999_000, onFlushed: () => flushed++ });
+    const job = startFlushUsageJob({ store, db, logger: log, schedule: '* * * * *', clock: () => T0 + 999_000, onFlushed: () => flushed++ });
     expect(await job.runOnce()).toEqual({ batches: 1, sessions: 1, finished: 0, snapshots: 1 });
     expect(flushed).toBe(1);
     const r = await db.query<{ updated_at: Date }>('SELECT updated_at FROM usage_sessions');
@@ -110,7 +110,7 @@ describe('flush-usage and reap-stale jobs', () => {
     await store.applyRecord(start({ interimInterval: 300 }));
     await store.applyRecord(start({ acctSessionId: 'fresh', startAt: T0 + 3_000_000 }));
     const logger = pino({ level: 'silent' });
-    const job = startReapStaleJob({ store, logger, clock: () => T0 + 3_100_000, multiple: 3, defaultIntervalS: 600 });
+    const job = startReapStaleJob({ store, logger, schedule: '*/5 * * * *', clock: () => T0 + 3_100_000, multiple: 3, defaultIntervalS: 600 });
     const closed = await job.runOnce();
     expect(closed?.map((s) => [s.acctSessionId, s.terminateCause])).toEqual([['sess-1', 'Stale-Session']]);
     expect(await store.countOpenForUser('alice')).toBe(1);
