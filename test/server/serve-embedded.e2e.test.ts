@@ -89,5 +89,6 @@ describe('radassoc serve on the embedded default', () => {
     daemon.kill('SIGTERM');
     expect(await exit).toBe(0);
     daemon = undefined;
-  });
+    // A dozen CLI processes, each opening the embedded database: a whole first hour, not a unit.
+  }, 120_000);
 });
