@@ -67,7 +67,8 @@ function fieldOf<T>(faults: ImportFault[], line: number, field: string, checkIt:
   }
 }
 
-function checkRow(r: ImportRow, faults: ImportFault[]): CheckedRow | null {
+/** One row checked field by field; what it asks of the database (the fields that are right) either way. */
+function checkRow(r: ImportRow, faults: ImportFault[]): { row: CheckedRow | null; key: ImportKey } {
   const before = faults.length;
   const at = <T>(field: string, fn: () => T): T | undefined => fieldOf(faults, r.line, field, fn);
   const username = at('username', () => check.username(r.username));
@@ -77,30 +78,36 @@ function checkRow(r: ImportRow, faults: ImportFault[]): CheckedRow | null {
   const ipv6Prefix = at('ipv6_prefix', () => checkFields({ ipv6Prefix: r.ipv6Prefix ?? null }).ipv6Prefix ?? null);
   const maxSessions = at('max_sessions', () => checkFields({ maxSessions: r.maxSessions ?? null }).maxSessions ?? null);
   const paidUntil = at('paid_until', () => checkFields({ paidUntil: r.paidUntil ?? null }).paidUntil ?? null);
-  if (faults.length > before || username === undefined || password === undefined || methods === undefined) return null;
-  return { line: r.line, password, methods, fields: { username, plan: r.plan ?? null, ipv4: ipv4 ?? null, ipv6Prefix: ipv6Prefix ?? null, maxSessions: maxSessions ?? null, paidUntil: paidUntil ?? null } };
+  const plan = r.plan ?? null;
+  const key: ImportKey = { line: r.line, username: username ?? null, ipv4: ipv4 ?? null, plan };
+  if (faults.length > before || username === undefined || password === undefined || methods === undefined) return { row: null, key };
+  const fields = { username, plan, ipv4: ipv4 ?? null, ipv6Prefix: ipv6Prefix ?? null, maxSessions: maxSessions ?? null, paidUntil: paidUntil ?? null };
+  return { row: { line: r.line, password, methods, fields }, key };
 }
 
-/** Every row checked, and names or addresses given twice (on the later line, naming the first). */
-function checkRows(rows: readonly ImportRow[]): { checked: CheckedRow[]; faults: ImportFault[] } {
+/**
+ * Every row checked, and names or addresses given twice (on the later line,
+ * naming the first), a faulty row's too; with what every row asks of the
+ * database.
+ */
+function checkRows(rows: readonly ImportRow[]): { checked: CheckedRow[]; keys: ImportKey[]; faults: ImportFault[] } {
   const faults: ImportFault[] = [];
   const checked: CheckedRow[] = [];
+  const keys: ImportKey[] = [];
   const seenUser = new Map<string, number>();
   const seenIp = new Map<string, number>();
   for (const r of rows) {
-    const c = checkRow(r, faults);
-    if (c === null) continue;
-    const { username, ipv4 } = c.fields;
-    const dupUser = seenUser.get(username);
-    const dupIp = ipv4 ? seenIp.get(ipv4) : undefined;
-    if (dupUser !== undefined) faults.push({ line: c.line, message: `username ${username} already appears on line ${dupUser}` });
-    if (dupIp !== undefined) faults.push({ line: c.line, message: `ipv4: address ${ipv4} already appears on line ${dupIp}` });
-    if (dupUser !== undefined || dupIp !== undefined) continue;
-    seenUser.set(username, c.line);
-    if (ipv4) seenIp.set(ipv4, c.line);
-    checked.push(c);
+    const { row, key } = checkRow(r, faults);
+    const dupUser = key.username === null ? undefined : seenUser.get(key.username);
+    const dupIp = key.ipv4 === null ? undefined : seenIp.get(key.ipv4);
+    if (dupUser !== undefined) faults.push({ line: r.line, message: `username ${key.username} already appears on line ${dupUser}` });
+    else if (key.username !== null) seenUser.set(key.username, r.line);
+    if (dupIp !== undefined) faults.push({ line: r.line, message: `ipv4: address ${key.ipv4} already appears on line ${dupIp}` });
+    else if (key.ipv4 !== null) seenIp.set(key.ipv4, r.line);
+    keys.push({ ...key, username: dupUser === undefined ? key.username : null, ipv4: dupIp === undefined ? key.ipv4 : null });
+    if (row !== null && dupUser === undefined && dupIp === undefined) checked.push(row);
   }
-  return { checked, faults };
+  return { checked, keys, faults };
 }
 
 async function toNewMembers(rows: readonly CheckedRow[], onSlowHashing?: (papOnly: number) => void): Promise<NewMember[]> {
@@ -135,11 +142,8 @@ async function insertWithAudit(db: Db, actor: Actor, source: string, rows: reado
 }
 
 export async function importMembers(deps: Pick<ServiceDeps, 'db'>, actor: Actor, input: MemberImportInput): Promise<MemberImportResult> {
-  const { checked, faults } = checkRows(input.rows);
-  const keys: ImportKey[] = [
-    ...checked.map((r) => ({ line: r.line, username: r.fields.username, ipv4: r.fields.ipv4 ?? null, plan: r.fields.plan ?? null })),
-    ...(input.claims ?? []),
-  ].sort((a, b) => a.line - b.line);
+  const { checked, keys: own, faults } = checkRows(input.rows);
+  const keys = [...own, ...(input.claims ?? [])].sort((a, b) => a.line - b.line);
   const all = [...(input.faults ?? []), ...faults, ...(await findImportConflicts(deps.db, keys))];
   if (all.length > 0) throw importFailure(all);
   const members = await toNewMembers(checked, input.onSlowHashing);
