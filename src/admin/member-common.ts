@@ -58,6 +58,7 @@ export function fieldInput(f: FieldFlags, allowNone: boolean): MemberFields {
   return fields;
 }
 
+/** For the commands that name a member without changing it (diagnose, disconnect). */
 export function unknownMember(username: string): RadassocError {
   return fail('UNKNOWN_MEMBER', { username });
 }

@@ -12,7 +12,7 @@ import { allAcknowledged, printLapsing, printResumeReport, printSuspendReport } 
 import { withLifecycle } from './services-context.js';
 import type { MemberStatus } from '../domain/member.js';
 import { RadassocError } from '../errors.js';
-import { addMember, checkAddMember, listLapsing, listMembers, removeMember, showMember } from '../services/members.js';
+import { addMember, checkAddMember, listLapsing, listMembers, MEMBER_STATUSES, removeMember, showMember } from '../services/members.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
 import { parseAuthMethods, readSecretFlag } from './input.js';
@@ -21,7 +21,6 @@ import { FIELD_OPTIONS, fieldInput, PASSWORD_OPTIONS } from './member-common.js'
 import { registerMemberImport } from './member-csv.js';
 import { printRecord, printRows, say } from './output.js';
 
-const STATUSES: readonly MemberStatus[] = ['active', 'suspended'];
 const LIST_COLUMNS = ['username', 'status', 'plan', 'ipv4', 'ipv6_prefix', 'max_sessions', 'paid_until', 'auth'] as const;
 
 function registerAdd(member: Argv<GlobalArgs>): void {
@@ -58,7 +57,7 @@ function registerReadCommands(member: Argv<GlobalArgs>): void {
     'list members',
     (y) =>
       y
-        .option('status', { type: 'string', choices: STATUSES, describe: 'only active or only suspended members' })
+        .option('status', { type: 'string', choices: MEMBER_STATUSES, describe: 'only active or only suspended members' })
         .option('lapsing-within', { type: 'string', describe: 'only members whose dues lapse within this time, e.g. 30d or 2w' }),
     async (argv) => {
       if (argv.lapsingWithin !== undefined) {

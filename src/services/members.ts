@@ -21,7 +21,7 @@ import type { Actor, ServiceDeps } from './deps.js';
 import { checkFields, checkMethods, checkPassword, credentialForMethods, MEMBER_STATUSES, type MemberFieldPatch, type MemberFields } from './member-fields.js';
 
 export { importMembers, type ImportRow, type MemberImportInput, type MemberImportResult } from './member-import.js';
-export type { MemberFields } from './member-fields.js';
+export { MEMBER_STATUSES, type MemberFields } from './member-fields.js';
 export type { MemberView } from '../lifecycle/member-view.js';
 
 type DbDeps = Pick<ServiceDeps, 'db'>;
