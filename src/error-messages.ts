@@ -10,6 +10,8 @@
  * half way: the typed forms are worded here, the others still where raised.
  */
 
+import type { FaultyLine } from './db/import-failure.js';
+
 /** The words of one refusal. */
 export interface ErrorWords {
   text: string;
@@ -35,28 +37,39 @@ export interface ErrorData {
   PORT_IN_USE: Legacy;
   /** Redis did not answer: at connection (`connect`) or during an operation (`operation`). */
   REDIS_UNREACHABLE: { when: 'connect' | 'operation' };
-  DUPLICATE_MEMBER: { username: string };
+  /**
+   * `via: 'write'`: found by the members table's own key (a direct caller of
+   * the repository, or a race), whose hint offers `member set` alone.
+   */
+  DUPLICATE_MEMBER: { username: string; via?: 'add' | 'write' };
   UNKNOWN_MEMBER: { username: string };
   UNKNOWN_PLAN: { plan: string };
-  DUPLICATE_PLAN: Legacy;
-  PLAN_IN_USE: Legacy;
-  DUPLICATE_NAS: Legacy;
-  UNKNOWN_NAS: Legacy;
-  NAS_ADDRESS_OVERLAP: Legacy;
-  /** A static IPv4 address already assigned to another member. */
-  ADDRESS_IN_USE: Legacy;
-  INVALID_ADDRESS: Legacy;
-  INVALID_CIDR: Legacy;
+  DUPLICATE_PLAN: { plan: string };
+  /** `members` null: a member was put on the plan while it was being removed. */
+  PLAN_IN_USE: { plan: string; members: number | null };
+  DUPLICATE_NAS: { nas: string };
+  UNKNOWN_NAS: { nas: string };
+  /** `other` null: the clash was caught by the table's constraint, which names only the other block. */
+  NAS_ADDRESS_OVERLAP: { address: string; other: string | null; otherAddress: string | null };
+  /** A static IPv4 address already assigned to another member (`holder` null: the table's key said so, not who). */
+  ADDRESS_IN_USE: { address: string; holder: string | null };
+  INVALID_ADDRESS: { value: string } | { problem: 'not-single' } | { rejected: string };
+  /** `reason`: the validator's words (domain/validate.ts), or the database's. */
+  INVALID_CIDR: { value: string | null; reason: string };
   /**
-   * `from`/`to`: an export period's bound; `today`: the day a dues run acts
+   * Also `from`/`to`: an export period's bound; `today`: the day a dues run acts
    * as if on; `from` and `to` together: a period whose first day is after its last.
    */
-  INVALID_DATE: Legacy | { field: 'from' | 'to' | 'today'; value: string } | { from: string; to: string };
-  INVALID_PASSWORD: Legacy;
-  INVALID_ATTRIBUTE: Legacy;
-  /** `reason`: a suspension without a reason. */
-  INVALID_ARGUMENT: Legacy | { missing: 'reason' };
-  IMPORT_FAILED: Legacy;
+  INVALID_DATE: InvalidDate | { field: 'from' | 'to' | 'today'; value: string } | { from: string; to: string };
+  /** `reason`: what auth/credentials.ts validatePassword says; never the password. */
+  INVALID_PASSWORD: { reason: string } | { problem: 'nt-hash-length' };
+  INVALID_ATTRIBUTE: InvalidAttribute;
+  /** `missing: 'reason'`: a suspension without a reason. */
+  INVALID_ARGUMENT: InvalidArgument | { missing: 'reason' } | Legacy;
+  /** New methods for a member whose stored credential cannot serve them without a new password. */
+  CREDENTIAL_CANNOT_SERVE: { username: string; credential: string; missing: string[]; auth: string };
+  /** Every faulty line of an import with every fault on it; nothing was imported. */
+  IMPORT_FAILED: { faults: FaultyLine[]; faulty_lines: number };
   /** No open session by this unique id or Acct-Session-Id; `ended`: it exists but has ended. */
   UNKNOWN_SESSION: { session: string; ended: boolean };
   /** Some Disconnect-Requests were not acknowledged (NAK, timeout, not sent): the result says which. */
@@ -88,6 +101,47 @@ export interface ErrorData {
 /** Data of a code whose words are still written where it is raised. */
 type Legacy = { message: string };
 
+/** A date that is not YYYY-MM-DD or no day of the calendar. */
+export type InvalidDate =
+  /** As a flag or a CSV column names it: `--paid-until: '31/12/2026' is not ...`. */
+  | { field: string; value: string; problem: 'form' | 'calendar' }
+  /** A value handed to a repository. */
+  | { value: string }
+  /** The database's own refusal. */
+  | { rejected: string }
+  | Legacy;
+
+export type InvalidAttribute =
+  /** `reason`: the dictionary's words, or the name or value most likely meant. */
+  | { attribute: string; value: string; reason: string }
+  /** Text without `=`. */
+  | { text: string; problem: 'not-attribute-value' }
+  /** Stored attributes that are not a list of name/value text pairs. */
+  | { problem: 'shape' };
+
+/** The argument mistakes of members, plans and NAS clients, each with its own data. */
+export type InvalidArgument =
+  | { problem: 'username'; username: string }
+  | { problem: 'name'; kind: 'plan' | 'NAS'; name: string }
+  | { problem: 'max-sessions'; value: number }
+  | { problem: 'auth-methods'; unknown: string[] }
+  | { problem: 'member-status'; status: string }
+  /** `--auth` text naming unknown methods (none: no method given). */
+  | { problem: 'auth-flag'; unknown: string[] }
+  /** A whole number ≥ 1 expected where `field` was given `value`. */
+  | { problem: 'count'; field: string; value: string }
+  | { problem: 'member-constraint'; username: string; reason: string }
+  | { problem: 'nothing-to-change' }
+  | { problem: 'flag-needs-value'; flag: string; clearable: boolean }
+  | { problem: 'secret-flags'; name: string; given: 'both' | 'neither' | 'empty-stdin' }
+  | { problem: 'empty-secret'; nas: string }
+  | { problem: 'coa-port'; nas: string; port: number }
+  | { problem: 'coa-port-flag' }
+  | { problem: 'disconnect-profile'; nas: string; profiles: string[] }
+  | { problem: 'nas-address-missing' }
+  | { problem: 'plan-attributes-flags'; both: boolean }
+  | { problem: 'unreadable-file'; path: string; reason: string };
+
 type Catalogue = { [C in keyof ErrorData]: (d: ErrorData[C]) => ErrorWords };
 
 const words = (text: string, hint: string | null = null): ErrorWords => ({ text, hint });
@@ -111,27 +165,57 @@ export const ERROR_MESSAGES: Catalogue = {
         : 'Redis is unreachable: accounting records are not acknowledged until it is back (check REDIS_URL and that Redis runs).',
     ),
   DUPLICATE_MEMBER: (d) =>
-    words(`member ${d.username} already exists`, `change it with \`radassoc member set ${d.username} ...\` or its password with \`radassoc member passwd ${d.username}\``),
+    d.via === 'write'
+      ? words(`member ${d.username} already exists`, `use \`radassoc member set ${d.username} ...\` to change it`)
+      : words(`member ${d.username} already exists`, `change it with \`radassoc member set ${d.username} ...\` or its password with \`radassoc member passwd ${d.username}\``),
   UNKNOWN_MEMBER: (d) => words(`no member named ${d.username}`, 'see `radassoc member list`'),
   UNKNOWN_PLAN: (d) => words(`no plan named ${d.plan}`, 'see `radassoc plan list`'),
-  DUPLICATE_PLAN: legacy,
-  PLAN_IN_USE: legacy,
-  DUPLICATE_NAS: legacy,
-  UNKNOWN_NAS: legacy,
-  NAS_ADDRESS_OVERLAP: legacy,
-  ADDRESS_IN_USE: legacy,
-  INVALID_ADDRESS: legacy,
-  INVALID_CIDR: legacy,
+  DUPLICATE_PLAN: (d) => words(`plan ${d.plan} already exists`, 'see `radassoc plan list`'),
+  PLAN_IN_USE: (d) =>
+    words(
+      `plan ${d.plan} is used by ${d.members === null ? 'members' : d.members === 1 ? '1 member' : `${d.members} members`}`,
+      'move them to another plan with `radassoc member set <username> --plan <other>` first',
+    ),
+  DUPLICATE_NAS: (d) => words(`NAS ${d.nas} already exists`, `remove it first with \`radassoc nas remove ${d.nas}\``),
+  UNKNOWN_NAS: (d) => words(`no NAS named ${d.nas}`, 'see `radassoc nas list`'),
+  NAS_ADDRESS_OVERLAP: (d) => {
+    const whom = d.other !== null ? `NAS ${d.other} (${d.otherAddress ?? ''})` : `another NAS's block ${d.otherAddress ?? ''}`.trim();
+    const fix = d.other !== null ? `remove ${d.other} first` : 'remove the other NAS first';
+    return words(`${d.address} overlaps ${whom}: a source address must identify one NAS; narrow the block or ${fix}`);
+  },
+  ADDRESS_IN_USE: (d) =>
+    d.holder !== null
+      ? words(`address ${d.address} is already assigned to member ${d.holder}`, `choose another, or change ${d.holder}'s first with \`radassoc member set ${d.holder} ...\``)
+      : words(`address ${d.address} is already assigned to another member`, 'choose another; `radassoc member list` shows who has it'),
+  INVALID_ADDRESS: (d) => {
+    if ('value' in d) return words(`${JSON.stringify(d.value)} is not an IPv4 address like 192.0.2.10`);
+    if ('problem' in d) return words('the static address must be a single IPv4 address');
+    return words(d.rejected);
+  },
+  INVALID_CIDR: (d) => words(d.reason),
   INVALID_DATE: (d) => {
-    if ('message' in d) return legacy(d);
-    if (!('field' in d)) return words(`--from ${d.from} is after --to ${d.to}`, 'swap them');
+    if ('problem' in d || !('field' in d || 'from' in d)) return invalidDate(d);
+    if ('from' in d) return words(`--from ${d.from} is after --to ${d.to}`, 'swap them');
     if (d.field === 'today') return words(`today ${JSON.stringify(d.value)} is not a date in the form YYYY-MM-DD`);
     return words(`--${d.field} ${d.value} is not a date`, 'write it as YYYY-MM-DD, e.g. 2026-11-01');
   },
-  INVALID_PASSWORD: legacy,
-  INVALID_ATTRIBUTE: legacy,
-  INVALID_ARGUMENT: (d) => ('message' in d ? legacy(d) : words('say why with --reason TEXT, e.g. --reason "dues unpaid since March"')),
-  IMPORT_FAILED: legacy,
+  INVALID_PASSWORD: (d) => ('reason' in d ? words(`${d.reason}; choose another password`) : words('an NT hash is 16 octets')),
+  INVALID_ATTRIBUTE: (d) => {
+    if ('reason' in d) return words(`--attr '${d.attribute}=${d.value}': ${d.reason}`);
+    if ('text' in d) return words(`--attr '${d.text}' is not Attribute=Value; write e.g. --attr 'Session-Timeout=86400'`);
+    return words('plan attributes must be a list of {name, value} text pairs');
+  },
+  INVALID_ARGUMENT: (d) => {
+    if ('problem' in d) return invalidArgument(d);
+    if ('missing' in d) return words('say why with --reason TEXT, e.g. --reason "dues unpaid since March"');
+    return legacy(d);
+  },
+  CREDENTIAL_CANNOT_SERVE: (d) =>
+    words(
+      `the stored credential of ${d.username} (${d.credential}) cannot serve ${d.missing.join(', ')}`,
+      `set a new password with \`radassoc member passwd ${d.username} --auth ${d.auth}\``,
+    ),
+  IMPORT_FAILED: importFailed,
   UNKNOWN_SESSION: (d) => words(`no open session ${d.session}${d.ended ? ' (it has ended)' : ''}`, "`radassoc diagnose <username>` lists a member's sessions"),
   DISCONNECT_FAILED: (d) => words(`${d.failed} of ${d.total} sessions were not confirmed disconnected`, 'see above'),
   DAEMON_UNREACHABLE: (d) => {
@@ -161,3 +245,82 @@ export const ERROR_MESSAGES: Catalogue = {
   AUDIT_FILTER_CONFLICT: () => words('give --user or --target, not both'),
   INVALID_LIMIT: () => words('--limit must be a whole number of at least 1'),
 };
+
+function invalidDate(d: InvalidDate): ErrorWords {
+  if ('field' in d) {
+    const why = d.problem === 'calendar' ? 'is not a day of the calendar' : 'is not a date in the form YYYY-MM-DD';
+    return words(`${d.field}: '${d.value}' ${why}; write e.g. 2026-12-31`);
+  }
+  if ('value' in d) return words(`${JSON.stringify(d.value)} is not a date in the form YYYY-MM-DD`);
+  if ('rejected' in d) return words(`${d.rejected}; dates are YYYY-MM-DD`);
+  return legacy(d);
+}
+
+const AUTH_METHOD_LIST = 'pap, chap, mschapv1, mschapv2';
+
+function invalidArgument(d: InvalidArgument): ErrorWords {
+  switch (d.problem) {
+    case 'username':
+      return words(`invalid username ${JSON.stringify(d.username)}: 1 to 253 printable characters`);
+    case 'name':
+      return words(`invalid ${d.kind} name ${JSON.stringify(d.name)}`);
+    case 'max-sessions':
+      return words(`max sessions must be a whole number of at least 1 (got ${d.value})`);
+    case 'auth-methods':
+      return words(`auth methods must be some of ${AUTH_METHOD_LIST}${d.unknown.length ? ` (not ${d.unknown.join(', ')})` : ''}`);
+    case 'member-status':
+      return words(`a member's status is active or suspended (not ${JSON.stringify(d.status)})`);
+    case 'auth-flag': {
+      const what = d.unknown.length > 0 ? `unknown auth method ${d.unknown.map((b) => `'${b}'`).join(', ')}` : 'no auth method given';
+      return words(`${what}; use --auth all or a comma list of ${AUTH_METHOD_LIST}`);
+    }
+    case 'count':
+      return words(`${d.field} must be a whole number of at least 1 (got '${d.value}')`);
+    case 'member-constraint':
+      return words(`member ${d.username}: ${d.reason}`);
+    case 'nothing-to-change':
+      return words('nothing to change: give at least one of --plan, --ipv4, --ipv6-prefix, --max-sessions, --paid-until or --auth');
+    case 'flag-needs-value':
+      return words(`--${d.flag} needs a value${d.clearable ? ' (or none to clear it)' : ''}`);
+    case 'secret-flags':
+      return secretFlags(d.name, d.given);
+    case 'empty-secret':
+      return words(`NAS ${d.nas}: the shared secret cannot be empty`, 'generate one with `openssl rand -base64 32`');
+    case 'coa-port':
+      return words(`NAS ${d.nas}: the CoA port must be from 1 to 65535 (got ${d.port})`);
+    case 'coa-port-flag':
+      return words('--coa-port must be a port number from 1 to 65535');
+    case 'disconnect-profile':
+      return words(`NAS ${d.nas}: disconnect profile must be one of ${d.profiles.join(', ')}`);
+    case 'nas-address-missing':
+      return words('give the NAS source address with --ip <addr|cidr>, e.g. --ip 192.0.2.1');
+    case 'plan-attributes-flags':
+      return d.both
+        ? words('give either --attr ... or --clear, not both')
+        : words('give the new attributes with --attr Attribute=Value (repeatable; they replace the old ones), or --clear');
+    case 'unreadable-file':
+      return words(`cannot read ${d.path}: ${d.reason}; check the path`);
+  }
+}
+
+function secretFlags(name: string, given: 'both' | 'neither' | 'empty-stdin'): ErrorWords {
+  switch (given) {
+    case 'both':
+      return words(`give the ${name} either with --${name} or with --${name}-stdin, not both`);
+    case 'neither':
+      return words(`give the ${name} with --${name} <${name}> or --${name}-stdin (safer: it stays out of shell history)`);
+    case 'empty-stdin':
+      return words(`--${name}-stdin: nothing came on standard input; pipe the ${name} in, e.g. printf '%s\\n' "$PW" | radassoc ...`);
+  }
+}
+
+/** Enough faulty lines to see the pattern on a screen; the rest are counted (the data holds them all). */
+export const SHOWN_FAULTY_LINES = 100;
+
+function importFailed(d: { faults: FaultyLine[] }): ErrorWords {
+  const text = d.faults.slice(0, SHOWN_FAULTY_LINES).flatMap((l) => l.problems.map((p) => `line ${l.line}: ${p}`));
+  const more = d.faults.length - SHOWN_FAULTY_LINES;
+  if (more > 0) text.push(`... and ${more} more faulty line${more === 1 ? '' : 's'}`);
+  text.push('nothing was imported; fix the file and run the import again');
+  return words(text.join('\n'));
+}

@@ -1,14 +1,12 @@
 /**
- * What admins type, parsed and checked before the database is opened:
- * passwords (flag or stdin, never echoed), --auth method lists, "none" to
- * clear a field, whole numbers. Every refusal is one line that says what to do.
+ * What admins type, turned into the services' input before the database is
+ * opened: passwords (flag or stdin, never echoed), --auth method lists,
+ * "none" to clear a field, whole numbers, dates. Every refusal is one line
+ * that says what to do.
  */
 import { ALL_AUTH_METHODS, type AuthMethod } from '../domain/member.js';
-import { validatePassword } from '../auth/credentials.js';
 import { isIsoDate } from '../domain/validate.js';
-import { RadassocError } from '../errors.js';
-
-const invalid = (message: string): RadassocError => new RadassocError('INVALID_ARGUMENT', message);
+import { fail } from '../errors.js';
 
 /** `--auth all` or a comma list such as `pap,chap,mschapv2`; canonical order, no repeats. */
 export function parseAuthMethods(text: string): AuthMethod[] {
@@ -18,10 +16,7 @@ export function parseAuthMethods(text: string): AuthMethod[] {
     .filter((p) => p !== '');
   if (parts.length === 1 && parts[0] === 'all') return [...ALL_AUTH_METHODS];
   const bad = parts.filter((p) => !ALL_AUTH_METHODS.includes(p as AuthMethod));
-  if (parts.length === 0 || bad.length > 0) {
-    const what = bad.length > 0 ? `unknown auth method ${bad.map((b) => `'${b}'`).join(', ')}` : 'no auth method given';
-    throw invalid(`${what}; use --auth all or a comma list of ${ALL_AUTH_METHODS.join(', ')}`);
-  }
+  if (parts.length === 0 || bad.length > 0) throw fail('INVALID_ARGUMENT', { problem: 'auth-flag', unknown: bad });
   return ALL_AUTH_METHODS.filter((m) => parts.includes(m));
 }
 
@@ -35,31 +30,18 @@ export function orNone(text: string | undefined): string | null | undefined {
 export function parseCount(text: string, what: string): number {
   const t = text.trim();
   if (!/^[0-9]{1,10}$/.test(t) || Number(t) < 1 || Number(t) > 2 ** 31 - 1) {
-    throw invalid(`${what} must be a whole number of at least 1 (got '${text}')`);
+    throw fail('INVALID_ARGUMENT', { problem: 'count', field: what, value: text });
   }
   return Number(t);
-}
-
-/** `--auth` text for a method list: `all` when it is every method. */
-export function authText(methods: readonly AuthMethod[]): string {
-  return ALL_AUTH_METHODS.every((m) => methods.includes(m)) ? 'all' : methods.join(',');
 }
 
 /** A calendar date written YYYY-MM-DD (2026-02-30 is refused). */
 export function parseDate(text: string, what: string): string {
   const t = text.trim();
   if (!isIsoDate(t)) {
-    const why = /^\d{4}-\d{2}-\d{2}$/.test(t) ? 'is not a day of the calendar' : 'is not a date in the form YYYY-MM-DD';
-    throw new RadassocError('INVALID_DATE', `${what}: '${text}' ${why}; write e.g. 2026-12-31`);
+    throw fail('INVALID_DATE', { field: what, value: text, problem: /^\d{4}-\d{2}-\d{2}$/.test(t) ? 'calendar' : 'form' });
   }
   return t;
-}
-
-/** Refuses a password that cannot be stored, saying why without quoting it. */
-export function checkPassword(pw: string): string {
-  const problem = validatePassword(pw);
-  if (problem !== null) throw new RadassocError('INVALID_PASSWORD', `${problem}; choose another password`);
-  return pw;
 }
 
 export interface SecretFlags {
@@ -79,12 +61,12 @@ export interface SecretFlags {
 export async function readSecretFlag(flags: SecretFlags): Promise<string> {
   const { name } = flags;
   if (flags.value !== undefined && flags.stdin) {
-    throw invalid(`give the ${name} either with --${name} or with --${name}-stdin, not both`);
+    throw fail('INVALID_ARGUMENT', { problem: 'secret-flags', name, given: 'both' });
   }
   if (flags.value !== undefined) return flags.value;
-  if (!flags.stdin) throw invalid(`give the ${name} with --${name} <${name}> or --${name}-stdin (safer: it stays out of shell history)`);
+  if (!flags.stdin) throw fail('INVALID_ARGUMENT', { problem: 'secret-flags', name, given: 'neither' });
   const line = process.stdin.isTTY ? await readHiddenLine(`${name}: `) : await readFirstLine();
-  if (line === null) throw invalid(`--${name}-stdin: nothing came on standard input; pipe the ${name} in, e.g. printf '%s\\n' "$PW" | radassoc ...`);
+  if (line === null) throw fail('INVALID_ARGUMENT', { problem: 'secret-flags', name, given: 'empty-stdin' });
   return line;
 }
 

@@ -1,31 +1,25 @@
 /**
- * `radassoc member ...`: the commands volunteers use most. Input is checked
- * before the database is opened; every change is one transaction with its
- * audit entry; a password is never printed, logged or audited.
+ * `radassoc member ...`: the commands volunteers use most. Each turns its
+ * flags into one call of the member services (services/members.ts), which
+ * check, change, audit and follow up, and prints what came back; a password
+ * is never printed, logged or audited.
  */
 import type { Argv } from 'yargs';
-import { deriveCredential } from '../auth/credentials.js';
-import { insertAudit } from '../db/audit.js';
-import { check } from '../db/member-rows.js';
-import { deleteMember, getMember, insertMember, listMembers, type MemberFilter } from '../db/members.js';
 import { parseDays } from '../lifecycle/dues.js';
 import { listLapsing, resume, suspend } from '../services/lifecycle.js';
 import { allAcknowledged, printLapsing, printResumeReport, printSuspendReport } from './lifecycle-output.js';
 import { readDeps, withServices } from './services-context.js';
 import type { MemberStatus } from '../domain/member.js';
+import { RadassocError } from '../errors.js';
+import { addMember, checkAddMember, listMembers, MEMBER_STATUSES, removeMember, showMember } from '../services/members.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
-import { checkPassword, parseAuthMethods, readSecretFlag } from './input.js';
+import { parseAuthMethods, readSecretFlag } from './input.js';
 import { registerMemberChanges } from './member-change.js';
-import {
-  assertPlanExists, duplicateMember, FIELD_OPTIONS, fieldPatch, PASSWORD_OPTIONS, rewordDuplicate, unknownMember,
-} from './member-common.js';
+import { FIELD_OPTIONS, fieldInput, PASSWORD_OPTIONS } from './member-common.js';
 import { registerMemberImport } from './member-csv.js';
-import { auditView, memberView } from '../lifecycle/member-view.js';
 import { printRecord, printRows, say } from './output.js';
 
-
-const STATUSES: readonly MemberStatus[] = ['active', 'suspended'];
 const LIST_COLUMNS = ['username', 'status', 'plan', 'ipv4', 'ipv6_prefix', 'max_sessions', 'paid_until', 'auth'] as const;
 
 function registerAdd(member: Argv<GlobalArgs>): void {
@@ -34,31 +28,18 @@ function registerAdd(member: Argv<GlobalArgs>): void {
     'add a member',
     (y) => y.positional('username', { type: 'string', demandOption: true }).options(PASSWORD_OPTIONS).options(FIELD_OPTIONS),
     async (argv) => {
-      const username = check.username(argv.username);
-      const methods = parseAuthMethods(argv.auth ?? 'all');
-      const fields = fieldPatch(argv, false);
-      const password = checkPassword(await readSecretFlag({ value: argv.password, stdin: argv.passwordStdin, name: 'password' }));
+      const authMethods = parseAuthMethods(argv.auth ?? 'all');
+      const fields = fieldInput(argv, false);
+      const password = await readSecretFlag({ value: argv.password, stdin: argv.passwordStdin, name: 'password' });
+      const input = { username: argv.username, password, authMethods, ...fields };
+      checkAddMember(input);
       await withContext(argv, async (ctx) => {
-        const added = await ctx.db.transaction(async (tx) => {
-          if (await getMember(tx, username)) throw duplicateMember(username);
-          await assertPlanExists(tx, fields.plan);
-          const m = await insertMember(tx, { username, credential: deriveCredential(password, methods), authMethods: methods, ...fields });
-          await insertAudit(tx, { actor: ctx.actor, action: 'member.add', target: `member:${username}`, after: auditView(m) });
-          return m;
-        }).catch((e: unknown) => Promise.reject(rewordDuplicate(e, username)));
-        const view = memberView(added);
+        const view = await addMember({ db: ctx.db }, { name: ctx.actor }, input);
         if (ctx.json) printRecord({ ...view }, true);
-        else say(`added member ${username} (auth: ${view.auth.join(',')}; credential: ${view.credential})`, false);
+        else say(`added member ${view.username} (auth: ${view.auth.join(',')}; credential: ${view.credential})`, false);
       });
     },
   );
-}
-
-/** The filter `member list` passes to the repository. */
-function listFilter(argv: { status?: string | undefined }): MemberFilter {
-  const filter: MemberFilter = {};
-  if (argv.status !== undefined) filter.status = argv.status as MemberStatus;
-  return filter;
 }
 
 function registerReadCommands(member: Argv<GlobalArgs>): void {
@@ -67,11 +48,7 @@ function registerReadCommands(member: Argv<GlobalArgs>): void {
     'show a member (everything but the password) and which methods its credential can serve',
     (y) => y.positional('username', { type: 'string', demandOption: true }),
     async (argv) => {
-      await withContext(argv, async (ctx) => {
-        const m = await getMember(ctx.db, argv.username);
-        if (!m) throw unknownMember(argv.username);
-        printRecord({ ...memberView(m) }, ctx.json);
-      });
+      await withContext(argv, async (ctx) => printRecord({ ...(await showMember({ db: ctx.db }, argv.username)) }, ctx.json));
     },
   );
   member.command(
@@ -79,7 +56,7 @@ function registerReadCommands(member: Argv<GlobalArgs>): void {
     'list members',
     (y) =>
       y
-        .option('status', { type: 'string', choices: STATUSES, describe: 'only active or only suspended members' })
+        .option('status', { type: 'string', choices: MEMBER_STATUSES, describe: 'only active or only suspended members' })
         .option('lapsing-within', { type: 'string', describe: 'only members whose dues lapse within this time, e.g. 30d or 2w' }),
     async (argv) => {
       if (argv.lapsingWithin !== undefined) {
@@ -87,10 +64,10 @@ function registerReadCommands(member: Argv<GlobalArgs>): void {
         await withContext(argv, async (ctx) => printLapsing(await listLapsing(readDeps(ctx), { withinDays: days }), ctx.json));
         return;
       }
-      const filter = listFilter(argv);
+      const status = argv.status as MemberStatus | undefined;
       await withContext(argv, async (ctx) => {
-        const rows = (await listMembers(ctx.db, filter)).map((m) => ({ ...memberView(m) }));
-        printRows(rows, LIST_COLUMNS, ctx.json);
+        const rows = await listMembers({ db: ctx.db }, status === undefined ? {} : { status });
+        printRows(rows.map((m) => ({ ...m })), LIST_COLUMNS, ctx.json);
       });
     },
   );
@@ -130,14 +107,9 @@ function registerStatusCommands(member: Argv<GlobalArgs>): void {
     (y) => y.positional('username', { type: 'string', demandOption: true }),
     async (argv) => {
       await withContext(argv, async (ctx) => {
-        await ctx.db.transaction(async (tx) => {
-          const before = await getMember(tx, argv.username);
-          if (!before) throw unknownMember(argv.username);
-          await deleteMember(tx, argv.username);
-          await insertAudit(tx, { actor: ctx.actor, action: 'member.remove', target: `member:${argv.username}`, before: auditView(before) });
-        });
-        if (ctx.json) printRecord({ removed: argv.username }, true);
-        else say(`removed member ${argv.username}`, false);
+        const { removed } = await removeMember({ db: ctx.db }, { name: ctx.actor }, argv.username);
+        if (ctx.json) printRecord({ removed }, true);
+        else say(`removed member ${removed}`, false);
       });
     },
   );

@@ -1,70 +1,21 @@
 /**
- * `radassoc plan add|list|set|remove`: named sets of reply attributes.
- * Every attribute is checked against the dictionaries when it is written, so
- * a typo is refused here, not discovered when a member logs in.
+ * `radassoc plan add|list|set|remove`: named sets of reply attributes. The
+ * plan services (services/plans.ts) check every attribute against the
+ * dictionaries, so a typo is refused here, not discovered when a member
+ * logs in.
  */
 import type { Argv } from 'yargs';
-import { insertAudit } from '../db/audit.js';
-import { deletePlan, getPlan, insertPlan, listPlans, updatePlan } from '../db/plans.js';
-import type { Plan, PlanAttribute } from '../domain/plan.js';
-import { RadassocError } from '../errors.js';
-import { encodeAttributeValue } from '../protocol/attribute-text.js';
-import { attributeNames, findAttribute } from '../protocol/dictionary/index.js';
-import { AttributeValueError } from '../protocol/errors.js';
+import type { PlanAttribute } from '../domain/plan.js';
+import { fail } from '../errors.js';
+import { checkPlanAttribute, splitAttribute } from '../services/plan-attributes.js';
+import { addPlan, listPlans, removePlan, setPlan } from '../services/plans.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
 import { printRecord, printRows, say } from './output.js';
-import { closest } from './suggest.js';
 
-export interface PlanView {
-  name: string;
-  attributes: PlanAttribute[];
-  created_at: string;
-  updated_at: string;
-}
-
-export function planView(p: Plan): PlanView {
-  return { name: p.name, attributes: p.attributes, created_at: p.createdAt.toISOString(), updated_at: p.updatedAt.toISOString() };
-}
-
-/**
- * The dictionary's refusal, with the name or value most likely meant when
- * one is a typo away (Sesion-Timeout, Framed-Usr); else its own words, which
- * list what would do.
- */
-function attributeProblem(e: AttributeValueError, name: string, value: string): string {
-  const base = name.replace(/:\d{1,3}$/, '');
-  if (e.code === 'unknown-attribute') {
-    const meant = closest(base, attributeNames());
-    if (meant !== null) return `unknown attribute '${base}'; did you mean ${meant}?`;
-  }
-  const def = e.code === 'invalid-value' ? findAttribute(base) : undefined;
-  const meant = def?.values ? closest(value, Object.keys(def.values)) : null;
-  if (def && meant !== null) return `${def.name}: '${value}' is not one of its named values; did you mean ${meant}?`;
-  return e.message;
-}
-
-/** `Attribute=Value` (also `Name:tag=Value`), checked against the dictionaries. */
-export function parsePlanAttribute(text: string): PlanAttribute {
-  const eq = text.indexOf('=');
-  const name = eq === -1 ? '' : text.slice(0, eq).trim();
-  if (name === '') {
-    throw new RadassocError('INVALID_ATTRIBUTE', `--attr '${text}' is not Attribute=Value; write e.g. --attr 'Session-Timeout=86400'`);
-  }
-  const value = text.slice(eq + 1).trim();
-  try {
-    encodeAttributeValue(name, value);
-  } catch (e) {
-    if (e instanceof AttributeValueError) {
-      throw new RadassocError('INVALID_ATTRIBUTE', `--attr '${text}': ${attributeProblem(e, name, value)}`, { attribute: name });
-    }
-    throw e;
-  }
-  return { name, value };
-}
-
+/** The --attr flags, checked against the dictionaries before the database is opened (the service checks them too). */
 function attrList(argv: { attr?: Array<string | number> | undefined }): PlanAttribute[] {
-  return (argv.attr ?? []).map((a) => parsePlanAttribute(String(a)));
+  return (argv.attr ?? []).map((a) => checkPlanAttribute(splitAttribute(String(a))));
 }
 
 const attrOption = {
@@ -84,13 +35,9 @@ export function registerPlan(cli: Argv<GlobalArgs>): void {
       async (argv) => {
         const attributes = attrList(argv);
         await withContext(argv, async (ctx) => {
-          const added = await ctx.db.transaction(async (tx) => {
-            const p = await insertPlan(tx, { name: argv.name, attributes });
-            await insertAudit(tx, { actor: ctx.actor, action: 'plan.add', target: `plan:${p.name}`, after: planView(p) });
-            return p;
-          });
-          if (ctx.json) printRecord({ ...planView(added) }, true);
-          else say(`added plan ${added.name}${attributes.length ? `: ${textOf(attributes)}` : ' (no attributes)'}`, false);
+          const added = await addPlan({ db: ctx.db }, { name: ctx.actor }, { name: argv.name, attributes });
+          if (ctx.json) printRecord({ ...added }, true);
+          else say(`added plan ${added.name}${added.attributes.length ? `: ${textOf(added.attributes)}` : ' (no attributes)'}`, false);
         });
       },
     );
@@ -100,7 +47,7 @@ export function registerPlan(cli: Argv<GlobalArgs>): void {
       (y) => y,
       async (argv) => {
         await withContext(argv, async (ctx) => {
-          const plans = (await listPlans(ctx.db)).map(planView);
+          const plans = await listPlans({ db: ctx.db });
           if (ctx.json) printRows(plans.map((p) => ({ ...p })), [], true);
           else printRows(plans.map((p) => ({ name: p.name, attributes: textOf(p.attributes) || '-' })), ['name', 'attributes'], false);
         });
@@ -116,26 +63,10 @@ export function registerPlan(cli: Argv<GlobalArgs>): void {
           .option('clear', { type: 'boolean', default: false, describe: 'remove every attribute' }),
       async (argv) => {
         const attributes = attrList(argv);
-        if (argv.clear && attributes.length > 0) {
-          throw new RadassocError('INVALID_ARGUMENT', 'give either --attr ... or --clear, not both');
-        }
-        if (!argv.clear && attributes.length === 0) {
-          throw new RadassocError('INVALID_ARGUMENT', 'give the new attributes with --attr Attribute=Value (repeatable; they replace the old ones), or --clear');
-        }
+        if (argv.clear === (attributes.length > 0)) throw fail('INVALID_ARGUMENT', { problem: 'plan-attributes-flags', both: argv.clear });
         await withContext(argv, async (ctx) => {
-          const updated = await ctx.db.transaction(async (tx) => {
-            const before = await getPlan(tx, argv.name);
-            const p = await updatePlan(tx, argv.name, { attributes });
-            await insertAudit(tx, {
-              actor: ctx.actor,
-              action: 'plan.set',
-              target: `plan:${p.name}`,
-              before: before && planView(before),
-              after: planView(p),
-            });
-            return p;
-          });
-          if (ctx.json) printRecord({ ...planView(updated) }, true);
+          const updated = await setPlan({ db: ctx.db }, { name: ctx.actor }, { name: argv.name, attributes });
+          if (ctx.json) printRecord({ ...updated }, true);
           else say(`plan ${updated.name}: ${textOf(updated.attributes) || 'no attributes'}`, false);
         });
       },
@@ -146,13 +77,9 @@ export function registerPlan(cli: Argv<GlobalArgs>): void {
       (y) => y.positional('name', { type: 'string', demandOption: true }),
       async (argv) => {
         await withContext(argv, async (ctx) => {
-          await ctx.db.transaction(async (tx) => {
-            const before = await getPlan(tx, argv.name);
-            await deletePlan(tx, argv.name);
-            await insertAudit(tx, { actor: ctx.actor, action: 'plan.remove', target: `plan:${argv.name}`, before: before && planView(before) });
-          });
-          if (ctx.json) printRecord({ removed: argv.name }, true);
-          else say(`removed plan ${argv.name}`, false);
+          const { removed } = await removePlan({ db: ctx.db }, { name: ctx.actor }, argv.name);
+          if (ctx.json) printRecord({ removed }, true);
+          else say(`removed plan ${removed}`, false);
         });
       },
     );

@@ -8,7 +8,7 @@
  * checks its file first and wants every fault of both kinds in one report.
  */
 import type { NewMember } from '../domain/member.js';
-import { isRadassocError } from '../errors.js';
+import { fail, isRadassocError } from '../errors.js';
 import type { Db, Queryable } from './db.js';
 import { importFailure as failure, type ImportFault as Problem } from './import-failure.js';
 import { check, mapMemberError } from './member-rows.js';
@@ -93,7 +93,7 @@ export async function findImportConflicts(q: Queryable, keys: readonly ImportKey
   const users = firstLine(keys.map((k) => [k.username, k.line]));
   if (users.size > 0) {
     const existing = await q.query<{ username: string }>('SELECT username FROM members WHERE username = ANY($1::text[])', [[...users.keys()]]);
-    for (const { username } of existing.rows) problems.push({ line: users.get(username) ?? 0, message: `member ${username} already exists` });
+    for (const { username } of existing.rows) problems.push({ line: users.get(username) ?? 0, message: fail('DUPLICATE_MEMBER', { username }).text });
   }
   const ips = firstLine(keys.map((k) => [k.ipv4, k.line]));
   if (ips.size > 0) {
@@ -102,7 +102,7 @@ export async function findImportConflicts(q: Queryable, keys: readonly ImportKey
       [[...ips.keys()]],
     );
     for (const { ip, username } of taken.rows) {
-      problems.push({ line: ips.get(ip) ?? 0, message: `address ${ip} is already assigned to member ${username}` });
+      problems.push({ line: ips.get(ip) ?? 0, message: fail('ADDRESS_IN_USE', { address: ip, holder: username }).text });
     }
   }
   const plans = [...new Set(keys.map((k) => k.plan).filter((p): p is string => p !== null))];
@@ -110,7 +110,7 @@ export async function findImportConflicts(q: Queryable, keys: readonly ImportKey
     const known = await q.query<{ name: string }>('SELECT name FROM plans WHERE name = ANY($1::text[])', [plans]);
     const found = new Set(known.rows.map((r) => r.name));
     for (const k of keys) {
-      if (k.plan !== null && !found.has(k.plan)) problems.push({ line: k.line, message: `no plan named ${k.plan}; see \`radassoc plan list\`` });
+      if (k.plan !== null && !found.has(k.plan)) problems.push({ line: k.line, message: fail('UNKNOWN_PLAN', { plan: k.plan }).message });
     }
   }
   return problems;

@@ -1,12 +1,12 @@
 /**
  * What members.ts and member-import.ts share: the selected columns, the row
  * mapper, field validation and the mapping of constraint errors to the
- * error catalogue (messages say what to do next).
+ * error catalogue, whose words say what to do next.
  */
 import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberStatus, type SuspensionKind } from '../domain/member.js';
 import { isIsoDate } from '../domain/validate.js';
 import { canonicalAddress, isIPv4, parseIpv6Prefix } from '../net/ip.js';
-import { fail, RadassocError } from '../errors.js';
+import { fail, type RadassocError } from '../errors.js';
 import { dbErrorInfo, keyValueFromDetail, SQLSTATE } from './pg-errors.js';
 import { bufOrNull, date, dateOrNull, num, numOrNull, str, strArray, strOrNull } from './rows.js';
 
@@ -51,45 +51,42 @@ export const unknownMember = (username: string): RadassocError =>
 export const check = {
   username(u: string): string {
     if (u.length === 0 || u.length > 253 || /[\u0000-\u001f\u007f]/.test(u)) {
-      throw new RadassocError('INVALID_ARGUMENT', `invalid username ${JSON.stringify(u)}: 1 to 253 printable characters`);
+      throw fail('INVALID_ARGUMENT', { problem: 'username', username: u });
     }
     return u;
   },
   ipv4(v: string | null | undefined): string | null {
     if (v === null || v === undefined) return null;
-    if (!isIPv4(v)) throw new RadassocError('INVALID_ADDRESS', `${JSON.stringify(v)} is not an IPv4 address like 192.0.2.10`);
+    if (!isIPv4(v)) throw fail('INVALID_ADDRESS', { value: v });
     return canonicalAddress(v);
   },
   ipv6Prefix(v: string | null | undefined): string | null {
     if (v === null || v === undefined) return null;
     const r = parseIpv6Prefix(v);
-    if (!r.ok) throw new RadassocError('INVALID_CIDR', r.reason);
+    if (!r.ok) throw fail('INVALID_CIDR', { value: v, reason: r.reason });
     return r.value.text;
   },
   paidUntil(v: string | null | undefined): string | null {
     if (v === null || v === undefined) return null;
-    if (!isIsoDate(v)) throw new RadassocError('INVALID_DATE', `${JSON.stringify(v)} is not a date in the form YYYY-MM-DD`);
+    if (!isIsoDate(v)) throw fail('INVALID_DATE', { value: v });
     return v;
   },
   maxSessions(v: number | null | undefined): number | null {
     if (v === null || v === undefined) return null;
     if (!Number.isInteger(v) || v < 1 || v > 2 ** 31 - 1) {
-      throw new RadassocError('INVALID_ARGUMENT', `max sessions must be a whole number of at least 1 (got ${v})`);
+      throw fail('INVALID_ARGUMENT', { problem: 'max-sessions', value: v });
     }
     return v;
   },
   authMethods(v: readonly string[]): AuthMethod[] {
     const bad = v.filter((m) => !ALL_AUTH_METHODS.includes(m as AuthMethod));
     if (v.length === 0 || bad.length > 0) {
-      throw new RadassocError(
-        'INVALID_ARGUMENT',
-        `auth methods must be some of ${ALL_AUTH_METHODS.join(', ')}${bad.length ? ` (not ${bad.join(', ')})` : ''}`,
-      );
+      throw fail('INVALID_ARGUMENT', { problem: 'auth-methods', unknown: bad });
     }
     return [...new Set(v)] as AuthMethod[];
   },
   ntHash(v: Buffer | null): Buffer | null {
-    if (v !== null && v.length !== 16) throw new RadassocError('INVALID_PASSWORD', 'an NT hash is 16 octets');
+    if (v !== null && v.length !== 16) throw fail('INVALID_PASSWORD', { problem: 'nt-hash-length' });
     return v;
   },
 };
@@ -105,33 +102,25 @@ export function mapMemberError(e: unknown, username: string): unknown {
   switch (info.code) {
     case SQLSTATE.uniqueViolation:
       if (info.constraint === 'members_ipv4_key') return addressInUse(value ?? '?', null);
-      return new RadassocError(
-        'DUPLICATE_MEMBER',
-        `member ${value ?? username} already exists; use \`radassoc member set ${value ?? username} ...\` to change it`,
-        { username: value ?? username },
-      );
+      return fail('DUPLICATE_MEMBER', { username: value ?? username, via: 'write' });
     case SQLSTATE.foreignKeyViolation:
       return fail('UNKNOWN_PLAN', { plan: value ?? '?' });
     case SQLSTATE.checkViolation:
-      if (info.constraint === 'members_ipv4_check') return new RadassocError('INVALID_ADDRESS', 'the static address must be a single IPv4 address');
-      if (info.constraint === 'members_ipv6_prefix_check') return new RadassocError('INVALID_CIDR', 'the IPv6 prefix must be an IPv6 block');
-      return new RadassocError('INVALID_ARGUMENT', `member ${username}: ${info.message}`);
+      if (info.constraint === 'members_ipv4_check') return fail('INVALID_ADDRESS', { problem: 'not-single' });
+      if (info.constraint === 'members_ipv6_prefix_check') return fail('INVALID_CIDR', { value: null, reason: 'the IPv6 prefix must be an IPv6 block' });
+      return fail('INVALID_ARGUMENT', { problem: 'member-constraint', username, reason: info.message });
     case SQLSTATE.invalidTextRepresentation:
-      if (/type inet/.test(info.message)) return new RadassocError('INVALID_ADDRESS', info.message);
-      if (/cidr/.test(info.message)) return new RadassocError('INVALID_CIDR', info.message);
+      if (/type inet/.test(info.message)) return fail('INVALID_ADDRESS', { rejected: info.message });
+      if (/cidr/.test(info.message)) return fail('INVALID_CIDR', { value: null, reason: info.message });
       return e;
     case SQLSTATE.invalidDatetimeFormat:
     case SQLSTATE.datetimeFieldOverflow:
-      return new RadassocError('INVALID_DATE', `${info.message}; dates are YYYY-MM-DD`);
+      return fail('INVALID_DATE', { rejected: info.message });
     default:
       return e;
   }
 }
 
 export function addressInUse(address: string, holder: string | null): RadassocError {
-  const who = holder ? `member ${holder}` : 'another member';
-  const fix = holder
-    ? `choose another, or change ${holder}'s first with \`radassoc member set ${holder} ...\``
-    : 'choose another; `radassoc member list` shows who has it';
-  return new RadassocError('ADDRESS_IN_USE', `address ${address} is already assigned to ${who}; ${fix}`, { address, holder });
+  return fail('ADDRESS_IN_USE', { address, holder });
 }

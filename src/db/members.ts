@@ -4,7 +4,7 @@
  */
 import type { Member, MemberPatch, MemberStatus, NewMember, SuspensionKind } from '../domain/member.js';
 import { isIsoDate } from '../domain/validate.js';
-import { RadassocError } from '../errors.js';
+import { fail } from '../errors.js';
 import type { Queryable } from './db.js';
 import { addressInUse, check, mapMemberError, MEMBER_COLUMNS, toMember, unknownMember, type MemberRow } from './member-rows.js';
 
@@ -70,7 +70,7 @@ export interface MemberFilter {
 
 export async function listMembers(q: Queryable, filter: MemberFilter = {}): Promise<Member[]> {
   if (filter.lapsingBefore !== undefined && !isIsoDate(filter.lapsingBefore)) {
-    throw new RadassocError('INVALID_DATE', `${JSON.stringify(filter.lapsingBefore)} is not a date in the form YYYY-MM-DD`);
+    throw fail('INVALID_DATE', { value: filter.lapsingBefore });
   }
   const r = await q.query<MemberRow>(
     `SELECT ${MEMBER_COLUMNS} FROM members

@@ -2,7 +2,7 @@
 import { DISCONNECT_PROFILES, isDisconnectProfile } from '../coa/profiles.js';
 import type { DisconnectProfile, NasClient, NewNas } from '../domain/nas.js';
 import { parseCidr } from '../net/ip.js';
-import { RadassocError } from '../errors.js';
+import { fail, type RadassocError } from '../errors.js';
 import type { Queryable } from './db.js';
 import { dbErrorInfo, SQLSTATE } from './pg-errors.js';
 import { date, num, str } from './rows.js';
@@ -26,30 +26,24 @@ function toNas(r: NasRow): NasClient {
 
 function checkNew(n: NewNas): { address: string; coaPort: number; profile: DisconnectProfile } {
   if (n.name.length === 0 || /[\u0000-\u001f\u007f]/.test(n.name)) {
-    throw new RadassocError('INVALID_ARGUMENT', `invalid NAS name ${JSON.stringify(n.name)}`);
+    throw fail('INVALID_ARGUMENT', { problem: 'name', kind: 'NAS', name: n.name });
   }
   const cidr = parseCidr(n.address);
-  if (!cidr.ok) throw new RadassocError('INVALID_CIDR', cidr.reason);
-  if (n.secret.length === 0) throw new RadassocError('INVALID_ARGUMENT', `NAS ${n.name}: the shared secret cannot be empty`);
+  if (!cidr.ok) throw fail('INVALID_CIDR', { value: n.address, reason: cidr.reason });
+  if (n.secret.length === 0) throw fail('INVALID_ARGUMENT', { problem: 'empty-secret', nas: n.name });
   const coaPort = n.coaPort ?? 3799;
   if (!Number.isInteger(coaPort) || coaPort < 1 || coaPort > 65535) {
-    throw new RadassocError('INVALID_ARGUMENT', `NAS ${n.name}: the CoA port must be from 1 to 65535 (got ${coaPort})`);
+    throw fail('INVALID_ARGUMENT', { problem: 'coa-port', nas: n.name, port: coaPort });
   }
   const profile = n.disconnectProfile ?? 'generic';
   if (!isDisconnectProfile(profile)) {
-    throw new RadassocError('INVALID_ARGUMENT', `NAS ${n.name}: disconnect profile must be one of ${DISCONNECT_PROFILES.join(', ')}`);
+    throw fail('INVALID_ARGUMENT', { problem: 'disconnect-profile', nas: n.name, profiles: [...DISCONNECT_PROFILES] });
   }
   return { address: cidr.value.text, coaPort, profile };
 }
 
 function overlap(address: string, other: { name: string | null; address: string | null }): RadassocError {
-  const whom = other.name ? `NAS ${other.name} (${other.address})` : `another NAS's block ${other.address ?? ''}`.trim();
-  const fix = other.name ? `remove ${other.name} first` : 'remove the other NAS first';
-  return new RadassocError(
-    'NAS_ADDRESS_OVERLAP',
-    `${address} overlaps ${whom}: a source address must identify one NAS; narrow the block or ${fix}`,
-    { address, other: other.name },
-  );
+  return fail('NAS_ADDRESS_OVERLAP', { address, other: other.name, otherAddress: other.address });
 }
 
 /** Refuses a block overlapping another NAS's, naming it; the exclusion constraint catches races. */
@@ -70,16 +64,14 @@ export async function insertNas(q: Queryable, n: NewNas): Promise<NasClient> {
   } catch (e) {
     const info = dbErrorInfo(e);
     if (info?.code === SQLSTATE.uniqueViolation) {
-      throw new RadassocError('DUPLICATE_NAS', `NAS ${n.name} already exists; remove it first with \`radassoc nas remove ${n.name}\``, {
-        nas: n.name,
-      });
+      throw fail('DUPLICATE_NAS', { nas: n.name });
     }
     if (info?.code === SQLSTATE.exclusionViolation) {
       // detail: Key (address)=(new) conflicts with existing key (address)=(other).
       const other = /existing key \(address\)=\((.*)\)/.exec(info.detail ?? '')?.[1];
       throw overlap(address, { name: null, address: other ?? null });
     }
-    if (info?.code === SQLSTATE.invalidTextRepresentation) throw new RadassocError('INVALID_CIDR', info.message);
+    if (info?.code === SQLSTATE.invalidTextRepresentation) throw fail('INVALID_CIDR', { value: address, reason: info.message });
     throw e;
   }
 }
@@ -100,7 +92,7 @@ export const loadAllNas = listNas;
 export async function removeNas(q: Queryable, name: string): Promise<void> {
   const r = await q.query('DELETE FROM nas WHERE name = $1', [name]);
   if (r.rowCount === 0) {
-    throw new RadassocError('UNKNOWN_NAS', `no NAS named ${name}; see \`radassoc nas list\``, { nas: name });
+    throw fail('UNKNOWN_NAS', { nas: name });
   }
 }
 

@@ -1,6 +1,6 @@
 /** The plans table: named sets of reply attributes. One exported function per query. */
 import type { Plan, PlanAttribute } from '../domain/plan.js';
-import { fail, RadassocError } from '../errors.js';
+import { fail, type RadassocError } from '../errors.js';
 import type { Queryable } from './db.js';
 import { dbErrorInfo, SQLSTATE } from './pg-errors.js';
 import { date, str } from './rows.js';
@@ -20,13 +20,13 @@ function checkAttributes(v: unknown): PlanAttribute[] {
       const o = a as Record<string, unknown> | null;
       return typeof o === 'object' && o !== null && typeof o.name === 'string' && o.name !== '' && typeof o.value === 'string';
     });
-  if (!ok) throw new RadassocError('INVALID_ATTRIBUTE', 'plan attributes must be a list of {name, value} text pairs');
+  if (!ok) throw fail('INVALID_ATTRIBUTE', { problem: 'shape' });
   return (v as PlanAttribute[]).map((a) => ({ name: a.name, value: a.value }));
 }
 
 function checkName(name: string): string {
   if (name.length === 0 || /[\u0000-\u001f\u007f]/.test(name)) {
-    throw new RadassocError('INVALID_ARGUMENT', `invalid plan name ${JSON.stringify(name)}`);
+    throw fail('INVALID_ARGUMENT', { problem: 'name', kind: 'plan', name });
   }
   return name;
 }
@@ -37,7 +37,7 @@ const unknownPlan = (name: string): RadassocError =>
 function mapPlanError(e: unknown, name: string): unknown {
   const info = dbErrorInfo(e);
   if (info?.code === SQLSTATE.uniqueViolation) {
-    return new RadassocError('DUPLICATE_PLAN', `plan ${name} already exists; see \`radassoc plan list\``, { plan: name });
+    return fail('DUPLICATE_PLAN', { plan: name });
   }
   return e;
 }
@@ -103,10 +103,5 @@ export async function deletePlan(q: Queryable, name: string): Promise<void> {
 }
 
 function planInUse(name: string, count: number | null): RadassocError {
-  const who = count === null ? 'members' : count === 1 ? '1 member' : `${count} members`;
-  return new RadassocError(
-    'PLAN_IN_USE',
-    `plan ${name} is used by ${who}; move them to another plan with \`radassoc member set <username> --plan <other>\` first`,
-    { plan: name, members: count },
-  );
+  return fail('PLAN_IN_USE', { plan: name, members: count });
 }

@@ -1,0 +1,212 @@
+/**
+ * Members: one function per task, whoever asks (the CLI, later the HTTP API
+ * and the console). Each checks its input, makes its change in one
+ * transaction with its audit entry, does what follows from it (a plan or
+ * address change reaching live sessions), and returns the member as people
+ * may see it: never a password, a hash or the credential itself.
+ */
+import { deriveCredential } from '../auth/credentials.js';
+import { insertAudit } from '../db/audit.js';
+import type { Queryable } from '../db/db.js';
+import { check } from '../db/member-rows.js';
+import { deleteMember, getMember, insertMember, listMembers as listMemberRows, updateMember, type MemberFilter } from '../db/members.js';
+import { getPlan } from '../db/plans.js';
+import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberPatch, type MemberStatus } from '../domain/member.js';
+import { fail, isRadassocError } from '../errors.js';
+import { utcDate, type LifecycleDeps } from '../lifecycle/deps.js';
+import { lapsingWithin, type LapsingMember } from '../lifecycle/dues.js';
+import { memberChanged, type MemberChangeReport } from '../lifecycle/member-change.js';
+import { auditView, memberView, type MemberView } from '../lifecycle/member-view.js';
+import type { Actor, ServiceDeps } from './deps.js';
+import { checkFields, checkMethods, checkPassword, credentialForMethods, MEMBER_STATUSES, type MemberFieldPatch, type MemberFields } from './member-fields.js';
+
+export { importMembers, type ImportRow, type MemberImportInput, type MemberImportResult } from './member-import.js';
+export { MEMBER_STATUSES, type MemberFields } from './member-fields.js';
+export type { MemberView } from '../lifecycle/member-view.js';
+
+type DbDeps = Pick<ServiceDeps, 'db'>;
+
+export interface AddMemberInput extends MemberFields {
+  username: string;
+  password: string;
+  /** Methods the password must serve; default every one (what PPP equipment expects). */
+  authMethods?: readonly string[];
+}
+
+export interface PasswdInput {
+  username: string;
+  password: string;
+  /** New methods; default: the member's own. */
+  authMethods?: readonly string[];
+}
+
+export interface SetMemberInput extends MemberFields {
+  username: string;
+  /** New methods, which the stored credential must serve (else a new password is needed: `passwd`). */
+  authMethods?: readonly string[];
+}
+
+export interface MemberListInput {
+  status?: MemberStatus;
+}
+
+export interface LapsingInput {
+  /** Whole days from today. */
+  days: number;
+}
+
+export interface SetMemberResult {
+  member: MemberView;
+  /** What followed: a dues suspension lifted, CoA/Disconnect sent to which NAS for which session. */
+  follow: MemberChangeReport;
+}
+
+/** Refuses a plan that does not exist, before a foreign key says less. */
+async function assertPlanExists(q: Queryable, plan: string | null | undefined): Promise<void> {
+  if (plan === null || plan === undefined) return;
+  if (!(await getPlan(q, plan))) throw fail('UNKNOWN_PLAN', { plan });
+}
+
+/**
+ * One change to an existing member in a transaction, recorded in the audit
+ * log with the member as it was and as it is (never its credential).
+ */
+async function changeMember(
+  deps: DbDeps,
+  actor: Actor,
+  username: string,
+  action: string,
+  change: (tx: Queryable, before: Member) => Promise<Member>,
+  note?: Record<string, string>,
+): Promise<{ before: Member; after: Member }> {
+  return deps.db.transaction(async (tx) => {
+    const before = await getMember(tx, username);
+    if (!before) throw fail('UNKNOWN_MEMBER', { username });
+    const after = await change(tx, before);
+    await insertAudit(tx, {
+      actor: actor.name,
+      action,
+      target: `member:${username}`,
+      before: auditView(before),
+      after: { ...auditView(after), ...note },
+    });
+    return { before, after };
+  });
+}
+
+/**
+ * What `addMember` checks before it touches the database, for a front end
+ * that wants the refusal before it connects: the same rules, the same words.
+ */
+export function checkAddMember(input: AddMemberInput): { username: string; methods: AuthMethod[]; fields: MemberFieldPatch; password: string } {
+  const username = check.username(input.username);
+  const methods = checkMethods(input.authMethods ?? ALL_AUTH_METHODS);
+  const fields = checkFields(input);
+  return { username, methods, fields, password: checkPassword(input.password) };
+}
+
+export async function addMember(deps: DbDeps, actor: Actor, input: AddMemberInput): Promise<MemberView> {
+  const { username, methods, fields, password } = checkAddMember(input);
+  const added = await deps.db
+    .transaction(async (tx) => {
+      if (await getMember(tx, username)) throw fail('DUPLICATE_MEMBER', { username });
+      await assertPlanExists(tx, fields.plan);
+      const m = await insertMember(tx, { username, credential: deriveCredential(password, methods), authMethods: methods, ...fields });
+      await insertAudit(tx, { actor: actor.name, action: 'member.add', target: `member:${username}`, after: auditView(m) });
+      return m;
+    })
+    .catch((e: unknown) => {
+      // Added by someone else meanwhile: the table's key said so; answer as for any duplicate.
+      throw isRadassocError(e) && e.code === 'DUPLICATE_MEMBER' ? fail('DUPLICATE_MEMBER', { username }) : e;
+    });
+  return memberView(added);
+}
+
+export async function showMember(deps: DbDeps, username: string): Promise<MemberView> {
+  const m = await getMember(deps.db, username);
+  if (!m) throw fail('UNKNOWN_MEMBER', { username });
+  return memberView(m);
+}
+
+export async function listMembers(deps: DbDeps, input: MemberListInput = {}): Promise<MemberView[]> {
+  const filter: MemberFilter = {};
+  if (input.status !== undefined) {
+    if (!MEMBER_STATUSES.includes(input.status)) throw fail('INVALID_ARGUMENT', { problem: 'member-status', status: input.status });
+    filter.status = input.status;
+  }
+  return (await listMemberRows(deps.db, filter)).map(memberView);
+}
+
+/** Active members whose dues lapse within `days` days (the dues job's grace counted), soonest first. */
+export async function listLapsing(deps: Pick<ServiceDeps, 'db' | 'config' | 'now'>, input: LapsingInput): Promise<LapsingMember[]> {
+  return lapsingWithin(deps.db, utcDate(deps.now()), input.days, deps.config.dues.graceDays);
+}
+
+/** What `passwdMember` checks before it touches the database. */
+export function checkPasswd(input: PasswdInput): { methods: AuthMethod[] | undefined; password: string } {
+  const methods = input.authMethods === undefined ? undefined : checkMethods(input.authMethods);
+  return { methods, password: checkPassword(input.password) };
+}
+
+export async function passwdMember(deps: DbDeps, actor: Actor, input: PasswdInput): Promise<MemberView> {
+  const { methods, password } = checkPasswd(input);
+  const { after } = await changeMember(
+    deps,
+    actor,
+    input.username,
+    'member.passwd',
+    (tx, before) => {
+      const authMethods = methods ?? before.authMethods;
+      return updateMember(tx, input.username, { credential: deriveCredential(password, authMethods), authMethods });
+    },
+    { password: 'changed' },
+  );
+  return memberView(after);
+}
+
+/** The lifecycle operations' dependencies, from the services'. */
+function lifecycleDeps(deps: ServiceDeps, actor: Actor): LifecycleDeps {
+  return { db: deps.db, store: deps.sessions, coa: deps.coa, log: deps.log, actor: actor.name, now: deps.now };
+}
+
+/**
+ * Changes fields and/or methods. Once committed, a new paid-until may end a
+ * dues suspension, and a plan or address change reaches live sessions as
+ * CoA or Disconnect (lifecycle/member-change.ts).
+ */
+/** What `setMember` checks before it touches the database: the fields, the methods, and that something is to change. */
+export function checkSetMember(input: SetMemberInput): { fields: MemberFieldPatch; methods: AuthMethod[] | undefined } {
+  const fields = checkFields(input);
+  const methods = input.authMethods === undefined ? undefined : checkMethods(input.authMethods);
+  if (Object.keys(fields).length === 0 && methods === undefined) throw fail('INVALID_ARGUMENT', { problem: 'nothing-to-change' });
+  return { fields, methods };
+}
+
+export async function setMember(deps: ServiceDeps, actor: Actor, input: SetMemberInput): Promise<SetMemberResult> {
+  const { fields, methods } = checkSetMember(input);
+  const { before, after } = await changeMember(deps, actor, input.username, 'member.set', async (tx, current) => {
+    await assertPlanExists(tx, fields.plan);
+    const patch: MemberPatch = { ...fields };
+    if (methods !== undefined) {
+      patch.credential = credentialForMethods(current, methods);
+      patch.authMethods = methods;
+    }
+    return updateMember(tx, input.username, patch);
+  });
+  const { graceDays } = deps.config.dues;
+  const follow = await memberChanged(lifecycleDeps(deps, actor), before, after, { graceDays, restrictedPlan: deps.config.restrictedPlan });
+  return { member: memberView(after), follow };
+}
+
+/** Deletes a member; its accounting history stays. */
+export async function removeMember(deps: DbDeps, actor: Actor, username: string): Promise<{ removed: string }> {
+  await deps.db.transaction(async (tx) => {
+    const before = await getMember(tx, username);
+    if (!before) throw fail('UNKNOWN_MEMBER', { username });
+    await deleteMember(tx, username);
+    await insertAudit(tx, { actor: actor.name, action: 'member.remove', target: `member:${username}`, before: auditView(before) });
+  });
+  return { removed: username };
+}
+
+export type { LapsingMember, MemberChangeReport };

@@ -1,0 +1,73 @@
+/**
+ * Plans: named sets of reply attributes. One function per task, whoever
+ * asks; every change is one transaction with its audit entry. Members on a
+ * changed plan get its attributes at their next login.
+ */
+import { insertAudit } from '../db/audit.js';
+import { deletePlan, getPlan, insertPlan, listPlans as listPlanRows, updatePlan } from '../db/plans.js';
+import type { Plan, PlanAttribute } from '../domain/plan.js';
+import { fail } from '../errors.js';
+import type { Actor, ServiceDeps } from './deps.js';
+import { checkPlanAttributes } from './plan-attributes.js';
+
+type DbDeps = Pick<ServiceDeps, 'db'>;
+
+/** A plan as people and the audit log see it. */
+export interface PlanView {
+  name: string;
+  attributes: PlanAttribute[];
+  created_at: string;
+  updated_at: string;
+}
+
+export function planView(p: Plan): PlanView {
+  return { name: p.name, attributes: p.attributes, created_at: p.createdAt.toISOString(), updated_at: p.updatedAt.toISOString() };
+}
+
+export interface PlanInput {
+  name: string;
+  /** Reply attributes in the order they are sent; checked against the dictionaries. */
+  attributes: readonly PlanAttribute[];
+}
+
+export async function addPlan(deps: DbDeps, actor: Actor, input: PlanInput): Promise<PlanView> {
+  const attributes = checkPlanAttributes(input.attributes);
+  const added = await deps.db.transaction(async (tx) => {
+    const p = await insertPlan(tx, { name: input.name, attributes });
+    await insertAudit(tx, { actor: actor.name, action: 'plan.add', target: `plan:${p.name}`, after: planView(p) });
+    return p;
+  });
+  return planView(added);
+}
+
+export async function listPlans(deps: DbDeps): Promise<PlanView[]> {
+  return (await listPlanRows(deps.db)).map(planView);
+}
+
+export async function showPlan(deps: DbDeps, name: string): Promise<PlanView> {
+  const p = await getPlan(deps.db, name);
+  if (!p) throw fail('UNKNOWN_PLAN', { plan: name });
+  return planView(p);
+}
+
+/** Replaces the plan's attributes (none: clears them). */
+export async function setPlan(deps: DbDeps, actor: Actor, input: PlanInput): Promise<PlanView> {
+  const attributes = checkPlanAttributes(input.attributes);
+  const updated = await deps.db.transaction(async (tx) => {
+    const before = await getPlan(tx, input.name);
+    const p = await updatePlan(tx, input.name, { attributes });
+    await insertAudit(tx, { actor: actor.name, action: 'plan.set', target: `plan:${p.name}`, before: before && planView(before), after: planView(p) });
+    return p;
+  });
+  return planView(updated);
+}
+
+/** Deletes a plan no member is on (moving them is a decision for a person). */
+export async function removePlan(deps: DbDeps, actor: Actor, name: string): Promise<{ removed: string }> {
+  await deps.db.transaction(async (tx) => {
+    const before = await getPlan(tx, name);
+    await deletePlan(tx, name);
+    await insertAudit(tx, { actor: actor.name, action: 'plan.remove', target: `plan:${name}`, before: before && planView(before) });
+  });
+  return { removed: name };
+}
