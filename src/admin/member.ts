@@ -10,7 +10,6 @@ import { listLapsing, resume, suspend } from '../services/lifecycle.js';
 import { allAcknowledged, printLapsing, printResumeReport, printSuspendReport } from './lifecycle-output.js';
 import { readDeps, withServices } from './services-context.js';
 import type { MemberStatus } from '../domain/member.js';
-import { RadassocError } from '../errors.js';
 import { addMember, checkAddMember, listMembers, MEMBER_STATUSES, removeMember, showMember } from '../services/members.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';

@@ -13,9 +13,7 @@ import { deleteMember, getMember, insertMember, listMembers as listMemberRows, u
 import { getPlan } from '../db/plans.js';
 import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberPatch, type MemberStatus } from '../domain/member.js';
 import { fail, isRadassocError } from '../errors.js';
-import { utcDate, type LifecycleDeps } from '../lifecycle/deps.js';
-import { lapsingWithin, type LapsingMember } from '../lifecycle/dues.js';
-import { memberChanged, type MemberChangeReport } from '../lifecycle/member-change.js';
+import { memberChanged, type MemberChangeReport } from './lifecycle.js';
 import { auditView, memberView, type MemberView } from '../lifecycle/member-view.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { checkFields, checkMethods, checkPassword, credentialForMethods, MEMBER_STATUSES, type MemberFieldPatch, type MemberFields } from './member-fields.js';
@@ -48,11 +46,6 @@ export interface SetMemberInput extends MemberFields {
 
 export interface MemberListInput {
   status?: MemberStatus;
-}
-
-export interface LapsingInput {
-  /** Whole days from today. */
-  days: number;
 }
 
 export interface SetMemberResult {
@@ -137,11 +130,6 @@ export async function listMembers(deps: DbDeps, input: MemberListInput = {}): Pr
   return (await listMemberRows(deps.db, filter)).map(memberView);
 }
 
-/** Active members whose dues lapse within `days` days (the dues job's grace counted), soonest first. */
-export async function listLapsing(deps: Pick<ServiceDeps, 'db' | 'config' | 'now'>, input: LapsingInput): Promise<LapsingMember[]> {
-  return lapsingWithin(deps.db, utcDate(deps.now()), input.days, deps.config.dues.graceDays);
-}
-
 /** What `passwdMember` checks before it touches the database. */
 export function checkPasswd(input: PasswdInput): { methods: AuthMethod[] | undefined; password: string } {
   const methods = input.authMethods === undefined ? undefined : checkMethods(input.authMethods);
@@ -162,11 +150,6 @@ export async function passwdMember(deps: DbDeps, actor: Actor, input: PasswdInpu
     { password: 'changed' },
   );
   return memberView(after);
-}
-
-/** The lifecycle operations' dependencies, from the services'. */
-function lifecycleDeps(deps: ServiceDeps, actor: Actor): LifecycleDeps {
-  return { db: deps.db, store: deps.sessions, coa: deps.coa, log: deps.log, actor: actor.name, now: deps.now };
 }
 
 /**
@@ -193,8 +176,7 @@ export async function setMember(deps: ServiceDeps, actor: Actor, input: SetMembe
     }
     return updateMember(tx, input.username, patch);
   });
-  const { graceDays } = deps.config.dues;
-  const follow = await memberChanged(lifecycleDeps(deps, actor), before, after, { graceDays, restrictedPlan: deps.config.restrictedPlan });
+  const follow = await memberChanged(deps, actor, { before, after });
   return { member: memberView(after), follow };
 }
 
@@ -209,4 +191,4 @@ export async function removeMember(deps: DbDeps, actor: Actor, username: string)
   return { removed: username };
 }
 
-export type { LapsingMember, MemberChangeReport };
+export type { MemberChangeReport };

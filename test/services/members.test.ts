@@ -12,8 +12,9 @@ import { insertPlan } from '../../src/db/plans.js';
 import { PacketCode } from '../../src/protocol/codes.js';
 import type { Actor, ServiceDeps } from '../../src/services/deps.js';
 import {
-  addMember, checkAddMember, importMembers, listLapsing, listMembers, passwdMember, removeMember, setMember, showMember,
+  addMember, checkAddMember, importMembers, listMembers, passwdMember, removeMember, setMember, showMember,
 } from '../../src/services/members.js';
+import { listLapsing } from '../../src/services/lifecycle.js';
 import { SimulatedDas } from '../coa/simulated-das.js';
 import { migratedPostgres } from '../db/helpers.js';
 import { silentLog, startRecord, storeWith } from '../lifecycle/fixtures.js';
@@ -93,9 +94,9 @@ describe('adding and reading members', () => {
   });
 
   it('lists who lapses within some days of the injected today, the grace period counted', async () => {
-    const lapsing = await listLapsing(deps, { days: 30 });
+    const lapsing = await listLapsing(deps, { withinDays: 30 });
     expect(lapsing).toEqual([{ username: 'alice', paidUntil: '2026-11-20', daysLeft: 18, suspendsOn: '2026-11-28', plan: 'basic' }]);
-    expect(await listLapsing(deps, { days: 10 })).toEqual([]);
+    expect(await listLapsing(deps, { withinDays: 10 })).toEqual([]);
   });
 
   it('refuses each mistake with its own code and data, writing nothing', async () => {
