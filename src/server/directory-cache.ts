@@ -11,7 +11,7 @@ import { authMemberPages, getAuthMember } from '../db/members.js';
 import { getPlan, listPlans } from '../db/plans.js';
 import { loadAllNas } from '../db/nas.js';
 import type { Plan } from '../domain/plan.js';
-import type { RawAttribute } from '../protocol/packet.js';
+import type { RawAttribute } from '../protocol/index.js';
 import type { MemberDirectory } from '../auth/directory.js';
 import { planReplyAttributes } from '../auth/plan-reply.js';
 import { CachedMember, CachedMemberBuilder } from '../auth/cached-member.js';

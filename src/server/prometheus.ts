@@ -4,7 +4,7 @@
  * a scrape costs the daemon nothing between scrapes.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { DROP_REASONS } from '../protocol/decode.js';
+import { DROP_REASONS } from '../protocol/index.js';
 import type { SessionCounts } from '../accounting/store.js';
 import type { ServerMetrics, UnansweredReason } from './metrics.js';
 
