@@ -32,7 +32,7 @@ import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { RadassocError } from '../errors.js';
-import { serveClusterScrapes } from './cluster-metrics.js';
+import { serveClusterScrapes } from '../ops/cluster-metrics.js';
 
 /** Environment variable telling a worker its slot (0..N-1). */
 export const WORKER_SLOT_ENV = 'RADASSOC_WORKER_SLOT';

@@ -16,7 +16,7 @@ import { openSessionStore } from '../accounting/open-store.js';
 import { flushUsage } from '../accounting/flusher.js';
 import type { SessionStore } from '../accounting/store.js';
 import { startJobs, type Jobs } from '../jobs/schedule.js';
-import { DirectoryCache } from './directory-cache.js';
+import { DirectoryCache } from '../auth/directory-cache.js';
 import { Dispatcher } from './dispatcher.js';
 import { ServerMetrics } from './metrics.js';
 import { UdpServer } from './udp-server.js';
@@ -24,9 +24,9 @@ import { ensureFirstNas, inContainer } from './first-nas.js';
 import { listenScope, warnOfUnreachableNas } from './listen-addresses.js';
 import { DropLog } from './drop-log.js';
 import { NasActivity } from './nas-activity.js';
-import { startHttpServer } from './http.js';
-import { createRegistry } from './prometheus.js';
-import { createControlHandler, ensureControlToken, writeControlUrl } from './control.js';
+import { startHttpServer } from '../ops/http.js';
+import { createRegistry } from '../ops/prometheus.js';
+import { createControlHandler, ensureControlToken, writeControlUrl } from '../ops/control.js';
 
 export interface Daemon {
   readonly config: Config;

@@ -28,7 +28,7 @@ import type { AccountingRecord } from '../accounting/record.js';
 import { accountingRecordFrom } from './accounting-request.js';
 import { storableRecord } from './wire-text.js';
 import { DuplicateCache } from './duplicate-cache.js';
-import type { NasDirectory, ServedNas } from './nas-directory.js';
+import type { NasDirectory, ServedNas } from '../auth/nas-directory.js';
 import type { AnswerCount, AnswerCounts, ServerMetrics, UnansweredReason } from './metrics.js';
 import { statusServerReply } from './status-server.js';
 import type { DropLog } from './drop-log.js';
