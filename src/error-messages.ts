@@ -18,7 +18,11 @@ export interface ErrorWords {
 
 /** What each code's words are made from. */
 export interface ErrorData {
-  CONFIG_INVALID: Legacy;
+  /**
+   * `workers`: several processes asked for (`count` of them, from `workers`)
+   * where the embedded database or session store (`missing` the URL) allows one.
+   */
+  CONFIG_INVALID: Legacy | { workers: number | 'auto'; count: number; missing: ('DATABASE_URL' | 'REDIS_URL')[] };
   CONFIG_FILE_UNREADABLE: Legacy;
   CONFIG_FILE_INSECURE: Legacy;
   DB_UNREACHABLE: Legacy;
@@ -94,7 +98,14 @@ const words = (text: string, hint: string | null = null): ErrorWords => ({ text,
 const legacy = (d: Legacy): ErrorWords => words(d.message);
 
 export const ERROR_MESSAGES: Catalogue = {
-  CONFIG_INVALID: legacy,
+  CONFIG_INVALID: (d) =>
+    'message' in d
+      ? legacy(d)
+      : words(
+          `--workers ${d.workers} (${d.count} processes) needs PostgreSQL and Redis shared by every worker: ` +
+            `set ${d.missing.join(' and ')} (the embedded database and the in-process session store belong to one process), ` +
+            'or run with --workers 1',
+        ),
   CONFIG_FILE_UNREADABLE: legacy,
   CONFIG_FILE_INSECURE: legacy,
   DB_UNREACHABLE: legacy,
