@@ -20,9 +20,14 @@ export interface ErrorWords {
 export interface ErrorData {
   /**
    * `workers`: several processes asked for (`count` of them, from `workers`)
-   * where the embedded database or session store (`missing` the URL) allows one.
+   * where the embedded database or session store (`missing` the URL) allows
+   * one. `file`: the initial NAS's secret file cannot be read (`errno`) or is empty.
    */
-  CONFIG_INVALID: Legacy | { workers: number | 'auto'; count: number; missing: ('DATABASE_URL' | 'REDIS_URL')[] };
+  CONFIG_INVALID:
+    | Legacy
+    | { workers: number | 'auto'; count: number; missing: ('DATABASE_URL' | 'REDIS_URL')[] }
+    | { setting: 'initialNasSecretFile'; file: string; problem: 'unreadable'; errno: string }
+    | { setting: 'initialNasSecretFile'; file: string; problem: 'empty' };
   CONFIG_FILE_UNREADABLE: Legacy;
   CONFIG_FILE_INSECURE: Legacy;
   DB_UNREACHABLE: Legacy;
@@ -98,14 +103,19 @@ const words = (text: string, hint: string | null = null): ErrorWords => ({ text,
 const legacy = (d: Legacy): ErrorWords => words(d.message);
 
 export const ERROR_MESSAGES: Catalogue = {
-  CONFIG_INVALID: (d) =>
-    'message' in d
-      ? legacy(d)
-      : words(
-          `--workers ${d.workers} (${d.count} processes) needs PostgreSQL and Redis shared by every worker: ` +
-            `set ${d.missing.join(' and ')} (the embedded database and the in-process session store belong to one process), ` +
-            'or run with --workers 1',
-        ),
+  CONFIG_INVALID: (d) => {
+    if ('message' in d) return legacy(d);
+    if ('workers' in d) {
+      return words(
+        `--workers ${d.workers} (${d.count} processes) needs PostgreSQL and Redis shared by every worker: ` +
+          `set ${d.missing.join(' and ')} (the embedded database and the in-process session store belong to one process), ` +
+          'or run with --workers 1',
+      );
+    }
+    return d.problem === 'unreadable'
+      ? words(`${d.setting} ${d.file} cannot be read (${d.errno})`, 'check the path and that the radassoc user may read it')
+      : words(`${d.setting} ${d.file} is empty`, "put the NAS's shared secret in it");
+  },
   CONFIG_FILE_UNREADABLE: legacy,
   CONFIG_FILE_INSECURE: legacy,
   DB_UNREACHABLE: legacy,
