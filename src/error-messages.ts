@@ -30,7 +30,12 @@ export interface ErrorData {
     | { setting: 'initialNasSecretFile'; file: string; problem: 'empty' };
   CONFIG_FILE_UNREADABLE: Legacy;
   CONFIG_FILE_INSECURE: Legacy;
-  DB_UNREACHABLE: Legacy;
+  /**
+   * PostgreSQL did not answer at `where` (host:port, never a password), for
+   * `reason` (secrets removed); `via`: the configured server, or the running
+   * daemon's embedded one reached over its socket.
+   */
+  DB_UNREACHABLE: { where: string; reason: string; via: 'postgres' | 'embedded-daemon' };
   DB_MIGRATION_FAILED: Legacy;
   /** The database has no schema yet: `radassoc migrate` was never run against it. */
   DB_NOT_MIGRATED: Record<string, never>;
@@ -42,8 +47,12 @@ export interface ErrorData {
   DATA_DIR_NOT_WRITABLE: Legacy;
   /** A port radassoc listens on is taken (or not allowed) on this host. */
   PORT_IN_USE: Legacy;
-  /** Redis did not answer: at connection (`connect`) or during an operation (`operation`). */
-  REDIS_UNREACHABLE: { when: 'connect' | 'operation' };
+  /**
+   * Redis did not answer: at connection (`connect`) or during an operation
+   * (`operation`); at start (`start`), where it was looked for (`where`,
+   * never a password) and why (`reason`, secrets removed).
+   */
+  REDIS_UNREACHABLE: { when: 'connect' | 'operation' } | { when: 'start'; where: string; reason: string };
   DUPLICATE_MEMBER: { username: string };
   UNKNOWN_MEMBER: { username: string };
   UNKNOWN_PLAN: { plan: string };
@@ -118,19 +127,22 @@ export const ERROR_MESSAGES: Catalogue = {
   },
   CONFIG_FILE_UNREADABLE: legacy,
   CONFIG_FILE_INSECURE: legacy,
-  DB_UNREACHABLE: legacy,
+  DB_UNREACHABLE: (d) =>
+    words(`cannot reach PostgreSQL at ${d.where}: ${d.reason}`, d.via === 'postgres' ? 'check DATABASE_URL' : 'is `radassoc serve` still running?'),
   DB_MIGRATION_FAILED: legacy,
   DB_NOT_MIGRATED: () => words('the database has no radassoc tables yet', 'run `radassoc migrate` first'),
   DB_IN_USE: legacy,
   DB_NOT_FOUND: legacy,
   DATA_DIR_NOT_WRITABLE: legacy,
   PORT_IN_USE: legacy,
-  REDIS_UNREACHABLE: (d) =>
-    words(
+  REDIS_UNREACHABLE: (d) => {
+    if (d.when === 'start') return words(`cannot reach Redis at ${d.where}: ${d.reason}`, 'check REDIS_URL and that Redis runs');
+    return words(
       d.when === 'connect'
         ? 'Cannot connect to Redis: check REDIS_URL and that Redis runs.'
         : 'Redis is unreachable: accounting records are not acknowledged until it is back (check REDIS_URL and that Redis runs).',
-    ),
+    );
+  },
   DUPLICATE_MEMBER: (d) =>
     words(`member ${d.username} already exists`, `change it with \`radassoc member set ${d.username} ...\` or its password with \`radassoc member passwd ${d.username}\``),
   UNKNOWN_MEMBER: (d) => words(`no member named ${d.username}`, 'see `radassoc member list`'),

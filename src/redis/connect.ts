@@ -12,7 +12,7 @@
  * are asked without one); with Cluster it is every node's.
  */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { RadassocError } from '../errors.js';
+import { fail, RadassocError } from '../errors.js';
 
 export type RedisConnection = Redis | Cluster;
 
@@ -97,7 +97,7 @@ export function redisUnreachable(url: string, e: unknown): RadassocError {
   // "connect ECONNREFUSED 127.0.0.1:6379": the address is already said once.
   reason = reason.replace(/ \[?[0-9a-fA-F:.]+\]?:\d+$/, '');
   for (const secret of redisSecrets(url)) reason = reason.split(secret).join('***');
-  return new RadassocError('REDIS_UNREACHABLE', `cannot reach Redis at ${where}: ${reason}; check REDIS_URL and that Redis runs`, { where }, { cause: e });
+  return fail('REDIS_UNREACHABLE', { when: 'start', where, reason }, { cause: e });
 }
 
 function redisSecrets(url: string): string[] {
