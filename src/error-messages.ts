@@ -36,11 +36,15 @@ export interface ErrorData {
    * daemon's embedded one reached over its socket.
    */
   DB_UNREACHABLE: { where: string; reason: string; via: 'postgres' | 'embedded-daemon' };
-  DB_MIGRATION_FAILED: Legacy;
+  /** The migrations cannot be read (`dir`), two share a version, or one failed and was rolled back. */
+  DB_MIGRATION_FAILED:
+    | { problem: 'unreadable-dir'; dir: string; error: string }
+    | { problem: 'duplicate-version'; version: number; files: [string, string] }
+    | { problem: 'failed'; version: number; file: string; reason: string };
   /** The database has no schema yet: `radassoc migrate` was never run against it. */
   DB_NOT_MIGRATED: Record<string, never>;
-  /** The embedded database directory is held by another process (daemon or CLI). */
-  DB_IN_USE: Legacy;
+  /** The embedded database directory is held by another process (`pid`, daemon or CLI), or its lock file cannot be made. */
+  DB_IN_USE: { dataDir: string; pid: number } | { dataDir: string; lockFile: string };
   /** No embedded database where the CLI looked, and the command may not create one. */
   DB_NOT_FOUND: Legacy;
   /** The data directory cannot be created or written by this process's user. */
@@ -129,9 +133,24 @@ export const ERROR_MESSAGES: Catalogue = {
   CONFIG_FILE_INSECURE: legacy,
   DB_UNREACHABLE: (d) =>
     words(`cannot reach PostgreSQL at ${d.where}: ${d.reason}`, d.via === 'postgres' ? 'check DATABASE_URL' : 'is `radassoc serve` still running?'),
-  DB_MIGRATION_FAILED: legacy,
+  DB_MIGRATION_FAILED: (d) => {
+    switch (d.problem) {
+      case 'unreadable-dir':
+        return words(`cannot read the migrations directory ${d.dir}: ${d.error}`);
+      case 'duplicate-version':
+        return words(`two migrations share version ${d.version}: ${d.files[0]} and ${d.files[1]}`);
+      case 'failed':
+        return words(`migration ${d.file} failed and was rolled back: ${d.reason}`, 'fix the database or the file, then run `radassoc migrate` again');
+    }
+  },
   DB_NOT_MIGRATED: () => words('the database has no radassoc tables yet', 'run `radassoc migrate` first'),
-  DB_IN_USE: legacy,
+  DB_IN_USE: (d) =>
+    'pid' in d
+      ? words(
+          `the embedded database in ${d.dataDir} is already open in process ${d.pid} (another radassoc daemon or command)`,
+          'stop that process, or wait for it to finish, then try again',
+        )
+      : words(`cannot lock the embedded database in ${d.dataDir}`, `remove ${d.lockFile} if no radassoc runs`),
   DB_NOT_FOUND: legacy,
   DATA_DIR_NOT_WRITABLE: legacy,
   PORT_IN_USE: legacy,
