@@ -21,13 +21,17 @@ export interface ErrorData {
   /**
    * `workers`: several processes asked for (`count` of them, from `workers`)
    * where the embedded database or session store (`missing` the URL) allows
-   * one. `file`: the initial NAS's secret file cannot be read (`errno`) or is empty.
+   * one. `file`: the initial NAS's secret file cannot be read (`errno`) or is
+   * empty. DATABASE_URL, REDIS_URL: a URL that cannot be used as written.
    */
   CONFIG_INVALID:
     | Legacy
     | { workers: number | 'auto'; count: number; missing: ('DATABASE_URL' | 'REDIS_URL')[] }
     | { setting: 'initialNasSecretFile'; file: string; problem: 'unreadable'; errno: string }
-    | { setting: 'initialNasSecretFile'; file: string; problem: 'empty' };
+    | { setting: 'initialNasSecretFile'; file: string; problem: 'empty' }
+    | { setting: 'DATABASE_URL'; problem: 'not-a-url' }
+    | { setting: 'REDIS_URL'; problem: 'bad-host'; host: string }
+    | { setting: 'REDIS_URL'; problem: 'no-sentinel-master' };
   CONFIG_FILE_UNREADABLE: Legacy;
   CONFIG_FILE_INSECURE: Legacy;
   /**
@@ -125,9 +129,18 @@ export const ERROR_MESSAGES: Catalogue = {
           'or run with --workers 1',
       );
     }
-    return d.problem === 'unreadable'
-      ? words(`${d.setting} ${d.file} cannot be read (${d.errno})`, 'check the path and that the radassoc user may read it')
-      : words(`${d.setting} ${d.file} is empty`, "put the NAS's shared secret in it");
+    switch (d.problem) {
+      case 'unreadable':
+        return words(`${d.setting} ${d.file} cannot be read (${d.errno})`, 'check the path and that the radassoc user may read it');
+      case 'empty':
+        return words(`${d.setting} ${d.file} is empty`, "put the NAS's shared secret in it");
+      case 'not-a-url':
+        return words('DATABASE_URL is not a valid postgres:// URL', 'check DATABASE_URL');
+      case 'bad-host':
+        return words(`REDIS_URL: '${d.host}' is not host:port`);
+      case 'no-sentinel-master':
+        return words('REDIS_URL: a redis-sentinel:// URL names the master after the hosts, e.g. redis-sentinel://s1:26379,s2:26379/mymaster');
+    }
   },
   CONFIG_FILE_UNREADABLE: legacy,
   CONFIG_FILE_INSECURE: legacy,

@@ -74,7 +74,7 @@ export function targetOf(url: string, via: DbTarget['via'] = 'postgres'): DbTarg
   try {
     parsed = new URL(url);
   } catch {
-    throw new RadassocError('CONFIG_INVALID', 'DATABASE_URL is not a valid postgres:// URL; check DATABASE_URL');
+    throw fail('CONFIG_INVALID', { setting: 'DATABASE_URL', problem: 'not-a-url' });
   }
   const host = parsed.hostname || parsed.searchParams.get('host') || 'localhost';
   return { where: `${host}:${parsed.port || '5432'}`, password: decodeURIComponent(parsed.password), via };

@@ -38,7 +38,7 @@ function parseMultiHost(url: string): MultiHost | null {
     const host = (hasPort ? h.slice(0, at) : h).replace(/^\[|\]$/g, '');
     const port = hasPort ? Number(h.slice(at + 1)) : defaultPort;
     if (host === '' || !Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new RadassocError('CONFIG_INVALID', `REDIS_URL: '${h}' is not host:port`);
+      throw fail('CONFIG_INVALID', { setting: 'REDIS_URL', problem: 'bad-host', host: h });
     }
     return { host, port };
   });
@@ -56,7 +56,7 @@ export function connectRedis(url: string, options: RedisOptions): RedisConnectio
   }
   const name = multi.path.split('/')[0] ?? '';
   if (name === '') {
-    throw new RadassocError('CONFIG_INVALID', 'REDIS_URL: a redis-sentinel:// URL names the master after the hosts, e.g. redis-sentinel://s1:26379,s2:26379/mymaster');
+    throw fail('CONFIG_INVALID', { setting: 'REDIS_URL', problem: 'no-sentinel-master' });
   }
   const db = Number(multi.query.get('db') ?? '0');
   return new Redis({ ...options, ...auth, sentinels: multi.hosts, name, db });

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { lockDataDir } from '../../src/db/embedded-files.js';
 import { loadMigrations, migrate } from '../../src/db/migrate.js';
 import { createPostgresDb } from '../../src/db/postgres.js';
-import { redisUnreachable } from '../../src/redis/connect.js';
+import { connectRedis, redisUnreachable } from '../../src/redis/connect.js';
 import { freshDatabaseUrl } from '../support/database.js';
 import { freePort } from '../support/services.js';
 import { tempDir } from '../support/temp.js';
@@ -111,5 +111,34 @@ describe('the embedded database in use', () => {
     } finally {
       release();
     }
+  });
+});
+
+describe('database and Redis URLs that cannot be used', () => {
+  function thrown(fn: () => unknown): unknown {
+    try {
+      fn();
+      return null;
+    } catch (e) {
+      return e;
+    }
+  }
+
+  it('say which setting to check, without repeating the URL', () => {
+    expect(thrown(() => createPostgresDb('not a url with a s3cret'))).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: 'DATABASE_URL is not a valid postgres:// URL; check DATABASE_URL',
+      details: { setting: 'DATABASE_URL', problem: 'not-a-url' },
+    });
+    expect(thrown(() => connectRedis('redis-cluster://n1:6379,n2:99999', { lazyConnect: true }))).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: "REDIS_URL: 'n2:99999' is not host:port",
+      details: { setting: 'REDIS_URL', problem: 'bad-host', host: 'n2:99999' },
+    });
+    expect(thrown(() => connectRedis('redis-sentinel://s1:26379,s2:26379', { lazyConnect: true }))).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: 'REDIS_URL: a redis-sentinel:// URL names the master after the hosts, e.g. redis-sentinel://s1:26379,s2:26379/mymaster',
+      details: { setting: 'REDIS_URL', problem: 'no-sentinel-master' },
+    });
   });
 });
