@@ -30,7 +30,7 @@ VOLUME ["/var/lib/radassoc"]
 # RADIUS authentication and accounting (RFC 2865, RFC 2866); /metrics and
 # /healthz listen on 127.0.0.1:9812 unless RADASSOC_HTTP_HOST says otherwise.
 EXPOSE 1812/udp 1813/udp
-# Ready means listening, with the database and the session store answering (src/server/http.ts).
+# Ready means listening, with the database and the session store answering (src/ops/http.ts).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:9812/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "/app/bin/radassoc.js"]

@@ -20,23 +20,49 @@ export interface ErrorWords {
 
 /** What each code's words are made from. */
 export interface ErrorData {
-  CONFIG_INVALID: Legacy;
+  /**
+   * `workers`: several processes asked for (`count` of them, from `workers`)
+   * where the embedded database or session store (`missing` the URL) allows
+   * one. `file`: the initial NAS's secret file cannot be read (`errno`) or is
+   * empty. DATABASE_URL, REDIS_URL: a URL that cannot be used as written.
+   */
+  CONFIG_INVALID:
+    | Legacy
+    | { workers: number | 'auto'; count: number; missing: ('DATABASE_URL' | 'REDIS_URL')[] }
+    | { setting: 'initialNasSecretFile'; file: string; problem: 'unreadable'; errno: string }
+    | { setting: 'initialNasSecretFile'; file: string; problem: 'empty' }
+    | { setting: 'DATABASE_URL'; problem: 'not-a-url' }
+    | { setting: 'REDIS_URL'; problem: 'bad-host'; host: string }
+    | { setting: 'REDIS_URL'; problem: 'no-sentinel-master' };
   CONFIG_FILE_UNREADABLE: Legacy;
   CONFIG_FILE_INSECURE: Legacy;
-  DB_UNREACHABLE: Legacy;
-  DB_MIGRATION_FAILED: Legacy;
+  /**
+   * PostgreSQL did not answer at `where` (host:port, never a password), for
+   * `reason` (secrets removed); `via`: the configured server, or the running
+   * daemon's embedded one reached over its socket.
+   */
+  DB_UNREACHABLE: { where: string; reason: string; via: 'postgres' | 'embedded-daemon' };
+  /** The migrations cannot be read (`dir`), two share a version, or one failed and was rolled back. */
+  DB_MIGRATION_FAILED:
+    | { problem: 'unreadable-dir'; dir: string; error: string }
+    | { problem: 'duplicate-version'; version: number; files: [string, string] }
+    | { problem: 'failed'; version: number; file: string; reason: string };
   /** The database has no schema yet: `radassoc migrate` was never run against it. */
   DB_NOT_MIGRATED: Record<string, never>;
-  /** The embedded database directory is held by another process (daemon or CLI). */
-  DB_IN_USE: Legacy;
+  /** The embedded database directory is held by another process (`pid`, daemon or CLI), or its lock file cannot be made. */
+  DB_IN_USE: { dataDir: string; pid: number } | { dataDir: string; lockFile: string };
   /** No embedded database where the CLI looked, and the command may not create one. */
   DB_NOT_FOUND: Legacy;
   /** The data directory cannot be created or written by this process's user. */
   DATA_DIR_NOT_WRITABLE: Legacy;
   /** A port radassoc listens on is taken (or not allowed) on this host. */
   PORT_IN_USE: Legacy;
-  /** Redis did not answer: at connection (`connect`) or during an operation (`operation`). */
-  REDIS_UNREACHABLE: { when: 'connect' | 'operation' };
+  /**
+   * Redis did not answer: at connection (`connect`) or during an operation
+   * (`operation`); at start (`start`), where it was looked for (`where`,
+   * never a password) and why (`reason`, secrets removed).
+   */
+  REDIS_UNREACHABLE: { when: 'connect' | 'operation' } | { when: 'start'; where: string; reason: string };
   /**
    * `via: 'write'`: found by the members table's own key (a direct caller of
    * the repository, or a race), whose hint offers `member set` alone.
@@ -148,22 +174,61 @@ const words = (text: string, hint: string | null = null): ErrorWords => ({ text,
 const legacy = (d: Legacy): ErrorWords => words(d.message);
 
 export const ERROR_MESSAGES: Catalogue = {
-  CONFIG_INVALID: legacy,
+  CONFIG_INVALID: (d) => {
+    if ('message' in d) return legacy(d);
+    if ('workers' in d) {
+      return words(
+        `--workers ${d.workers} (${d.count} processes) needs PostgreSQL and Redis shared by every worker: ` +
+          `set ${d.missing.join(' and ')} (the embedded database and the in-process session store belong to one process), ` +
+          'or run with --workers 1',
+      );
+    }
+    switch (d.problem) {
+      case 'unreadable':
+        return words(`${d.setting} ${d.file} cannot be read (${d.errno})`, 'check the path and that the radassoc user may read it');
+      case 'empty':
+        return words(`${d.setting} ${d.file} is empty`, "put the NAS's shared secret in it");
+      case 'not-a-url':
+        return words('DATABASE_URL is not a valid postgres:// URL', 'check DATABASE_URL');
+      case 'bad-host':
+        return words(`REDIS_URL: '${d.host}' is not host:port`);
+      case 'no-sentinel-master':
+        return words('REDIS_URL: a redis-sentinel:// URL names the master after the hosts, e.g. redis-sentinel://s1:26379,s2:26379/mymaster');
+    }
+  },
   CONFIG_FILE_UNREADABLE: legacy,
   CONFIG_FILE_INSECURE: legacy,
-  DB_UNREACHABLE: legacy,
-  DB_MIGRATION_FAILED: legacy,
+  DB_UNREACHABLE: (d) =>
+    words(`cannot reach PostgreSQL at ${d.where}: ${d.reason}`, d.via === 'postgres' ? 'check DATABASE_URL' : 'is `radassoc serve` still running?'),
+  DB_MIGRATION_FAILED: (d) => {
+    switch (d.problem) {
+      case 'unreadable-dir':
+        return words(`cannot read the migrations directory ${d.dir}: ${d.error}`);
+      case 'duplicate-version':
+        return words(`two migrations share version ${d.version}: ${d.files[0]} and ${d.files[1]}`);
+      case 'failed':
+        return words(`migration ${d.file} failed and was rolled back: ${d.reason}`, 'fix the database or the file, then run `radassoc migrate` again');
+    }
+  },
   DB_NOT_MIGRATED: () => words('the database has no radassoc tables yet', 'run `radassoc migrate` first'),
-  DB_IN_USE: legacy,
+  DB_IN_USE: (d) =>
+    'pid' in d
+      ? words(
+          `the embedded database in ${d.dataDir} is already open in process ${d.pid} (another radassoc daemon or command)`,
+          'stop that process, or wait for it to finish, then try again',
+        )
+      : words(`cannot lock the embedded database in ${d.dataDir}`, `remove ${d.lockFile} if no radassoc runs`),
   DB_NOT_FOUND: legacy,
   DATA_DIR_NOT_WRITABLE: legacy,
   PORT_IN_USE: legacy,
-  REDIS_UNREACHABLE: (d) =>
-    words(
+  REDIS_UNREACHABLE: (d) => {
+    if (d.when === 'start') return words(`cannot reach Redis at ${d.where}: ${d.reason}`, 'check REDIS_URL and that Redis runs');
+    return words(
       d.when === 'connect'
         ? 'Cannot connect to Redis: check REDIS_URL and that Redis runs.'
         : 'Redis is unreachable: accounting records are not acknowledged until it is back (check REDIS_URL and that Redis runs).',
-    ),
+    );
+  },
   DUPLICATE_MEMBER: (d) =>
     d.via === 'write'
       ? words(`member ${d.username} already exists`, `use \`radassoc member set ${d.username} ...\` to change it`)

@@ -34,8 +34,9 @@ export class RadassocError extends Error {
 
 /** The refusal `code` with its words from the one catalogue (error-messages.ts). */
 export function fail<C extends ErrorCode>(code: C, data: ErrorData[C], options?: { cause?: unknown }): RadassocError {
-  const entry = ERROR_MESSAGES[code] as (d: ErrorData[C]) => ErrorWords;
-  return new RadassocError(code, entry(data), { ...data }, options);
+  // One entry's own data type; widened here, where code and data are known to match.
+  const entry = ERROR_MESSAGES[code] as unknown as (d: unknown) => ErrorWords;
+  return new RadassocError(code, entry(data), { ...(data as Record<string, unknown>) }, options);
 }
 
 export const isRadassocError = (e: unknown): e is RadassocError => e instanceof RadassocError;

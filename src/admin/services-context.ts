@@ -5,7 +5,7 @@
  *
  * Live sessions: with Redis (production) the CLI reads Redis directly. In
  * embedded mode they live in the daemon's memory, so the CLI asks the running
- * daemon through its loopback control route (server/control.ts). It must not
+ * daemon through its loopback control route (ops/control.ts). It must not
  * open the embedded store itself: that would replay and rewrite the daemon's
  * journal under it. When live sessions cannot be read (daemon stopped,
  * Redis down), the command still does its database part and says that live
@@ -21,7 +21,7 @@ import type { Config } from '../config/schema.js';
 import type { LiveSession } from '../domain/session.js';
 import { fail } from '../errors.js';
 import type { Actor, LiveSessionSource, ServiceDeps } from '../services/deps.js';
-import { ControlSessionSource, readControlToken, readControlUrl } from '../server/control.js';
+import { ControlSessionSource, readControlToken, readControlUrl } from '../ops/control.js';
 import type { AdminContext } from './context.js';
 
 /** Where the daemon's HTTP server listens, as a URL the CLI can reach. */

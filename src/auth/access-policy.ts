@@ -3,9 +3,7 @@
  * status → limits → reply. Every reject has a reason from one enum, which
  * the authentication log keeps and `diagnose` shows.
  */
-import { Attr } from '../protocol/codes.js';
-import { getString, type RadiusPacket, type RawAttribute } from '../protocol/packet.js';
-import type { Secret } from '../protocol/digest.js';
+import { Attr, getString, type RadiusPacket, type RawAttribute, type Secret } from '../protocol/index.js';
 import type { RejectReason, RequestMethod } from '../domain/auth-result.js';
 import { canServe } from './credentials.js';
 import type { DirectoryMember, MemberDirectory, SessionCounter } from './directory.js';

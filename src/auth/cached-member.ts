@@ -14,9 +14,8 @@
  */
 import type { AuthCredential, AuthMethod, MemberStatus } from '../domain/member.js';
 import type { AuthMemberRow } from '../db/members.js';
-import { Attr } from '../protocol/codes.js';
+import { Attr, type RawAttribute } from '../protocol/index.js';
 import { parseIPv4 } from '../net/ip.js';
-import type { RawAttribute } from '../protocol/packet.js';
 import type { DirectoryMember } from './directory.js';
 import { memberReply } from './reply.js';
 

@@ -5,8 +5,7 @@
  * Authenticator.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { scratchBuffer } from '../protocol/digest.js';
-import { md5 } from '../protocol/md5.js';
+import { md5, scratchBuffer } from '../protocol/index.js';
 
 export interface ChapInput {
   /** The member's cleartext password, as octets. */

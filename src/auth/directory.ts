@@ -1,6 +1,6 @@
 /** The seams the access policy reads through: members and plans in memory, live session counts. */
 import type { AuthMember } from '../domain/member.js';
-import type { RawAttribute } from '../protocol/packet.js';
+import type { RawAttribute } from '../protocol/index.js';
 
 /** A member as the directory gives it to the policy. */
 export interface DirectoryMember extends AuthMember {

@@ -1,6 +1,5 @@
 /** A plan's attributes, encoded once when the plan is loaded (never per request). */
-import { encodeAttributeValue } from '../protocol/attribute-text.js';
-import type { RawAttribute } from '../protocol/packet.js';
+import { encodeAttributeValue, type RawAttribute } from '../protocol/index.js';
 import type { PlanAttribute } from '../domain/plan.js';
 
 /** Throws AttributeValueError naming the attribute an admin got wrong. */

@@ -3,10 +3,8 @@
  * attributes, and a Class that accounting carries back (RFC 2865 §5.25).
  */
 import { randomFillSync } from 'node:crypto';
-import { Attr } from '../protocol/codes.js';
-import { encodeIPv6Prefix } from '../protocol/attributes.js';
+import { Attr, encodeIPv6Prefix, type RawAttribute } from '../protocol/index.js';
 import { parseIPv4, parseIpv6Prefix } from '../net/ip.js';
-import type { RawAttribute } from '../protocol/packet.js';
 import type { AuthMember } from '../domain/member.js';
 
 /**

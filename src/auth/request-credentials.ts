@@ -3,10 +3,16 @@
  * material, read from the packet (RFC 2865 §5.2-5.3, RFC 2548 §2.3).
  * Pure: the caller gives the shared secret to unhide User-Password.
  */
-import { Attr, MsAttr, VendorId } from '../protocol/codes.js';
-import { getAttribute, getVendorAttribute, type RadiusPacket } from '../protocol/packet.js';
-import { unhidePassword } from '../protocol/user-password.js';
-import type { Secret } from '../protocol/digest.js';
+import {
+  Attr,
+  getAttribute,
+  getVendorAttribute,
+  MsAttr,
+  type RadiusPacket,
+  type Secret,
+  unhidePassword,
+  VendorId,
+} from '../protocol/index.js';
 import { chapChallenge } from './chap.js';
 import { parseMsChap2Response, parseMsChapResponse, type MsChap2Response, type MsChapResponse } from './mschap.js';
 

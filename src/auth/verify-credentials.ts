@@ -3,11 +3,7 @@
  * returns the method-specific reply attributes of a success (MS-CHAP2-Success
  * and the MPPE keys, RFC 2548 §2.3.3, §2.4.2-3).
  */
-import { MsAttr, VendorId } from '../protocol/codes.js';
-import type { RawAttribute } from '../protocol/packet.js';
-import { saltEncrypt } from '../protocol/salt-crypt.js';
-import { vendorAttribute } from '../protocol/vsa.js';
-import type { Secret } from '../protocol/digest.js';
+import { MsAttr, type RawAttribute, saltEncrypt, type Secret, vendorAttribute, VendorId } from '../protocol/index.js';
 import type { AuthMember } from '../domain/member.js';
 import { verifyChap } from './chap.js';
 import { ntHashOf, verifyPapAsync } from './credentials.js';

@@ -18,12 +18,17 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { canonicalAddress, familyOf, formatAddressInet, parseAddress } from '../net/ip.js';
-import { checkMessageAuthenticator, verifyResponseAuthenticator } from '../protocol/authenticator.js';
-import { Attr, PacketCode } from '../protocol/codes.js';
-import { parsePacket } from '../protocol/decode.js';
-import type { Secret } from '../protocol/digest.js';
-import { encodeRequest } from '../protocol/encode.js';
-import { getUint32, type RawAttribute } from '../protocol/packet.js';
+import {
+  Attr,
+  checkMessageAuthenticator,
+  encodeRequest,
+  getUint32,
+  PacketCode,
+  parsePacket,
+  type RawAttribute,
+  type Secret,
+  verifyResponseAuthenticator,
+} from '../protocol/index.js';
 
 export type CoaKind = 'disconnect' | 'coa';
 export type CoaOutcome = 'ack' | 'nak' | 'timeout' | 'error';

@@ -13,7 +13,7 @@ import { getPlan } from '../db/plans.js';
 import type { Member } from '../domain/member.js';
 import type { NasClient } from '../domain/nas.js';
 import type { LiveSession } from '../domain/session.js';
-import type { RawAttribute } from '../protocol/packet.js';
+import type { RawAttribute } from '../protocol/index.js';
 import type { CoaSender } from './client.js';
 import { coaDestination, identifySession } from './profiles.js';
 

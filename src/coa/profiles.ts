@@ -35,8 +35,7 @@
 import type { NasClient } from '../domain/nas.js';
 import type { LiveSession } from '../domain/session.js';
 import { cidrContains, isSingleAddress, parseCidr, parseIPv4 } from '../net/ip.js';
-import { Attr } from '../protocol/codes.js';
-import type { RawAttribute } from '../protocol/packet.js';
+import { Attr, type RawAttribute } from '../protocol/index.js';
 
 export type IdentifyingAttribute = 'User-Name' | 'Acct-Session-Id' | 'Framed-IP-Address' | 'NAS-IP-Address';
 

@@ -7,7 +7,7 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { RadassocError } from '../errors.js';
+import { fail } from '../errors.js';
 
 export const pgdataDir = (dataDir: string): string => join(dataDir, 'pgdata');
 
@@ -49,17 +49,12 @@ export function lockDataDir(dataDir: string): () => void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = positiveInt(readJson(path)?.pid);
       if (pid !== null && isProcessAlive(pid)) {
-        throw new RadassocError(
-          'DB_IN_USE',
-          `the embedded database in ${dataDir} is already open in process ${pid} (another radassoc daemon or command); ` +
-            'stop that process, or wait for it to finish, then try again',
-          { pid, dataDir },
-        );
+        throw fail('DB_IN_USE', { dataDir, pid });
       }
       rmSync(path, { force: true }); // left by a process that died
     }
   }
-  throw new RadassocError('DB_IN_USE', `cannot lock the embedded database in ${dataDir}; remove ${path} if no radassoc runs`);
+  throw fail('DB_IN_USE', { dataDir, lockFile: path });
 }
 
 export function writeDiscovery(dataDir: string, port: number): void {

@@ -8,7 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isRadassocError, RadassocError } from '../errors.js';
+import { fail, isRadassocError } from '../errors.js';
 import type { Db, Queryable } from './db.js';
 
 export interface Migration {
@@ -43,7 +43,7 @@ export async function loadMigrations(dir = defaultMigrationsDir()): Promise<Migr
   try {
     files = await readdir(dir);
   } catch (e) {
-    throw new RadassocError('DB_MIGRATION_FAILED', `cannot read the migrations directory ${dir}: ${String(e)}`);
+    throw fail('DB_MIGRATION_FAILED', { problem: 'unreadable-dir', dir, error: String(e) });
   }
   const out: Migration[] = [];
   for (const file of files.sort()) {
@@ -52,7 +52,7 @@ export async function loadMigrations(dir = defaultMigrationsDir()): Promise<Migr
     const version = Number(m[1]);
     const clash = out.find((x) => x.version === version);
     if (clash) {
-      throw new RadassocError('DB_MIGRATION_FAILED', `two migrations share version ${version}: ${clash.file} and ${file}`);
+      throw fail('DB_MIGRATION_FAILED', { problem: 'duplicate-version', version, files: [clash.file, file] });
     }
     out.push({ version, name: m[2] ?? '', file, sql: await readFile(join(dir, file), 'utf8') });
   }
@@ -106,12 +106,7 @@ export async function migrate(db: Db, opts: { dir?: string } = {}): Promise<Migr
     } catch (e) {
       if (isRadassocError(e)) throw e;
       const reason = e instanceof Error ? e.message : String(e);
-      throw new RadassocError(
-        'DB_MIGRATION_FAILED',
-        `migration ${m.file} failed and was rolled back: ${reason}; fix the database or the file, then run \`radassoc migrate\` again`,
-        { version: m.version, file: m.file },
-        { cause: e },
-      );
+      throw fail('DB_MIGRATION_FAILED', { problem: 'failed', version: m.version, file: m.file, reason }, { cause: e });
     }
   }
   return result;

@@ -66,7 +66,6 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDb>
         ...opts.postgres,
         max: 1,
         kind: 'embedded',
-        unreachableHint: 'is `radassoc serve` still running?',
       });
       return { db, mode: 'embedded-client', embedded: true, url, close: () => db.close() };
     } catch (e) {

@@ -3,7 +3,7 @@
  * both carry the SQLSTATE `code`, `constraint` and `detail` fields of the
  * wire protocol's ErrorResponse, so one set of helpers serves both.
  */
-import { RadassocError } from '../errors.js';
+import { fail, RadassocError } from '../errors.js';
 
 export interface DbErrorInfo {
   code: string;
@@ -65,18 +65,19 @@ export interface DbTarget {
   where: string;
   /** Removed from any text we print, in case a driver echoes it. */
   password: string;
-  hint: string;
+  /** The configured server, or the running daemon's embedded one (the refusal's hint differs). */
+  via: 'postgres' | 'embedded-daemon';
 }
 
-export function targetOf(url: string, hint = 'check DATABASE_URL'): DbTarget {
+export function targetOf(url: string, via: DbTarget['via'] = 'postgres'): DbTarget {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new RadassocError('CONFIG_INVALID', 'DATABASE_URL is not a valid postgres:// URL; check DATABASE_URL');
+    throw fail('CONFIG_INVALID', { setting: 'DATABASE_URL', problem: 'not-a-url' });
   }
   const host = parsed.hostname || parsed.searchParams.get('host') || 'localhost';
-  return { where: `${host}:${parsed.port || '5432'}`, password: decodeURIComponent(parsed.password), hint };
+  return { where: `${host}:${parsed.port || '5432'}`, password: decodeURIComponent(parsed.password), via };
 }
 
 function reasonOf(e: unknown): string {
@@ -93,12 +94,7 @@ export function unreachable(target: DbTarget, e: unknown): RadassocError {
   // "connect ECONNREFUSED 127.0.0.1:5432": the address is already said once.
   let reason = reasonOf(e).replace(/ \[?[0-9a-fA-F:.]+\]?:\d+$/, '');
   if (target.password) reason = reason.split(target.password).join('***');
-  return new RadassocError(
-    'DB_UNREACHABLE',
-    `cannot reach PostgreSQL at ${target.where}: ${reason}; ${target.hint}`,
-    { where: target.where },
-    { cause: e },
-  );
+  return fail('DB_UNREACHABLE', { where: target.where, reason, via: target.via }, { cause: e });
 }
 
 /** Connection-level failures become DB_UNREACHABLE; anything else passes through unchanged. */

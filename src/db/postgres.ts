@@ -19,10 +19,8 @@ export interface PostgresDbOptions {
   onListenerEvent?: (event: ListenerEvent) => void;
   /** How long to wait for a connection before DB_UNREACHABLE (default 5000 ms). */
   connectTimeoutMs?: number;
-  /** @internal the CLI uses a pool to reach the embedded daemon over its socket. */
+  /** @internal the CLI uses a pool to reach the embedded daemon over its socket (a refusal then asks whether the daemon runs). */
   kind?: Db['kind'];
-  /** @internal what to tell the user when unreachable (default: check DATABASE_URL). */
-  unreachableHint?: string;
 }
 
 function wrapClient(target: DbTarget, client: pg.Pool | pg.PoolClient): Queryable {
@@ -42,7 +40,7 @@ function wrapClient(target: DbTarget, client: pg.Pool | pg.PoolClient): Queryabl
 }
 
 export function createPostgresDb(url: string, opts: PostgresDbOptions = {}): Db {
-  const target = targetOf(url, opts.unreachableHint);
+  const target = targetOf(url, opts.kind === 'embedded' ? 'embedded-daemon' : 'postgres');
   const connectionTimeoutMillis = opts.connectTimeoutMs ?? 5000;
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis });
   // An idle client's error is emitted on the pool; unhandled, it would kill the process.

@@ -5,8 +5,7 @@
  * password: the words are built from the reason, the request's kind and the
  * source address only.
  */
-import { PacketCode } from '../protocol/codes.js';
-import type { DropReason } from '../protocol/drop-reasons.js';
+import { type DropReason, PacketCode } from '../protocol/index.js';
 
 /** What the server knew about the dropped datagram; every field optional. */
 export interface DropContext {

@@ -11,7 +11,7 @@ import { getNas, nasForAddress } from '../db/nas.js';
 import { dropSummary } from '../domain/drop-causes.js';
 import type { NasClient } from '../domain/nas.js';
 import { RadassocError } from '../errors.js';
-import { DROP_REASONS } from '../protocol/drop-reasons.js';
+import { DROP_REASONS } from '../protocol/index.js';
 import { unmapIPv4 } from '../net/ip.js';
 import { nowOf } from './days.js';
 import { nasAdvice } from './nas-diagnose-words.js';

@@ -76,11 +76,17 @@ export type { AttributeDef, AttributeSpec, Encryption, VendorDictionary } from '
 export {
   STANDARD_ATTRIBUTES,
   VENDORS,
+  attributeNames,
   findAttribute,
   findAttributeByCode,
   findVendor,
   valueNumber,
 } from './dictionary/index.js';
+
+// Hashing for verifiers outside the codec (CHAP, RFC 1994 §4.1): the
+// allocation-free MD5 and a reusable buffer, so the hot path stays as fast.
+export { md5 } from './md5.js';
+export { scratchBuffer } from './digest.js';
 
 // Errors
 export type { AttributeValueErrorCode, EncodeErrorCode } from './errors.js';

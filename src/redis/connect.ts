@@ -12,7 +12,7 @@
  * are asked without one); with Cluster it is every node's.
  */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { RadassocError } from '../errors.js';
+import { fail, RadassocError } from '../errors.js';
 
 export type RedisConnection = Redis | Cluster;
 
@@ -38,7 +38,7 @@ function parseMultiHost(url: string): MultiHost | null {
     const host = (hasPort ? h.slice(0, at) : h).replace(/^\[|\]$/g, '');
     const port = hasPort ? Number(h.slice(at + 1)) : defaultPort;
     if (host === '' || !Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new RadassocError('CONFIG_INVALID', `REDIS_URL: '${h}' is not host:port`);
+      throw fail('CONFIG_INVALID', { setting: 'REDIS_URL', problem: 'bad-host', host: h });
     }
     return { host, port };
   });
@@ -56,7 +56,7 @@ export function connectRedis(url: string, options: RedisOptions): RedisConnectio
   }
   const name = multi.path.split('/')[0] ?? '';
   if (name === '') {
-    throw new RadassocError('CONFIG_INVALID', 'REDIS_URL: a redis-sentinel:// URL names the master after the hosts, e.g. redis-sentinel://s1:26379,s2:26379/mymaster');
+    throw fail('CONFIG_INVALID', { setting: 'REDIS_URL', problem: 'no-sentinel-master' });
   }
   const db = Number(multi.query.get('db') ?? '0');
   return new Redis({ ...options, ...auth, sentinels: multi.hosts, name, db });
@@ -97,7 +97,7 @@ export function redisUnreachable(url: string, e: unknown): RadassocError {
   // "connect ECONNREFUSED 127.0.0.1:6379": the address is already said once.
   reason = reason.replace(/ \[?[0-9a-fA-F:.]+\]?:\d+$/, '');
   for (const secret of redisSecrets(url)) reason = reason.split(secret).join('***');
-  return new RadassocError('REDIS_UNREACHABLE', `cannot reach Redis at ${where}: ${reason}; check REDIS_URL and that Redis runs`, { where }, { cause: e });
+  return fail('REDIS_UNREACHABLE', { when: 'start', where, reason }, { cause: e });
 }
 
 function redisSecrets(url: string): string[] {

@@ -2,12 +2,18 @@
  * Accounting-Request → AccountingRecord (RFC 2866 §5, RFC 2869 §5.1-5.2): the
  * wire format ends here; accounting/ works on typed records only.
  */
-import { AcctStatus, Attr } from '../protocol/codes.js';
+import {
+  AcctStatus,
+  Attr,
+  findAttribute,
+  getAttribute,
+  getString,
+  getUint32,
+  type RadiusPacket,
+} from '../protocol/index.js';
 import { formatIPv4 } from '../net/ip.js';
-import { getAttribute, getString, getUint32, type RadiusPacket } from '../protocol/packet.js';
 import type { AcctStatusType } from '../domain/session.js';
 import type { AccountingRecord } from '../accounting/record.js';
-import { findAttribute } from '../protocol/dictionary/index.js';
 
 /** Acct-Terminate-Cause names (RFC 2866 §5.10, RFC 3580) from the dictionary, looked up once. */
 const TERMINATE_CAUSES: ReadonlyMap<number, string> = findAttribute('Acct-Terminate-Cause')?.valueNames ?? new Map();

@@ -7,19 +7,28 @@
  * `nas diagnose` (nas-activity.ts).
  */
 import type { Logger } from 'pino';
-import { checkMessageAuthenticator, messageAuthenticatorDropReason, verifyRequestAuthenticator } from '../protocol/authenticator.js';
-import { Attr, PacketCode } from '../protocol/codes.js';
-import { parsePacket, type DropReason } from '../protocol/decode.js';
-import { encodeResponse } from '../protocol/encode.js';
-import { EncodeError } from '../protocol/errors.js';
-import { countAttributes, getAttribute, type RadiusPacket, type RawAttribute } from '../protocol/packet.js';
+import {
+  Attr,
+  checkMessageAuthenticator,
+  countAttributes,
+  type DropReason,
+  EncodeError,
+  encodeResponse,
+  getAttribute,
+  messageAuthenticatorDropReason,
+  PacketCode,
+  parsePacket,
+  type RadiusPacket,
+  type RawAttribute,
+  verifyRequestAuthenticator,
+} from '../protocol/index.js';
 import type { AuthLogEntry } from '../domain/auth-result.js';
 import type { AccessDecision, AccessPolicy } from '../auth/access-policy.js';
 import type { AccountingRecord } from '../accounting/record.js';
 import { accountingRecordFrom } from './accounting-request.js';
 import { storableRecord } from './wire-text.js';
 import { DuplicateCache } from './duplicate-cache.js';
-import type { NasDirectory, ServedNas } from './nas-directory.js';
+import type { NasDirectory, ServedNas } from '../auth/nas-directory.js';
 import type { AnswerCount, AnswerCounts, ServerMetrics, UnansweredReason } from './metrics.js';
 import { statusServerReply } from './status-server.js';
 import type { DropLog } from './drop-log.js';

@@ -12,7 +12,7 @@
  */
 import type { Logger } from 'pino';
 import { dropCause, type DropContext } from '../domain/drop-causes.js';
-import type { DropReason } from '../protocol/drop-reasons.js';
+import type { DropReason } from '../protocol/index.js';
 
 export interface DropLogOptions {
   /** How often the count of further drops is logged (default 60 s). */

@@ -18,7 +18,7 @@ import type { Config } from '../config/schema.js';
 import type { Queryable } from '../db/db.js';
 import type { NasClient } from '../domain/nas.js';
 import { insertNas, listNas } from '../db/nas.js';
-import { isRadassocError, RadassocError } from '../errors.js';
+import { fail, isRadassocError } from '../errors.js';
 
 export const LOOPBACK_NAS = 'localhost';
 export const INITIAL_NAS = 'first-nas';
@@ -112,12 +112,12 @@ async function givenSecret(config: FirstNasConfig): Promise<string | null> {
   try {
     text = await readFile(config.initialNasSecretFile, 'utf8');
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new RadassocError('CONFIG_INVALID', `initialNasSecretFile ${config.initialNasSecretFile} cannot be read (${why}); check the path and that the radassoc user may read it`);
+    const errno = (e as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw fail('CONFIG_INVALID', { setting: 'initialNasSecretFile', file: config.initialNasSecretFile, problem: 'unreadable', errno });
   }
   // A secret file written by `echo` or an editor ends with a newline that is not part of the secret.
   const secret = text.replace(/\r?\n$/, '');
-  if (secret === '') throw new RadassocError('CONFIG_INVALID', `initialNasSecretFile ${config.initialNasSecretFile} is empty; put the NAS's shared secret in it`);
+  if (secret === '') throw fail('CONFIG_INVALID', { setting: 'initialNasSecretFile', file: config.initialNasSecretFile, problem: 'empty' });
   return secret;
 }
 

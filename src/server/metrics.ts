@@ -3,7 +3,7 @@
  * dropped and why. Plain integers on the hot path; exposition formats read them.
  */
 import { Histogram } from 'prom-client';
-import { DROP_REASONS, type DropReason } from '../protocol/decode.js';
+import { DROP_REASONS, type DropReason } from '../protocol/index.js';
 
 /** Why a valid request got no answer: the NAS will retransmit or fail over. */
 export type UnansweredReason = 'storage-unavailable' | 'internal-error' | 'shutting-down' | 'reply-too-long';

@@ -3,10 +3,7 @@
  * authentication port and Accounting-Response on the accounting port; the
  * request was already checked for its Message-Authenticator.
  */
-import { PacketCode } from '../protocol/codes.js';
-import { encodeResponse } from '../protocol/encode.js';
-import type { RadiusPacket } from '../protocol/packet.js';
-import type { Secret } from '../protocol/digest.js';
+import { encodeResponse, PacketCode, type RadiusPacket, type Secret } from '../protocol/index.js';
 
 export function statusServerReply(packet: RadiusPacket, secret: Secret, port: 'auth' | 'acct'): Buffer {
   const auth = port === 'auth';

@@ -10,7 +10,7 @@ import { isIP, isIPv6 } from 'node:net';
 import { lookup, type LookupOneOptions } from 'node:dns';
 import type { Logger } from 'pino';
 import type { Datagram, Dispatcher, PortKind } from './dispatcher.js';
-import type { ServedNas } from './nas-directory.js';
+import type { ServedNas } from '../auth/nas-directory.js';
 import { DEFAULT_FAIRNESS, FairQueue, type FairQueueOptions } from './fairness.js';
 import { listenError } from '../listen-errors.js';
 

@@ -15,7 +15,7 @@ import type { Db } from '../db/db.js';
 /**
  * Reading live sessions: the Redis store itself, or (embedded mode, where the
  * sessions live in the daemon's memory) the daemon's control route
- * (server/control.ts ControlSessionSource).
+ * (ops/control.ts ControlSessionSource).
  */
 export type LiveSessionSource = Pick<SessionStore, 'listOpen' | 'getSession'>;
 

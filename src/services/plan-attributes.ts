@@ -6,9 +6,7 @@
 import { closest } from '../admin/suggest.js';
 import type { PlanAttribute } from '../domain/plan.js';
 import { fail } from '../errors.js';
-import { encodeAttributeValue } from '../protocol/attribute-text.js';
-import { attributeNames, findAttribute } from '../protocol/dictionary/index.js';
-import { AttributeValueError } from '../protocol/errors.js';
+import { attributeNames, AttributeValueError, encodeAttributeValue, findAttribute } from '../protocol/index.js';
 
 /**
  * The dictionary's refusal, with the name or value most likely meant when

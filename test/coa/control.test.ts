@@ -1,12 +1,12 @@
 /**
- * The daemon's control route (server/control.ts): how the CLI reads live
+ * The daemon's control route (ops/control.ts): how the CLI reads live
  * sessions that only the daemon's memory holds (embedded mode).
  */
 import { createServer, type Server } from 'node:http';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTROL_TOKEN_FILE, ControlSessionSource, createControlHandler, ensureControlToken, readControlToken } from '../../src/server/control.js';
+import { CONTROL_TOKEN_FILE, ControlSessionSource, createControlHandler, ensureControlToken, readControlToken } from '../../src/ops/control.js';
 import { tempDir } from '../support/temp.js';
 import { startRecord, storeWith } from '../lifecycle/fixtures.js';
 

@@ -20,7 +20,7 @@ import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 import type { Db } from '../../src/db/db.js';
 import { insertMember } from '../../src/db/members.js';
 import { insertNas } from '../../src/db/nas.js';
-import { createControlHandler, ensureControlToken } from '../../src/server/control.js';
+import { createControlHandler, ensureControlToken } from '../../src/ops/control.js';
 import { PacketCode } from '../../src/protocol/codes.js';
 import { migratedPostgres, newMember } from '../db/helpers.js';
 import { redisPrefix } from '../support/database.js';

@@ -139,6 +139,29 @@ describe('first start with RADASSOC_INITIAL_NAS_ADDRESS', () => {
     await db.close();
   });
 
+  it('words the secret-file refusals from the error catalogue, the file in the data and the next step as the hint', async () => {
+    const { db } = await freshDb();
+    const c = capture();
+    const missing = join(tempDir('radassoc-secret-'), 'absent');
+    const unreadable = await ensureFirstNas(db, base({ initialNasAddress: '198.51.100.7', initialNasSecretFile: missing }), { embedded: false, inContainer: true, log: c.log }).catch((e: unknown) => e);
+    expect(unreadable).toMatchObject({
+      code: 'CONFIG_INVALID',
+      text: `initialNasSecretFile ${missing} cannot be read (ENOENT)`,
+      hint: 'check the path and that the radassoc user may read it',
+      message: `initialNasSecretFile ${missing} cannot be read (ENOENT); check the path and that the radassoc user may read it`,
+      details: { setting: 'initialNasSecretFile', file: missing, problem: 'unreadable', errno: 'ENOENT' },
+    });
+    const empty = join(tempDir('radassoc-secret-'), 'empty');
+    writeFileSync(empty, '');
+    const blank = await ensureFirstNas(db, base({ initialNasAddress: '198.51.100.7', initialNasSecretFile: empty }), { embedded: false, inContainer: true, log: c.log }).catch((e: unknown) => e);
+    expect(blank).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: `initialNasSecretFile ${empty} is empty; put the NAS's shared secret in it`,
+      details: { setting: 'initialNasSecretFile', file: empty, problem: 'empty' },
+    });
+    await db.close();
+  });
+
   it('creates one NAS when several daemons start together on an empty table', async () => {
     const { db } = await freshDb();
     const c = capture();

@@ -10,7 +10,7 @@ import { recentDisconnects } from '../../src/db/disconnect-log.js';
 import { insertMember } from '../../src/db/members.js';
 import { insertNas } from '../../src/db/nas.js';
 import { PacketCode } from '../../src/protocol/codes.js';
-import { ControlSessionSource } from '../../src/server/control.js';
+import { ControlSessionSource } from '../../src/ops/control.js';
 import { disconnect, listSessions } from '../../src/services/sessions.js';
 import { freePort } from '../support/services.js';
 import { migratedPostgres, newMember } from '../db/helpers.js';

@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Db } from '../../src/db/db.js';
 import { createPostgresDb } from '../../src/db/postgres.js';
 import { migrate } from '../../src/db/migrate.js';
-import { startDaemon, type Daemon, type DaemonOptions } from '../../src/server/daemon.js';
+import { startDaemon, type Daemon, type DaemonOptions } from '../../src/main.js';
 import { freshDatabaseUrl, redisPrefix } from './database.js';
 import { tempDir } from './temp.js';
 

@@ -13,7 +13,7 @@ import { insertMember } from '../../../src/db/members.js';
 import { createPostgresDb } from '../../../src/db/postgres.js';
 import { ALL_AUTH_METHODS, type NewMember } from '../../../src/domain/member.js';
 import { createLogger } from '../../../src/log.js';
-import { startDaemon, type Daemon } from '../../../src/server/daemon.js';
+import { startDaemon, type Daemon } from '../../../src/main.js';
 import { redisPrefix } from '../../support/database.js';
 import { freePort } from '../../support/services.js';
 import { tempDir } from '../../support/temp.js';

@@ -13,7 +13,7 @@ import { ALL_AUTH_METHODS, type Member } from '../../../src/domain/member.js';
 import type { NasClient } from '../../../src/domain/nas.js';
 import { Dispatcher } from '../../../src/server/dispatcher.js';
 import { ServerMetrics } from '../../../src/server/metrics.js';
-import { NasDirectory } from '../../../src/server/nas-directory.js';
+import { NasDirectory } from '../../../src/auth/nas-directory.js';
 
 export const SECRET = 'fuzz-secret-of-32-octets-exactly';
 export const USERS = [

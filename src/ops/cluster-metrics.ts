@@ -68,7 +68,7 @@ const isCollectResult = isMessage<CollectResult>('radassoc:collected');
  * these gauges describe state every worker holds a copy of (the directory
  * cache, the shared session store) or that only the jobs worker (slot 0)
  * knows, and the others report 0 for them. The worst (largest) view is the
- * one to alert on. Kept here, by name, because daemon.ts registers two of them.
+ * one to alert on. Kept here, by name, because main.ts registers two of them.
  */
 const AGGREGATORS: Readonly<Record<string, Aggregator>> = {
   radassoc_live_sessions: 'max',

@@ -11,10 +11,10 @@ import { authMemberPages, getAuthMember } from '../db/members.js';
 import { getPlan, listPlans } from '../db/plans.js';
 import { loadAllNas } from '../db/nas.js';
 import type { Plan } from '../domain/plan.js';
-import type { RawAttribute } from '../protocol/packet.js';
-import type { MemberDirectory } from '../auth/directory.js';
-import { planReplyAttributes } from '../auth/plan-reply.js';
-import { CachedMember, CachedMemberBuilder } from '../auth/cached-member.js';
+import type { RawAttribute } from '../protocol/index.js';
+import type { MemberDirectory } from './directory.js';
+import { planReplyAttributes } from './plan-reply.js';
+import { CachedMember, CachedMemberBuilder } from './cached-member.js';
 import { NasDirectory } from './nas-directory.js';
 
 export class DirectoryCache implements MemberDirectory {

@@ -4,9 +4,9 @@
  * a scrape costs the daemon nothing between scrapes.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { DROP_REASONS } from '../protocol/decode.js';
+import { DROP_REASONS } from '../protocol/index.js';
 import type { SessionCounts } from '../accounting/store.js';
-import type { ServerMetrics, UnansweredReason } from './metrics.js';
+import type { ServerMetrics, UnansweredReason } from '../server/metrics.js';
 
 export interface MetricSources {
   metrics: ServerMetrics;

@@ -6,7 +6,7 @@
  */
 import { AggregatorRegistry, Gauge, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { keepStoreReadings, type MetricsJson } from '../../src/server/cluster-metrics.js';
+import { keepStoreReadings, type MetricsJson } from '../../src/ops/cluster-metrics.js';
 
 /** A worker's registry as the supervisor receives it: JSON through the IPC channel. */
 async function worker(live: number, answered: number): Promise<MetricsJson> {

@@ -1,7 +1,7 @@
 /** Which NAS a datagram's source address belongs to: single addresses, blocks, dual-stack sockets. */
 import { describe, expect, it } from 'vitest';
 import type { NasClient } from '../../src/domain/nas.js';
-import { NasDirectory } from '../../src/server/nas-directory.js';
+import { NasDirectory } from '../../src/auth/nas-directory.js';
 
 const nas = (name: string, address: string): NasClient => ({
   name, address, secret: `secret-of-${name}`, coaPort: 3799, requireMessageAuthenticator: true,

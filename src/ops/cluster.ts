@@ -31,7 +31,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import { RadassocError } from '../errors.js';
+import { fail } from '../errors.js';
 import { serveClusterScrapes } from './cluster-metrics.js';
 
 /** Environment variable telling a worker its slot (0..N-1). */
@@ -57,15 +57,9 @@ export function resolveWorkerCount(workers: Config['workers']): number {
 /** Refuses a configuration that cannot run in several processes, saying what to do. */
 export function assertClusterable(config: Pick<Config, 'databaseUrl' | 'redisUrl' | 'workers'>, count: number): void {
   if (count <= 1) return;
-  const missing = [config.databaseUrl ? null : 'DATABASE_URL', config.redisUrl ? null : 'REDIS_URL'].filter((x) => x !== null);
+  const missing = (['DATABASE_URL', 'REDIS_URL'] as const).filter((url) => !(url === 'DATABASE_URL' ? config.databaseUrl : config.redisUrl));
   if (missing.length === 0) return;
-  throw new RadassocError(
-    'CONFIG_INVALID',
-    `--workers ${config.workers} (${count} processes) needs PostgreSQL and Redis shared by every worker: ` +
-      `set ${missing.join(' and ')} (the embedded database and the in-process session store belong to one process), ` +
-      'or run with --workers 1',
-    { workers: count, missing },
-  );
+  throw fail('CONFIG_INVALID', { workers: config.workers, count, missing });
 }
 
 /** This process is a worker forked by the supervisor. */
