@@ -102,6 +102,8 @@ export class AuthLogWriter {
   #failures = 0;
   #serial: Promise<boolean> = Promise.resolve(true);
   #pending = 0;
+  /** Entries of the batch whose INSERT is under way. */
+  #inFlight = 0;
   #timer: NodeJS.Timeout | null = null;
   #retryAt = 0;
   #consecutiveFailures = 0;
@@ -140,7 +142,7 @@ export class AuthLogWriter {
   }
 
   stats(): AuthLogWriterStats {
-    return { buffered: this.#queue.size, written: this.#written, dropped: this.#dropped, failures: this.#failures };
+    return { buffered: this.#queue.size + this.#inFlight, written: this.#written, dropped: this.#dropped, failures: this.#failures };
   }
 
   /** Writes everything queued now (one attempt per batch); throws the first failure. */
@@ -191,6 +193,8 @@ export class AuthLogWriter {
   async #writeNext(): Promise<boolean> {
     const batch = this.#queue.take();
     if (batch === null) return true;
+    // Still waiting to be written until the INSERT commits: /metrics must not say 0 while a batch is in flight.
+    this.#inFlight = batch.size;
     try {
       await insertAuthLogRows(this.#q, batch);
       this.#written += batch.size;
@@ -200,6 +204,8 @@ export class AuthLogWriter {
       return true;
     } catch (e) {
       return this.#failed(e, batch);
+    } finally {
+      this.#inFlight = 0;
     }
   }
 
