@@ -74,7 +74,8 @@ export interface ErrorData {
   /** `members` null: a member was put on the plan while it was being removed. */
   PLAN_IN_USE: { plan: string; members: number | null };
   DUPLICATE_NAS: { nas: string };
-  UNKNOWN_NAS: { nas: string };
+  /** `lookup`: a NAS diagnosis by name or address found neither; `address`: an address no NAS holds and nothing came from. */
+  UNKNOWN_NAS: { nas: string; lookup?: 'name-or-address' } | { address: string };
   /** `other` null: the clash was caught by the table's constraint, which names only the other block. */
   NAS_ADDRESS_OVERLAP: { address: string; other: string | null; otherAddress: string | null };
   /** A static IPv4 address already assigned to another member (`holder` null: the table's key said so, not who). */
@@ -242,7 +243,16 @@ export const ERROR_MESSAGES: Catalogue = {
       'move them to another plan with `radassoc member set <username> --plan <other>` first',
     ),
   DUPLICATE_NAS: (d) => words(`NAS ${d.nas} already exists`, `remove it first with \`radassoc nas remove ${d.nas}\``),
-  UNKNOWN_NAS: (d) => words(`no NAS named ${d.nas}`, 'see `radassoc nas list`'),
+  UNKNOWN_NAS: (d) => {
+    if ('address' in d) {
+      return words(
+        `no NAS holds the address ${d.address} and no request came from it in the last day`,
+        `see \`radassoc nas list\`, or add the NAS with \`radassoc nas add NAME --ip ${d.address} --secret ...\``,
+      );
+    }
+    if (d.lookup) return words(`no NAS is named ${d.nas}`, 'see `radassoc nas list` (an address works too, e.g. `radassoc nas diagnose 192.0.2.1`)');
+    return words(`no NAS named ${d.nas}`, 'see `radassoc nas list`');
+  },
   NAS_ADDRESS_OVERLAP: (d) => {
     const whom = d.other !== null ? `NAS ${d.other} (${d.otherAddress ?? ''})` : `another NAS's block ${d.otherAddress ?? ''}`.trim();
     const fix = d.other !== null ? `remove ${d.other} first` : 'remove the other NAS first';

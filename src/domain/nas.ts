@@ -20,10 +20,15 @@ export interface NasClient {
 
 export interface NewNas {
   name: string;
+  /** A source address or a CIDR block, IPv4 or IPv6. */
   address: string;
   secret: string;
+  /** Default 3799 (RFC 5176). */
   coaPort?: number;
+  /** Default true (BlastRADIUS). */
   requireMessageAuthenticator?: boolean;
+  /** Default generic. */
   disconnectProfile?: DisconnectProfile;
+  /** Default false: plan changes disconnect instead. */
   supportsCoa?: boolean;
 }

@@ -10,7 +10,7 @@ import { activityTotals, latestActivity, outcomesOfNas, type ActivitySourceKind,
 import { getNas, nasForAddress } from '../db/nas.js';
 import { dropSummary } from '../domain/drop-causes.js';
 import type { NasClient } from '../domain/nas.js';
-import { RadassocError } from '../errors.js';
+import { fail } from '../errors.js';
 import { DROP_REASONS } from '../protocol/index.js';
 import { unmapIPv4 } from '../net/ip.js';
 import { nowOf } from './days.js';
@@ -58,18 +58,13 @@ async function resolve(db: Queryable, target: string): Promise<Resolved> {
   const named = await getNas(db, target);
   if (named) return { nas: named, kind: 'nas', source: named.name };
   if (isIP(target) === 0) {
-    throw new RadassocError('UNKNOWN_NAS', `no NAS is named ${target}; see \`radassoc nas list\` (an address works too, e.g. \`radassoc nas diagnose 192.0.2.1\`)`, { nas: target });
+    throw fail('UNKNOWN_NAS', { nas: target, lookup: 'name-or-address' });
   }
   const address = unmapIPv4(target);
   const holder = await nasForAddress(db, address);
   if (holder) return { nas: holder, kind: 'nas', source: holder.name };
   if ((await latestActivity(db, 'address', address)).length > 0) return { nas: null, kind: 'address', source: address };
-  throw new RadassocError(
-    'UNKNOWN_NAS',
-    `no NAS holds the address ${address} and no request came from it in the last day; see \`radassoc nas list\`, ` +
-      `or add the NAS with \`radassoc nas add NAME --ip ${address} --secret ...\``,
-    { address },
-  );
+  throw fail('UNKNOWN_NAS', { address });
 }
 
 function sum(totals: readonly OutcomeTotal[], pick: (outcome: string) => boolean): number {

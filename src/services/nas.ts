@@ -6,7 +6,7 @@
  */
 import { insertAudit } from '../db/audit.js';
 import { getNas, insertNas, listNas as listNasRows, removeNas as deleteNas } from '../db/nas.js';
-import type { DisconnectProfile, NasClient } from '../domain/nas.js';
+import type { DisconnectProfile, NasClient, NewNas } from '../domain/nas.js';
 import { fail } from '../errors.js';
 import type { Actor, ServiceDeps } from './deps.js';
 
@@ -41,20 +41,8 @@ export function nasView(n: NasClient): NasView {
   };
 }
 
-export interface AddNasInput {
-  name: string;
-  /** A source address or a CIDR block, IPv4 or IPv6. */
-  address: string;
-  secret: string;
-  /** Default 3799 (RFC 5176). */
-  coaPort?: number;
-  /** Default true (BlastRADIUS). */
-  requireMessageAuthenticator?: boolean;
-  /** Default generic. */
-  disconnectProfile?: DisconnectProfile;
-  /** Default false: plan changes disconnect instead. */
-  supportsCoa?: boolean;
-}
+/** What adding a NAS takes: the repository's own input (domain/nas.ts NewNas). */
+export type AddNasInput = NewNas;
 
 /** Something accepted that leaves the NAS weaker than it should be; `text` says what to do. */
 export type NasWarning =

@@ -14,6 +14,7 @@ import { commandAccess } from '../../src/admin/command-access.js';
 import { freePort } from '../support/services.js';
 import { tempDir } from '../support/temp.js';
 import { runCli, type CliResult } from './cli-harness.js';
+import { waitForOutput } from '../support/child-output.js';
 
 const BIN = fileURLToPath(new URL('../../bin/radassoc.js', import.meta.url));
 
@@ -125,21 +126,6 @@ afterAll(() => {
   daemon?.kill('SIGKILL');
 });
 
-function waitForOutput(child: ChildProcess, pattern: RegExp, ms: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`not seen within ${ms} ms: ${pattern}; output so far:\n${seen}`)), ms);
-    const onData = (d: Buffer): void => {
-      seen += d.toString();
-      if (pattern.test(seen)) {
-        clearTimeout(timer);
-        resolve(seen);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-  });
-}
 
 describe('the CLI below the directory where the daemon runs', () => {
   it('reaches the daemon\'s database from a subdirectory, while it runs and after it stopped, and by a relative --data-dir or RADASSOC_DATA_DIR', async () => {

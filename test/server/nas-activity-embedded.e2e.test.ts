@@ -14,6 +14,7 @@ import { runCli } from '../admin/cli-harness.js';
 import { AcctStatus, Attr, PacketCode } from '../../src/protocol/codes.js';
 import type { NasDiagnosis } from '../../src/lifecycle/nas-diagnose.js';
 import { attr, SimulatedNas } from '../support/nas.js';
+import { waitForOutput } from '../support/child-output.js';
 
 const BIN = fileURLToPath(new URL('../../bin/radassoc.js', import.meta.url));
 let daemon: ChildProcess | undefined;
@@ -22,21 +23,6 @@ afterAll(() => {
   daemon?.kill('SIGKILL');
 });
 
-function waitForOutput(child: ChildProcess, pattern: RegExp, ms: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`not seen within ${ms} ms: ${pattern}; output so far:\n${seen}`)), ms);
-    const onData = (d: Buffer): void => {
-      seen += d.toString();
-      if (pattern.test(seen)) {
-        clearTimeout(timer);
-        resolve(seen);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-  });
-}
 
 describe('NAS activity on the embedded default', () => {
   it('is written at shutdown and read by nas diagnose', async () => {

@@ -14,6 +14,7 @@ import { tempDir } from '../support/temp.js';
 import { runCli } from '../admin/cli-harness.js';
 import { Attr, PacketCode } from '../../src/protocol/codes.js';
 import { attr, SimulatedNas } from '../support/nas.js';
+import { waitForOutput } from '../support/child-output.js';
 
 const BIN = fileURLToPath(new URL('../../bin/radassoc.js', import.meta.url));
 const run = promisify(execFile);
@@ -23,21 +24,6 @@ afterAll(() => {
   daemon?.kill('SIGKILL');
 });
 
-function waitForOutput(child: ChildProcess, pattern: RegExp, ms: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`not seen within ${ms} ms: ${pattern}; output so far:\n${seen}`)), ms);
-    const onData = (d: Buffer): void => {
-      seen += d.toString();
-      if (pattern.test(seen)) {
-        clearTimeout(timer);
-        resolve(seen);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-  });
-}
 
 describe('radassoc serve on the embedded default', () => {
   it('answers radtest for a member added from another process, then stops on SIGTERM with exit 0', async () => {
