@@ -52,11 +52,30 @@ export interface ErrorData {
   /** The embedded database directory is held by another process (`pid`, daemon or CLI), or its lock file cannot be made. */
   DB_IN_USE: { dataDir: string; pid: number } | { dataDir: string; lockFile: string };
   /** No embedded database where the CLI looked, and the command may not create one. */
-  DB_NOT_FOUND: Legacy;
+  /**
+   * `given`: the data directory named by a flag, the environment or the file
+   * (`source`); `found`: the nearest radassoc-data, holding no database;
+   * `none`: nothing in `cwd` or its parents. `write`: the command would change something.
+   */
+  DB_NOT_FOUND:
+    | { origin: 'given'; dataDir: string; source: string | null; write: boolean }
+    | { origin: 'found'; dataDir: string; parent: string; write: boolean }
+    | { origin: 'none'; dataDir: string; cwd: string; write: boolean };
   /** The data directory cannot be created or written by this process's user. */
-  DATA_DIR_NOT_WRITABLE: Legacy;
+  DATA_DIR_NOT_WRITABLE:
+    | { problem: 'read-only'; dataDir: string }
+    | { problem: 'not-writable' | 'cannot-create'; dataDir: string; blocked: string; user: string; uid: number | null };
   /** A port radassoc listens on is taken (or not allowed) on this host. */
-  PORT_IN_USE: Legacy;
+  /** `move`: the flag or config key that moves the port; `culprit`: who usually holds it. */
+  PORT_IN_USE: {
+    problem: 'in-use' | 'not-allowed';
+    protocol: 'UDP' | 'TCP';
+    host: string;
+    port: number;
+    purpose: string;
+    move: string;
+    culprit: string;
+  };
   /**
    * Redis did not answer: at connection (`connect`) or during an operation
    * (`operation`); at start (`start`), where it was looked for (`where`,
@@ -219,9 +238,41 @@ export const ERROR_MESSAGES: Catalogue = {
           'stop that process, or wait for it to finish, then try again',
         )
       : words(`cannot lock the embedded database in ${d.dataDir}`, `remove ${d.lockFile} if no radassoc runs`),
-  DB_NOT_FOUND: legacy,
-  DATA_DIR_NOT_WRITABLE: legacy,
-  PORT_IN_USE: legacy,
+  DB_NOT_FOUND: (d) => {
+    const create = d.write ? '; to create a new database on purpose, give --data-dir DIR' : '';
+    switch (d.origin) {
+      case 'given':
+        return words(
+          `no radassoc database in ${d.dataDir} (from ${d.source ?? 'the configuration'})`,
+          `check the path, or start the daemon there with \`radassoc serve --data-dir ${d.dataDir}\`${create}`,
+        );
+      case 'found':
+        return words(
+          `${d.dataDir} holds no radassoc database yet`,
+          `start the daemon with \`npm start\` (or \`radassoc serve\`) in ${d.parent}, or set DATABASE_URL if the daemon uses PostgreSQL${create}`,
+        );
+      case 'none':
+        return words(
+          `no radassoc database found in ${d.cwd} or its parents`,
+          `start the daemon with \`npm start\` (or \`radassoc serve\`) in the directory that should hold radassoc-data, or set RADASSOC_DATA_DIR (--data-dir) or DATABASE_URL${create}`,
+        );
+    }
+  },
+  DATA_DIR_NOT_WRITABLE: (d) => {
+    const other = ', or choose another directory with --data-dir or RADASSOC_DATA_DIR';
+    if (d.problem === 'read-only') return words(`the data directory ${d.dataDir} is on a read-only file system`, `mount it read-write${other}`);
+    const text = d.problem === 'not-writable'
+      ? `the data directory ${d.dataDir} is not writable by ${d.user}`
+      : `cannot create the data directory ${d.dataDir}: ${d.blocked} is not writable by ${d.user}`;
+    const fix = `give that user write access (chown -R ${d.uid ?? 'USER'} ${d.blocked}; with Docker, chown the bind-mounted host directory to uid ${d.uid ?? 'N'})`;
+    return words(text, `${fix}${other}`);
+  },
+  PORT_IN_USE: (d) => {
+    const where = `${d.protocol} port ${d.port} on ${d.host.includes(':') ? `[${d.host}]` : d.host} (${d.purpose})`;
+    return d.problem === 'in-use'
+      ? words(`${where} is already in use: ${d.culprit}`, `stop it, or choose another port with ${d.move}`)
+      : words(`${where} may not be opened by this user: ports below 1024 need root or CAP_NET_BIND_SERVICE`, `choose another port with ${d.move}`);
+  },
   REDIS_UNREACHABLE: (d) => {
     if (d.when === 'start') return words(`cannot reach Redis at ${d.where}: ${d.reason}`, 'check REDIS_URL and that Redis runs');
     return words(

@@ -4,7 +4,7 @@
  * that moves it. Node's own text ("bind EADDRINUSE 0.0.0.0:1812") says none
  * of that.
  */
-import { RadassocError } from './errors.js';
+import { fail, RadassocError } from './errors.js';
 
 export interface ListenTarget {
   protocol: 'UDP' | 'TCP';
@@ -20,23 +20,17 @@ export interface ListenTarget {
   hostSetting?: string;
 }
 
-const where = (t: ListenTarget): string => `${t.protocol} port ${t.port} on ${t.host.includes(':') ? `[${t.host}]` : t.host} (${t.purpose})`;
-
 /** A RadassocError for the usual listen failures; anything else is returned as it came. */
 export function listenError(e: unknown, t: ListenTarget): unknown {
   const code = (e as NodeJS.ErrnoException | null)?.code;
   const details = { protocol: t.protocol, host: t.host, port: t.port };
   switch (code) {
     case 'EADDRINUSE':
-      return new RadassocError('PORT_IN_USE', `${where(t)} is already in use: ${t.culprit}; stop it, or choose another port with ${t.move}`, details, { cause: e });
     case 'EACCES':
-    case 'EPERM':
-      return new RadassocError(
-        'PORT_IN_USE',
-        `${where(t)} may not be opened by this user: ports below 1024 need root or CAP_NET_BIND_SERVICE; choose another port with ${t.move}`,
-        details,
-        { cause: e },
-      );
+    case 'EPERM': {
+      const { protocol, host, port, purpose, move, culprit } = t;
+      return fail('PORT_IN_USE', { problem: code === 'EADDRINUSE' ? 'in-use' : 'not-allowed', protocol, host, port, purpose, move, culprit }, { cause: e });
+    }
     case 'EADDRNOTAVAIL':
       return new RadassocError('CONFIG_INVALID', `cannot listen on ${t.host} for ${t.purpose}: it is not an address of this machine${t.hostSetting ? `; check ${t.hostSetting}` : ''}`, details, { cause: e });
     default:

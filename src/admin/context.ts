@@ -20,7 +20,7 @@ import { commandAccess, type CommandAccess, type CommandArgs } from './command-a
 import type { OpenedDb } from '../db/open.js';
 import type { Db } from '../db/db.js';
 import { dbErrorInfo } from '../db/pg-errors.js';
-import { fail, RadassocError } from '../errors.js';
+import { fail } from '../errors.js';
 
 export interface GlobalArgs {
   config?: string | undefined;
@@ -56,8 +56,6 @@ export function configFrom(argv: GlobalArgs): Config {
   return resolveConfig(argv).config;
 }
 
-const START_HINT = 'start the daemon with `npm start` (or `radassoc serve`) in the directory that should hold radassoc-data';
-
 /**
  * On the embedded default, a command must reach the database the daemon
  * uses, never make a second, empty one beside it (where `member add` would
@@ -67,16 +65,10 @@ const START_HINT = 'start the daemon with `npm start` (or `radassoc serve`) in t
 export function assertEmbeddedDatabase(loc: DataDirLocation, access: CommandAccess): void {
   if (embeddedDatabaseExists(loc.path) || readDiscovery(loc.path) !== null) return;
   if (access === 'create' || (access === 'write' && loc.origin === 'given')) return;
-  let message: string;
-  if (loc.origin === 'given') {
-    message = `no radassoc database in ${loc.path} (from ${loc.source ?? 'the configuration'}); check the path, or start the daemon there with \`radassoc serve --data-dir ${loc.path}\``;
-  } else if (loc.origin === 'found') {
-    message = `${loc.path} holds no radassoc database yet; start the daemon with \`npm start\` (or \`radassoc serve\`) in ${dirname(loc.path)}, or set DATABASE_URL if the daemon uses PostgreSQL`;
-  } else {
-    message = `no radassoc database found in ${loc.cwd} or its parents; ${START_HINT}, or set RADASSOC_DATA_DIR (--data-dir) or DATABASE_URL`;
-  }
-  if (access === 'write') message += '; to create a new database on purpose, give --data-dir DIR';
-  throw new RadassocError('DB_NOT_FOUND', message, { dataDir: loc.path });
+  const write = access === 'write';
+  if (loc.origin === 'given') throw fail('DB_NOT_FOUND', { origin: 'given', dataDir: loc.path, source: loc.source ?? null, write });
+  if (loc.origin === 'found') throw fail('DB_NOT_FOUND', { origin: 'found', dataDir: loc.path, parent: dirname(loc.path), write });
+  throw fail('DB_NOT_FOUND', { origin: 'none', dataDir: loc.path, cwd: loc.cwd, write });
 }
 
 function osUser(): string {

@@ -11,7 +11,7 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { RadassocError } from '../errors.js';
+import { fail } from '../errors.js';
 
 export const DATA_DIR_NAME = 'radassoc-data';
 
@@ -85,19 +85,8 @@ export function ensureWritableDataDir(path: string): void {
     const uid = process.getuid?.();
     const exists = isDirectory(path);
     const blocked = exists ? path : nearestExisting(path);
-    const what = code === 'EROFS'
-      ? `the data directory ${path} is on a read-only file system`
-      : exists
-        ? `the data directory ${path} is not writable by ${whoAmI()}`
-        : `cannot create the data directory ${path}: ${blocked} is not writable by ${whoAmI()}`;
-    const fix = code === 'EROFS'
-      ? 'mount it read-write'
-      : `give that user write access (chown -R ${uid ?? 'USER'} ${blocked}; with Docker, chown the bind-mounted host directory to uid ${uid ?? 'N'})`;
-    throw new RadassocError(
-      'DATA_DIR_NOT_WRITABLE',
-      `${what}; ${fix}, or choose another directory with --data-dir or RADASSOC_DATA_DIR`,
-      { dataDir: path },
-      { cause: e },
-    );
+    if (code === 'EROFS') throw fail('DATA_DIR_NOT_WRITABLE', { problem: 'read-only', dataDir: path }, { cause: e });
+    const problem = exists ? 'not-writable' : 'cannot-create';
+    throw fail('DATA_DIR_NOT_WRITABLE', { problem, dataDir: path, blocked, user: whoAmI(), uid: uid ?? null }, { cause: e });
   }
 }
