@@ -12,6 +12,8 @@
 
 import type { FaultyLine } from './db/import-failure.js';
 
+import type { ListenTarget } from './listen-errors.js';
+
 /** The words of one refusal. */
 export interface ErrorWords {
   text: string;
@@ -65,17 +67,8 @@ export interface ErrorData {
   DATA_DIR_NOT_WRITABLE:
     | { problem: 'read-only'; dataDir: string }
     | { problem: 'not-writable' | 'cannot-create'; dataDir: string; blocked: string; user: string; uid: number | null };
-  /** A port radassoc listens on is taken (or not allowed) on this host. */
-  /** `move`: the flag or config key that moves the port; `culprit`: who usually holds it. */
-  PORT_IN_USE: {
-    problem: 'in-use' | 'not-allowed';
-    protocol: 'UDP' | 'TCP';
-    host: string;
-    port: number;
-    purpose: string;
-    move: string;
-    culprit: string;
-  };
+  /** A port radassoc listens on is taken (or not allowed) on this host: the listener as listen-errors.ts describes it. */
+  PORT_IN_USE: { problem: 'in-use' | 'not-allowed' } & Omit<ListenTarget, 'hostSetting'>;
   /**
    * Redis did not answer: at connection (`connect`) or during an operation
    * (`operation`); at start (`start`), where it was looked for (`where`,

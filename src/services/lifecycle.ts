@@ -28,7 +28,8 @@ type DuesConfig = { dues: Pick<Config['dues'], 'graceDays'> };
 /** config.restrictedPlan: when set, suspended members' sessions sit in it and must be moved on resume. */
 type RestrictedPlanConfig = Pick<Config, 'restrictedPlan'>;
 
-const coaDeps = (deps: LifecycleDeps, actor: Actor): CoaDeps => ({ db: deps.db, coa: deps.coa, log: deps.log, actor: actor.name });
+/** What the Dynamic Authorization client needs of a service call: its deps and who acts. */
+export const coaDeps = (deps: Pick<ServiceDeps, 'db' | 'coa' | 'log'>, actor: Actor): CoaDeps => ({ db: deps.db, coa: deps.coa, log: deps.log, actor: actor.name });
 
 export interface SuspendInput {
   username: string;

@@ -10,6 +10,7 @@ import { getMember } from '../db/members.js';
 import type { LiveSession } from '../domain/session.js';
 import { fail } from '../errors.js';
 import type { Actor, LiveSessionSource, ServiceDeps } from './deps.js';
+import { coaDeps } from './lifecycle.js';
 
 export interface SessionFilter {
   /** Only this member's sessions. */
@@ -63,7 +64,7 @@ export async function disconnect(deps: Pick<ServiceDeps, 'db' | 'sessions' | 'co
   const sessions =
     input.session !== undefined ? [await findSession(deps.sessions, input.session, input.nas)] : await memberSessions(deps, input.username ?? '');
   const username = input.username ?? sessions[0]?.username ?? '';
-  const disconnects = await disconnectSessions({ db: deps.db, coa: deps.coa, log: deps.log, actor: actor.name }, sessions, reason);
+  const disconnects = await disconnectSessions(coaDeps(deps, actor), sessions, reason);
   if (disconnects.length > 0) {
     await insertAudit(deps.db, {
       actor: actor.name,
