@@ -21,7 +21,7 @@
  * BENCH_RUN_SECONDS), per-request timeouts, wall-clock kills, and
  * scripts/bench.sh's overall timeout. Loopback only.
  */
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -69,6 +69,8 @@ const S = {
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
   tools: process.env.BENCH_TOOLS ?? join(REPO, '..', 'shared', 'tools'),
   radload: process.env.RADLOAD_BIN ?? join(REPO, 'bench', 'out', 'radload'),
+  /** A built checkout of another revision, benched in the same interleaved rounds: the "before" of a change. */
+  baseline: process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : null,
 };
 const SECRET = 'testing123'; // the anchor's client secret; radload's default
 const OUT = join(REPO, 'bench', 'out');
@@ -182,11 +184,11 @@ interface Services {
   redisPid: number | null;
 }
 
-async function daemon(sv: Services, url: string, workers: number, logName: string, members = S.members): Promise<RadassocHandle> {
+async function daemon(sv: Services, url: string, workers: number, logName: string, members = S.members, repo = REPO): Promise<RadassocHandle> {
   const dataDir = mkdtempSync(join(tmpdir(), 'radassoc-bench-data-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const h = await startRadassoc({
-    repo: REPO,
+    repo,
     databaseUrl: url,
     redisUrl: sv.redis.url,
     authPort: await freePort(),
@@ -207,14 +209,21 @@ const sumMemory = (m: ProcessMemory[]): Memory => ({
   hwmMb: m.reduce((a, p) => a + p.hwmMb, 0),
 });
 
+/** The baseline's row: its commit when it is a git checkout, else its directory. */
+function baselineName(dir: string): string {
+  const rev = spawnSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  return `baseline ${rev.status === 0 ? rev.stdout.trim() : dir}`;
+}
+
 function portsOf(h: RadassocHandle): { auth: number; acct: number } {
   const args = h.child.spawnargs;
   return { auth: Number(args[args.indexOf('--auth-port') + 1]), acct: Number(args[args.indexOf('--acct-port') + 1]) };
 }
 
-async function radassocServer(sv: Services, url: string, workers: number): Promise<Server> {
-  const name = workers > 1 ? `radassoc --workers ${workers}` : 'radassoc';
-  const h = await daemon(sv, url, workers, workers > 1 ? `radassoc-workers${workers}` : 'radassoc');
+async function radassocServer(sv: Services, url: string, workers: number, baseline: string | null = null): Promise<Server> {
+  const name = baseline ? baselineName(baseline) : workers > 1 ? `radassoc --workers ${workers}` : 'radassoc';
+  const logName = baseline ? 'baseline' : workers > 1 ? `radassoc-workers${workers}` : 'radassoc';
+  const h = await daemon(sv, url, workers, logName, S.members, baseline ?? REPO);
   log(`${name}: serving after ${Math.round(h.startupMs)} ms`);
   const pgPid = postmasterPid(sv.pg.dataDir);
   return {
@@ -302,6 +311,8 @@ async function compare(sv: Services, url: string, root: string): Promise<ServerR
   const results: ServerResult[] = [];
   const failed = (name: string, error: string): ServerResult => ({ name, error, startupMs: null, peakRssMb: 0, loads: {}, stopped: null });
   servers.push(await radassocServer(sv, url, 1));
+  // The baseline shares the database: a newer schema only adds to what an older build reads.
+  if (S.baseline) servers.push(await radassocServer(sv, url, 1, S.baseline));
   if (S.workers > 1) servers.push(await radassocServer(sv, url, S.workers));
   const why = S.anchor === 'skip' ? 'BENCH_ANCHOR=skip' : anchorUnavailable(S.tools);
   for (const backend of ['sql', 'files'] as const) {
@@ -353,7 +364,7 @@ async function compare(sv: Services, url: string, root: string): Promise<ServerR
     const stopped = await s.stop();
     results.push({ name: s.name, error: null, startupMs: s.startupMs, peakRssMb, loads, stopped });
   }
-  const order = ['radassoc', `radassoc --workers ${S.workers}`, 'FreeRADIUS + SQL', 'FreeRADIUS files', FLOOR];
+  const order = ['radassoc', ...(S.baseline ? [baselineName(S.baseline)] : []), `radassoc --workers ${S.workers}`, 'FreeRADIUS + SQL', 'FreeRADIUS files', FLOOR];
   return results.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
 }
 
@@ -501,7 +512,12 @@ function mainTable(results: ServerResult[]): string {
     );
   }
   const ok = (n: string): ServerResult | undefined => results.find((r) => r.name === n && !r.error);
-  const anchors = [['FreeRADIUS+SQL', ok('FreeRADIUS + SQL')], ['FreeRADIUS-files', ok('FreeRADIUS files')]] as const;
+  const baseline = results.find((r) => r.name.startsWith('baseline ') && !r.error);
+  const anchors = [
+    ['FreeRADIUS+SQL', ok('FreeRADIUS + SQL')],
+    ['FreeRADIUS-files', ok('FreeRADIUS files')],
+    ...(baseline ? ([[baseline.name, baseline]] as const) : []),
+  ] as const;
   for (const ours of results.filter((r) => r.name.startsWith('radassoc') && !r.error)) {
     for (const [anchorName, a] of anchors) {
       if (!a) continue;

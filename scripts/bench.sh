@@ -12,6 +12,7 @@
 # BENCH_1M (0; 1 adds the 1,000,000-member step), BENCH_SESSIONS (50000),
 # BENCH_PROFILE (0; 1 writes a CPU profile of the daemon under load, with
 # BENCH_PROFILE_LOAD=all|pap|chap|mschapv2|acct), BENCH_COMPARE (1; 0 skips the table),
+# BENCH_BASELINE (a built checkout of another revision, benched in the same interleaved rounds),
 # BENCH_WRITE_DOCS (0; 1 rewrites the measured section of docs/performance.md),
 # BENCH_TIMEOUT (seconds for the whole run, 1500), RADLOAD_SRC (radload.c;
 # default ../shared/tools/radload.c beside the repository), BENCH_TOOLS (the
