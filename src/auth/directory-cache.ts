@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../db/db.js';
-import { CHANNELS, RELOAD_ALL } from '../db/notify.js';
+import { CHANNELS, RELOAD_ALL, tenantKey } from '../db/notify.js';
 import { authMemberPages, getAuthMember } from '../db/members.js';
 import { getPlan, listPlans } from '../db/plans.js';
 import { loadAllNas } from '../db/nas.js';
@@ -93,9 +93,10 @@ export class DirectoryCache implements MemberDirectory {
     }
   }
 
-  private async onMember(username: string): Promise<void> {
+  private async onMember(payload: string): Promise<void> {
+    const username = tenantKey(payload)?.key ?? payload;
     try {
-      if (username === RELOAD_ALL) return await this.reloadAll();
+      if (payload === RELOAD_ALL) return await this.reloadAll();
       const row = await getAuthMember(this.db, username);
       if (row) this.members.set(username, this.refreshBuilder.build(row));
       else this.members.delete(username);
@@ -104,9 +105,10 @@ export class DirectoryCache implements MemberDirectory {
     }
   }
 
-  private async onPlan(name: string): Promise<void> {
+  private async onPlan(payload: string): Promise<void> {
+    const name = tenantKey(payload)?.key ?? payload;
     try {
-      if (name === RELOAD_ALL) return await this.reloadAll();
+      if (payload === RELOAD_ALL) return await this.reloadAll();
       const p = await getPlan(this.db, name);
       if (p) this.plans.set(name, this.encodePlan(p));
       else this.plans.delete(name);

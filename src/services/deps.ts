@@ -11,6 +11,7 @@ import type { SessionStore } from '../accounting/store.js';
 import type { CoaSender } from '../coa/client.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../db/db.js';
+import type { TenantRef } from '../domain/tenant.js';
 
 /**
  * Reading live sessions: the Redis store itself, or (embedded mode, where the
@@ -41,3 +42,24 @@ export interface ServiceDeps {
 export interface Actor {
   readonly name: string;
 }
+
+/**
+ * Who acts, and in which tenant: the first parameter of every service call
+ * after its dependencies. A service reads and changes only rows of
+ * `tenant`; nothing it returns names another tenant's objects.
+ */
+export interface Scope {
+  readonly actor: Actor;
+  readonly tenant: TenantRef;
+}
+
+/**
+ * The deployment-wide view an operator asks for explicitly (`--all-tenants`):
+ * listings that accept it mark each row's tenant. Never accepted by a change.
+ */
+export interface AllTenantsScope {
+  readonly actor: Actor;
+  readonly tenant: 'all';
+}
+
+export type ReadScope = Scope | AllTenantsScope;

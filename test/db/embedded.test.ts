@@ -46,10 +46,10 @@ describe('embedded database served to the CLI', () => {
     const cli = await socketClient();
     await insertMember(cli, newMember('from-cli'));
     await cli.end();
-    await waitFor(() => (got.includes('from-cli') ? true : undefined), 1000);
+    await waitFor(() => (got.includes('1:from-cli') ? true : undefined), 1000);
     // The daemon's own writes reach it too.
     await insertMember(daemon.db, newMember('from-daemon'));
-    await waitFor(() => (got.includes('from-daemon') ? true : undefined), 1000);
+    await waitFor(() => (got.includes('1:from-daemon') ? true : undefined), 1000);
     await off();
   });
 

@@ -55,7 +55,7 @@ describe('PostgreSQL connection', () => {
 });
 
 describe('change notifications', () => {
-  it('tells listeners which member, NAS and plan changed, whoever changed it', async () => {
+  it('tells listeners which member (with its tenant), NAS and plan changed, whoever changed it', async () => {
     const got: string[] = [];
     const offs = await Promise.all([
       db.listen(CHANNELS.members, (p) => got.push(`member:${p}`)),
@@ -74,11 +74,11 @@ describe('change notifications', () => {
     await other.end();
     await waitFor(() => (got.length >= 8 ? true : undefined));
     expect(got).toEqual([
-      'plan:basic', 'member:alice', 'member:alice', 'nas:edge1',
+      'plan:1:basic', 'member:1:alice', 'member:1:alice', 'nas:edge1',
       ...(got.slice(4, 6).sort() as string[]), // plan rename: old and new name, any order
-      'member:alice', 'member:alice',
+      'member:1:alice', 'member:1:alice',
     ]);
-    expect(got.slice(4, 6).sort()).toEqual(['plan:basic', 'plan:standard']);
+    expect(got.slice(4, 6).sort()).toEqual(['plan:1:basic', 'plan:1:standard']);
     for (const off of offs) await off();
   });
 
@@ -105,7 +105,7 @@ describe('change notifications', () => {
     await waitFor(() => events.find((e) => e.type === 'reconnected'), 10_000);
     expect(events.map((e) => e.type)).toContain('lost');
     await insertMember(admin, newMember('after-reconnect'));
-    await waitFor(() => (got.includes('after-reconnect') ? true : undefined));
+    await waitFor(() => (got.includes('1:after-reconnect') ? true : undefined));
     await admin.end();
     await off();
   });
