@@ -85,6 +85,10 @@ function declare(z: typeof Zod.z) {
       restrictedPlan: textOrNull(),
       /** Simultaneous use when the session store cannot be read. */
       sessionLimitWhenStoreDown: z.enum(['allow', 'deny'], { error: 'must be "allow" or "deny"' }).default('allow'),
+      realms: section({
+        /** Where a User-Name carries its realm: `user@realm` (suffix), `realm/user` (prefix), or either. */
+        syntax: z.enum(['suffix', 'prefix', 'both'], { error: 'must be "suffix", "prefix" or "both"' }).default('suffix'),
+      }),
       accounting: section({
         flushCron: text().default('* * * * *'),
         /** Close a session as stale after this many interim intervals without an update. */
