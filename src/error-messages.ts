@@ -82,6 +82,11 @@ export interface ErrorData {
   DUPLICATE_MEMBER: { username: string; via?: 'add' | 'write' };
   UNKNOWN_MEMBER: { username: string };
   UNKNOWN_PLAN: { plan: string };
+  UNKNOWN_TENANT: { tenant: string };
+  /** A deployment with several tenants and a command that did not say which; `tenants` their names. */
+  TENANT_REQUIRED: { tenants: string[] };
+  ALL_TENANTS_READ_ONLY: Record<string, never>;
+  TENANT_AND_ALL_TENANTS: { tenant: string };
   DUPLICATE_PLAN: { plan: string };
   /** `members` null: a member was put on the plan while it was being removed. */
   PLAN_IN_USE: { plan: string; members: number | null };
@@ -280,6 +285,14 @@ export const ERROR_MESSAGES: Catalogue = {
       : words(`member ${d.username} already exists`, `change it with \`radassoc member set ${d.username} ...\` or its password with \`radassoc member passwd ${d.username}\``),
   UNKNOWN_MEMBER: (d) => words(`no member named ${d.username}`, 'see `radassoc member list`'),
   UNKNOWN_PLAN: (d) => words(`no plan named ${d.plan}`, 'see `radassoc plan list`'),
+  UNKNOWN_TENANT: (d) => words(`no tenant named ${d.tenant}`, 'see `radassoc tenant list`'),
+  TENANT_REQUIRED: (d) =>
+    words(
+      `this deployment serves ${d.tenants.length} tenants (${d.tenants.slice(0, 10).join(', ')}${d.tenants.length > 10 ? ', ...' : ''}): say which one`,
+      'add `--tenant NAME` or set RADASSOC_TENANT',
+    ),
+  ALL_TENANTS_READ_ONLY: () => words('--all-tenants shows every tenant in a listing; a change acts in one tenant', 'use `--tenant NAME` instead'),
+  TENANT_AND_ALL_TENANTS: (d) => words(`--tenant ${d.tenant} and --all-tenants ask for two different scopes`, 'give one of them'),
   DUPLICATE_PLAN: (d) => words(`plan ${d.plan} already exists`, 'see `radassoc plan list`'),
   PLAN_IN_USE: (d) =>
     words(

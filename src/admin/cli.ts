@@ -45,6 +45,8 @@ export function buildCli(args: string[]): Argv<GlobalArgs> {
     .option('data-dir', { type: 'string', describe: 'where the embedded database lives (or RADASSOC_DATA_DIR)', global: true })
     .option('json', { type: 'boolean', default: false, describe: 'print JSON only, on stdout', global: true })
     .option('by', { type: 'string', describe: 'who is acting, for the audit log (default: the OS user)', global: true })
+    .option('tenant', { type: 'string', describe: 'the association (tenant) to act in (or RADASSOC_TENANT); needed once there are several', global: true })
+    .option('all-tenants', { type: 'boolean', describe: 'listings: every tenant, each row marked with its own', global: true })
     .demandCommand(1, 'Name a command; `radassoc --help` lists them.')
     .strict()
     .help()

@@ -21,6 +21,8 @@ import type { OpenedDb } from '../db/open.js';
 import type { Db } from '../db/db.js';
 import { dbErrorInfo } from '../db/pg-errors.js';
 import { fail } from '../errors.js';
+import type { ReadScope, Scope } from '../services/deps.js';
+import { resolveReadScope, resolveScope } from '../services/scope.js';
 
 export interface GlobalArgs {
   config?: string | undefined;
@@ -28,6 +30,10 @@ export interface GlobalArgs {
   dataDir?: string | undefined;
   json: boolean;
   by?: string | undefined;
+  /** The tenant to act in (else RADASSOC_TENANT; needed once a deployment has several). */
+  tenant?: string | undefined;
+  /** Listings: every tenant, each row marked with its own. */
+  allTenants?: boolean | undefined;
 }
 
 export interface AdminContext {
@@ -37,6 +43,10 @@ export interface AdminContext {
   /** Who is acting: --by, else the OS user. */
   actor: string;
   json: boolean;
+  /** The tenant this command acts in (--tenant, RADASSOC_TENANT, or the only one), resolved on first use. */
+  scope(): Promise<Scope>;
+  /** A listing's scope: the same, or every tenant with --all-tenants. */
+  readScope(): Promise<ReadScope>;
 }
 
 export interface ResolvedConfig {
@@ -105,7 +115,18 @@ export async function withContext<T>(
   try {
     // The embedded files may never have been served yet: make sure the schema is there.
     if (opened.embedded && options.autoMigrate !== false) await migrate(opened.db);
-    return await fn({ config, db: opened.db, opened, actor: argv.by ?? osUser(), json: argv.json });
+    const actor = argv.by ?? osUser();
+    const request = { tenant: argv.tenant ?? process.env.RADASSOC_TENANT, allTenants: argv.allTenants };
+    let scope: Promise<Scope> | null = null;
+    return await fn({
+      config,
+      db: opened.db,
+      opened,
+      actor,
+      json: argv.json,
+      scope: () => (scope ??= resolveScope(opened.db, { name: actor }, request)),
+      readScope: () => resolveReadScope(opened.db, { name: actor }, request),
+    });
   } catch (e) {
     throw schemaMissing(e);
   } finally {

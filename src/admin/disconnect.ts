@@ -22,8 +22,8 @@ export function registerDisconnect(cli: Argv<GlobalArgs>): void {
         .option('reason', { type: 'string', default: DEFAULT_DISCONNECT_REASON, describe: 'recorded with each request' }),
     async (argv) => {
       await withContext(argv, async (ctx) =>
-        withServices(ctx, async (deps, actor) => {
-          const r = await disconnect(deps, actor, {
+        withServices(ctx, async (deps, scope) => {
+          const r = await disconnect(deps, scope, {
             ...(argv.username !== undefined ? { username: argv.username } : {}),
             ...(argv.session !== undefined ? { session: argv.session } : {}),
             ...(argv.nas !== undefined ? { nas: argv.nas } : {}),

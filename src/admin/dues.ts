@@ -37,8 +37,8 @@ export function registerDues(cli: Argv<GlobalArgs>): void {
           .option('today', { type: 'string', describe: 'run as if on this date, YYYY-MM-DD (default: today, UTC)' }),
       async (argv) => {
         await withContext(argv, async (ctx) =>
-          withServices(ctx, async (deps, actor) => {
-            const r = await runDues(deps, actor, { dryRun: argv.dryRun, ...(argv.today ? { today: argv.today } : {}) });
+          withServices(ctx, async (deps, scope) => {
+            const r = await runDues(deps, scope, { dryRun: argv.dryRun, ...(argv.today ? { today: argv.today } : {}) });
             if (ctx.json) {
               const suspended = r.suspended.map((s) => ({ username: s.username, disconnects: s.disconnects.map(attemptView), sessions_error: s.sessionsError }));
               printRecord({ today: r.today, grace_days: r.graceDays, dry_run: r.dryRun, lapsed: r.lapsed, suspended }, true);

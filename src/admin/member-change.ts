@@ -25,7 +25,7 @@ function registerPasswd(member: Argv<GlobalArgs>): void {
       const input = { username: argv.username, password, ...(authMethods === undefined ? {} : { authMethods }) };
       checkPasswd(input);
       await withContext(argv, async (ctx) => {
-        const view = await passwdMember({ db: ctx.db }, { name: ctx.actor }, input);
+        const view = await passwdMember({ db: ctx.db }, await ctx.scope(), input);
         if (ctx.json) printRecord({ ...view }, true);
         else say(`password of ${view.username} changed (auth: ${view.auth.join(',')}; credential: ${view.credential})`, false);
       });
@@ -44,7 +44,7 @@ function registerSet(member: Argv<GlobalArgs>): void {
       const input = { username: argv.username, ...fields, ...(authMethods === undefined ? {} : { authMethods }) };
       checkSetMember(input);
       await withContext(argv, async (ctx) => {
-        const { member: view, follow } = await withServices(ctx, (deps, actor) => setMember(deps, actor, input));
+        const { member: view, follow } = await withServices(ctx, (deps, scope) => setMember(deps, scope, input));
         if (ctx.json) printRecord({ ...view, ...memberChangeView(follow) }, true);
         else for (const line of [`updated member ${view.username}`, ...memberChangeLines(follow)]) say(line, false);
       });

@@ -37,7 +37,7 @@ export function registerMemberImport(member: Argv<GlobalArgs>): void {
       const { rows, claims, faults } = checkMemberCsv(await readCsvFile(argv.file));
       await withContext(argv, async (ctx) => {
         const input = { source: basename(argv.file), rows, claims, faults, onSlowHashing: slowHashing };
-        const { imported } = await importMembers({ db: ctx.db }, { name: ctx.actor }, input);
+        const { imported } = await importMembers({ db: ctx.db }, await ctx.scope(), input);
         if (ctx.json) printRecord({ imported }, true);
         else say(`imported ${imported} member${imported === 1 ? '' : 's'}`, false);
       });

@@ -33,7 +33,7 @@ function registerAdd(member: Argv<GlobalArgs>): void {
       const input = { username: argv.username, password, authMethods, ...fields };
       checkAddMember(input);
       await withContext(argv, async (ctx) => {
-        const view = await addMember({ db: ctx.db }, { name: ctx.actor }, input);
+        const view = await addMember({ db: ctx.db }, await ctx.scope(), input);
         if (ctx.json) printRecord({ ...view }, true);
         else say(`added member ${view.username} (auth: ${view.auth.join(',')}; credential: ${view.credential})`, false);
       });
@@ -82,8 +82,8 @@ function registerStatusCommands(member: Argv<GlobalArgs>): void {
         .option('reason', { type: 'string', describe: 'why, for whoever looks at the member later (required)' }),
     async (argv) => {
       await withContext(argv, (ctx) =>
-        withServices(ctx, async (deps, actor) => {
-          const r = await suspend(deps, actor, { username: argv.username, reason: argv.reason ?? '' });
+        withServices(ctx, async (deps, scope) => {
+          const r = await suspend(deps, scope, { username: argv.username, reason: argv.reason ?? '' });
           printSuspendReport(r, ctx.json);
           if (!allAcknowledged(r.disconnects)) process.exitCode = 1;
         }),
@@ -96,7 +96,7 @@ function registerStatusCommands(member: Argv<GlobalArgs>): void {
     (y) => y.positional('username', { type: 'string', demandOption: true }),
     async (argv) => {
       await withContext(argv, (ctx) =>
-        withServices(ctx, async (deps, actor) => printResumeReport(await resume(deps, actor, { username: argv.username }), ctx.json)),
+        withServices(ctx, async (deps, scope) => printResumeReport(await resume(deps, scope, { username: argv.username }), ctx.json)),
       );
     },
   );
@@ -106,7 +106,7 @@ function registerStatusCommands(member: Argv<GlobalArgs>): void {
     (y) => y.positional('username', { type: 'string', demandOption: true }),
     async (argv) => {
       await withContext(argv, async (ctx) => {
-        const { removed } = await removeMember({ db: ctx.db }, { name: ctx.actor }, argv.username);
+        const { removed } = await removeMember({ db: ctx.db }, await ctx.scope(), argv.username);
         if (ctx.json) printRecord({ removed }, true);
         else say(`removed member ${removed}`, false);
       });

@@ -51,7 +51,7 @@ function registerAdd(nas: Argv<GlobalArgs>): void {
       };
       checkAddNas(input);
       await withContext(argv, async (ctx) => {
-        const { nas: added, warnings } = await addNas({ db: ctx.db }, { name: ctx.actor }, input);
+        const { nas: added, warnings } = await addNas({ db: ctx.db }, await ctx.scope(), input);
         for (const w of warnings) warn(w.text);
         if (ctx.json) printRecord({ ...added }, true);
         else say(`added NAS ${added.name} (${added.address})`, false);
@@ -96,7 +96,7 @@ export function registerNas(cli: Argv<GlobalArgs>): void {
       (y) => y.positional('name', { type: 'string', demandOption: true }),
       async (argv) => {
         await withContext(argv, async (ctx) => {
-          const { removed } = await removeNas({ db: ctx.db }, { name: ctx.actor }, argv.name);
+          const { removed } = await removeNas({ db: ctx.db }, await ctx.scope(), argv.name);
           if (ctx.json) printRecord({ removed }, true);
           else say(`removed NAS ${removed}`, false);
         });

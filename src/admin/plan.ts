@@ -35,7 +35,7 @@ export function registerPlan(cli: Argv<GlobalArgs>): void {
       async (argv) => {
         const attributes = attrList(argv);
         await withContext(argv, async (ctx) => {
-          const added = await addPlan({ db: ctx.db }, { name: ctx.actor }, { name: argv.name, attributes });
+          const added = await addPlan({ db: ctx.db }, await ctx.scope(), { name: argv.name, attributes });
           if (ctx.json) printRecord({ ...added }, true);
           else say(`added plan ${added.name}${added.attributes.length ? `: ${textOf(added.attributes)}` : ' (no attributes)'}`, false);
         });
@@ -65,7 +65,7 @@ export function registerPlan(cli: Argv<GlobalArgs>): void {
         const attributes = attrList(argv);
         if (argv.clear === (attributes.length > 0)) throw fail('INVALID_ARGUMENT', { problem: 'plan-attributes-flags', both: argv.clear });
         await withContext(argv, async (ctx) => {
-          const updated = await setPlan({ db: ctx.db }, { name: ctx.actor }, { name: argv.name, attributes });
+          const updated = await setPlan({ db: ctx.db }, await ctx.scope(), { name: argv.name, attributes });
           if (ctx.json) printRecord({ ...updated }, true);
           else say(`plan ${updated.name}: ${textOf(updated.attributes) || 'no attributes'}`, false);
         });
@@ -77,7 +77,7 @@ export function registerPlan(cli: Argv<GlobalArgs>): void {
       (y) => y.positional('name', { type: 'string', demandOption: true }),
       async (argv) => {
         await withContext(argv, async (ctx) => {
-          const { removed } = await removePlan({ db: ctx.db }, { name: ctx.actor }, argv.name);
+          const { removed } = await removePlan({ db: ctx.db }, await ctx.scope(), argv.name);
           if (ctx.json) printRecord({ removed }, true);
           else say(`removed plan ${removed}`, false);
         });

@@ -20,7 +20,7 @@ import type { SessionStore } from '../accounting/store.js';
 import type { Config } from '../config/schema.js';
 import type { LiveSession } from '../domain/session.js';
 import { fail } from '../errors.js';
-import type { Actor, LiveSessionSource, ServiceDeps } from '../services/deps.js';
+import type { LiveSessionSource, Scope, ServiceDeps } from '../services/deps.js';
 import { ControlSessionSource, readControlToken, readControlUrl } from '../ops/control.js';
 import type { AdminContext } from './context.js';
 
@@ -85,7 +85,7 @@ interface SessionAccess {
  * opened (Redis connection, CoA sockets). Live sessions are reached only when
  * a call first needs them (LazySource).
  */
-export async function withServices<T>(ctx: AdminContext, fn: (deps: ServiceDeps, actor: Actor) => Promise<T>, opts: ServicesOptions = {}): Promise<T> {
+export async function withServices<T>(ctx: AdminContext, fn: (deps: ServiceDeps, scope: Scope) => Promise<T>, opts: ServicesOptions = {}): Promise<T> {
   const [{ pino }, { createLogger }, { CoaClient }, { flushUsage }] = await Promise.all([
     import('pino'),
     import('../log.js'),
@@ -119,7 +119,7 @@ export async function withServices<T>(ctx: AdminContext, fn: (deps: ServiceDeps,
       flush: async () => (await open()).flush(),
       now: () => Date.now(),
     };
-    return await fn(deps, { name: ctx.actor });
+    return await fn(deps, await ctx.scope());
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
   }

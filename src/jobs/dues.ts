@@ -11,12 +11,22 @@ import type { MinimalLogger } from '../accounting/logger.js';
 import { scheduleJob, type JobHandle } from '../accounting/scheduled-job.js';
 import type { CoaSender } from '../coa/client.js';
 import type { Db } from '../db/db.js';
+import { listTenantRefs } from '../db/tenants.js';
 import type { Actor, LiveSessionSource } from '../services/deps.js';
 import { runDues, type DuesRunReport } from '../services/lifecycle.js';
 
 /** The audit log's and disconnect_log's actor for what the job does. */
 export const DUES_JOB_ACTOR = 'dues-job';
 const actor: Actor = { name: DUES_JOB_ACTOR };
+
+/** One run over every tenant, each in its own scope; one report, as the single-tenant run gave. */
+async function duesForEveryTenant(deps: Parameters<typeof runDues>[0]): Promise<DuesRunReport> {
+  const reports: DuesRunReport[] = [];
+  for (const tenant of await listTenantRefs(deps.db)) reports.push(await runDues(deps, { actor, tenant }));
+  const first = reports[0];
+  if (!first) throw new Error('no tenant: the database has not been migrated');
+  return { ...first, lapsed: reports.flatMap((r) => r.lapsed), suspended: reports.flatMap((r) => r.suspended) };
+}
 
 export interface DuesJobOptions {
   db: Db;
@@ -44,7 +54,7 @@ export function startDuesJob(opts: DuesJobOptions): JobHandle<DuesRunReport> {
     name: 'dues',
     schedule: opts.schedule,
     logger: opts.log,
-    run: () => runDues(deps, actor),
+    run: () => duesForEveryTenant(deps),
     describe: (r) =>
       r.suspended.length === 0
         ? null

@@ -19,7 +19,7 @@ import { fail } from '../errors.js';
 import { utcDate } from '../lifecycle/days.js';
 import { checkDay, DUES_REASON, findLapsed, isLapsed, lapsingWithin, suspendsOn, type LapsingMember } from '../lifecycle/dues.js';
 import { auditView } from '../lifecycle/member-view.js';
-import type { Actor, ServiceDeps } from './deps.js';
+import type { Scope, ServiceDeps } from './deps.js';
 
 /** What acting on a member and its live sessions needs. */
 export type LifecycleDeps = Pick<ServiceDeps, 'db' | 'sessions' | 'coa' | 'log' | 'now'>;
@@ -29,7 +29,7 @@ type DuesConfig = { dues: Pick<Config['dues'], 'graceDays'> };
 type RestrictedPlanConfig = Pick<Config, 'restrictedPlan'>;
 
 /** What the Dynamic Authorization client needs of a service call: its deps and who acts. */
-export const coaDeps = (deps: Pick<ServiceDeps, 'db' | 'coa' | 'log'>, actor: Actor): CoaDeps => ({ db: deps.db, coa: deps.coa, log: deps.log, actor: actor.name });
+export const coaDeps = (deps: Pick<ServiceDeps, 'db' | 'coa' | 'log'>, scope: Scope): CoaDeps => ({ db: deps.db, coa: deps.coa, log: deps.log, actor: scope.actor.name });
 
 export interface SuspendInput {
   username: string;
@@ -51,10 +51,10 @@ export interface SuspendReport {
 }
 
 /** Suspends a member by an admin's hand (kind 'manual': only `resume` lifts it) and disconnects its live sessions. */
-export async function suspend(deps: LifecycleDeps, actor: Actor, input: SuspendInput): Promise<SuspendReport> {
+export async function suspend(deps: LifecycleDeps, scope: Scope, input: SuspendInput): Promise<SuspendReport> {
   const why = input.reason.trim();
   if (why === '') throw fail('INVALID_ARGUMENT', { missing: 'reason' });
-  return suspendAs(deps, actor, input.username, why, 'manual');
+  return suspendAs(deps, scope, input.username, why, 'manual');
 }
 
 /**
@@ -62,7 +62,7 @@ export async function suspend(deps: LifecycleDeps, actor: Actor, input: SuspendI
  * new paid-until lifts it). `onlyIf` is checked on the member as read under
  * its lock: the dues job acts only on a member still active and still lapsed.
  */
-async function suspendAs(deps: LifecycleDeps, actor: Actor, username: string, why: string, kind: SuspensionKind, onlyIf?: (m: Member) => boolean): Promise<SuspendReport> {
+async function suspendAs(deps: LifecycleDeps, scope: Scope, username: string, why: string, kind: SuspensionKind, onlyIf?: (m: Member) => boolean): Promise<SuspendReport> {
   const at = new Date(deps.now());
   const step = await deps.db.transaction(async (tx) => {
     await lockMember(tx, username);
@@ -74,7 +74,7 @@ async function suspendAs(deps: LifecycleDeps, actor: Actor, username: string, wh
     }
     // A new reason or kind for a member already suspended keeps the original date: "suspended since" is when logins stopped.
     const after = await suspendMember(tx, username, why, before.suspendedAt ?? at, kind);
-    await insertAudit(tx, { actor: actor.name, action: 'member.suspend', target: `member:${username}`, before: auditView(before), after: auditView(after) });
+    await insertAudit(tx, { actor: scope.actor.name, action: 'member.suspend', target: `member:${username}`, before: auditView(before), after: auditView(after) });
     return { before, after, skipped: false, changed: true };
   });
   const report: SuspendReport = { username, ...step, disconnects: [], sessionsError: null };
@@ -82,7 +82,7 @@ async function suspendAs(deps: LifecycleDeps, actor: Actor, username: string, wh
   // Even when the row did not change: a session left over from a failed disconnect is cut now.
   const live = await liveSessions(deps, username);
   if ('error' in live) report.sessionsError = live.error;
-  else report.disconnects = await disconnectSessions(coaDeps(deps, actor), live.sessions, why);
+  else report.disconnects = await disconnectSessions(coaDeps(deps, scope), live.sessions, why);
   return report;
 }
 
@@ -117,11 +117,11 @@ export interface ResumeReport {
  * member's own plan by CoA, or are disconnected so they reconnect with it
  * (coa/disconnect.ts pushChange).
  */
-export async function resume(deps: LifecycleDeps & { config: RestrictedPlanConfig }, actor: Actor, input: ResumeInput): Promise<ResumeReport> {
-  return resumeAs(deps, actor, input.username, deps.config.restrictedPlan);
+export async function resume(deps: LifecycleDeps & { config: RestrictedPlanConfig }, scope: Scope, input: ResumeInput): Promise<ResumeReport> {
+  return resumeAs(deps, scope, input.username, deps.config.restrictedPlan);
 }
 
-async function resumeAs(deps: LifecycleDeps, actor: Actor, username: string, restrictedPlan: string | null, onlyIf?: (m: Member) => boolean): Promise<ResumeReport> {
+async function resumeAs(deps: LifecycleDeps, scope: Scope, username: string, restrictedPlan: string | null, onlyIf?: (m: Member) => boolean): Promise<ResumeReport> {
   const step = await deps.db.transaction(async (tx) => {
     await lockMember(tx, username);
     const before = await getMember(tx, username);
@@ -129,14 +129,14 @@ async function resumeAs(deps: LifecycleDeps, actor: Actor, username: string, res
     if (onlyIf && !onlyIf(before)) return { before, after: before, skipped: true, changed: false };
     if (before.status === 'active') return { before, after: before, skipped: false, changed: false };
     const after = await resumeMember(tx, username);
-    await insertAudit(tx, { actor: actor.name, action: 'member.resume', target: `member:${username}`, before: auditView(before), after: auditView(after) });
+    await insertAudit(tx, { actor: scope.actor.name, action: 'member.resume', target: `member:${username}`, before: auditView(before), after: auditView(after) });
     return { before, after, skipped: false, changed: true };
   });
   const report: ResumeReport = { username, ...step, pushed: [], sessionsError: null };
   if (!step.changed || !restrictedPlan) return report;
   const live = await liveSessions(deps, username);
   if ('error' in live) report.sessionsError = live.error;
-  else if (live.sessions.length > 0) report.pushed = await pushChange(coaDeps(deps, actor), step.after, live.sessions, 'resumed: leaving the restricted plan');
+  else if (live.sessions.length > 0) report.pushed = await pushChange(coaDeps(deps, scope), step.after, live.sessions, 'resumed: leaving the restricted plan');
   return report;
 }
 
@@ -164,7 +164,7 @@ export interface DuesRunReport {
  * under its lock, so a payment recorded meanwhile, or another daemon running
  * the same job, is not overridden.
  */
-export async function runDues(deps: LifecycleDeps & { config: DuesConfig }, actor: Actor, input: DuesRunInput = {}): Promise<DuesRunReport> {
+export async function runDues(deps: LifecycleDeps & { config: DuesConfig }, scope: Scope, input: DuesRunInput = {}): Promise<DuesRunReport> {
   const graceDays = deps.config.dues.graceDays;
   const dryRun = input.dryRun ?? false;
   const today = checkDay(input.today ?? utcDate(deps.now()));
@@ -176,7 +176,7 @@ export async function runDues(deps: LifecycleDeps & { config: DuesConfig }, acto
   // One at a time: a daily job over a handful of members; each disconnect waits for its NAS anyway.
   for (const m of lapsedMembers) {
     try {
-      const r = await suspendAs(deps, actor, m.username, DUES_REASON, 'dues', stillLapsed);
+      const r = await suspendAs(deps, scope, m.username, DUES_REASON, 'dues', stillLapsed);
       if (!r.skipped) report.suspended.push(r);
     } catch (e) {
       // One member deleted meanwhile must not stop the others.
@@ -228,7 +228,7 @@ export interface MemberChangeReport {
  */
 export async function memberChanged(
   deps: LifecycleDeps & { config: DuesConfig & RestrictedPlanConfig },
-  actor: Actor,
+  scope: Scope,
   input: MemberChangeInput,
 ): Promise<MemberChangeReport> {
   const { before, after } = input;
@@ -239,7 +239,7 @@ export async function memberChanged(
       report.stillLapsed = true;
     } else {
       const forDues = (m: Member): boolean => m.status === 'suspended' && m.suspensionKind === 'dues';
-      report.resumed = await resumeAs(deps, actor, after.username, deps.config.restrictedPlan, forDues);
+      report.resumed = await resumeAs(deps, scope, after.username, deps.config.restrictedPlan, forDues);
       report.sessionsError = report.resumed.sessionsError;
       // Leaving the restricted plan already pushed the member's (new) plan.
       if (report.resumed.pushed.length > 0) return report;
@@ -257,6 +257,6 @@ export async function memberChanged(
   }
   if (live.sessions.length === 0) return report;
   const reason = addressChanged ? 'address changed' : `plan changed to ${member.plan ?? 'none'}`;
-  report.pushed = await pushChange(coaDeps(deps, actor), member, live.sessions, reason, { addressChanged });
+  report.pushed = await pushChange(coaDeps(deps, scope), member, live.sessions, reason, { addressChanged });
   return report;
 }

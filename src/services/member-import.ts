@@ -14,7 +14,7 @@ import { importFailure, type ImportFault } from '../db/import-failure.js';
 import { findImportConflicts, importMembers as insertRows, type ImportKey } from '../db/member-import.js';
 import { check } from '../db/member-rows.js';
 import { ALL_AUTH_METHODS, type AuthMethod, type NewMember } from '../domain/member.js';
-import type { Actor, ServiceDeps } from './deps.js';
+import type { Scope, ServiceDeps } from './deps.js';
 import { checkFields, checkMethods, checkPassword, type MemberFields } from './member-fields.js';
 
 export type { ImportFault } from '../db/import-failure.js';
@@ -123,13 +123,13 @@ async function toNewMembers(rows: readonly CheckedRow[], onSlowHashing?: (papOnl
 }
 
 /** The rows and their audit entry in one transaction. */
-async function insertWithAudit(db: Db, actor: Actor, source: string, rows: readonly CheckedRow[], members: NewMember[]): Promise<number> {
+async function insertWithAudit(db: Db, scope: Scope, source: string, rows: readonly CheckedRow[], members: NewMember[]): Promise<number> {
   const audited: Pick<Db, 'transaction'> = {
     transaction: (fn) =>
       db.transaction(async (tx) => {
         const result = await fn(tx);
         await insertAudit(tx, {
-          actor: actor.name,
+          actor: scope.actor.name,
           action: 'member.import',
           target: `import:${source}`,
           after: { file: source, imported: members.length, usernames: members.map((m) => m.username) },
@@ -141,11 +141,11 @@ async function insertWithAudit(db: Db, actor: Actor, source: string, rows: reado
   return inserted;
 }
 
-export async function importMembers(deps: Pick<ServiceDeps, 'db'>, actor: Actor, input: MemberImportInput): Promise<MemberImportResult> {
+export async function importMembers(deps: Pick<ServiceDeps, 'db'>, scope: Scope, input: MemberImportInput): Promise<MemberImportResult> {
   const { checked, keys: own, faults } = checkRows(input.rows);
   const keys = [...own, ...(input.claims ?? [])].sort((a, b) => a.line - b.line);
   const all = [...(input.faults ?? []), ...faults, ...(await findImportConflicts(deps.db, keys))];
   if (all.length > 0) throw importFailure(all);
   const members = await toNewMembers(checked, input.onSlowHashing);
-  return { imported: await insertWithAudit(deps.db, actor, input.source, checked, members) };
+  return { imported: await insertWithAudit(deps.db, scope, input.source, checked, members) };
 }

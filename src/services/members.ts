@@ -15,7 +15,7 @@ import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberPatch, type 
 import { fail, isRadassocError } from '../errors.js';
 import { memberChanged, type MemberChangeReport } from './lifecycle.js';
 import { auditView, memberView, type MemberView } from '../lifecycle/member-view.js';
-import type { Actor, ServiceDeps } from './deps.js';
+import type { Scope, ServiceDeps } from './deps.js';
 import { checkFields, checkMethods, checkPassword, credentialForMethods, MEMBER_STATUSES, type MemberFieldPatch, type MemberFields } from './member-fields.js';
 
 export { importMembers, type ImportRow, type MemberImportInput, type MemberImportResult } from './member-import.js';
@@ -66,7 +66,7 @@ async function assertPlanExists(q: Queryable, plan: string | null | undefined): 
  */
 async function changeMember(
   deps: DbDeps,
-  actor: Actor,
+  scope: Scope,
   username: string,
   action: string,
   change: (tx: Queryable, before: Member) => Promise<Member>,
@@ -77,7 +77,7 @@ async function changeMember(
     if (!before) throw fail('UNKNOWN_MEMBER', { username });
     const after = await change(tx, before);
     await insertAudit(tx, {
-      actor: actor.name,
+      actor: scope.actor.name,
       action,
       target: `member:${username}`,
       before: auditView(before),
@@ -98,14 +98,14 @@ export function checkAddMember(input: AddMemberInput): { username: string; metho
   return { username, methods, fields, password: checkPassword(input.password) };
 }
 
-export async function addMember(deps: DbDeps, actor: Actor, input: AddMemberInput): Promise<MemberView> {
+export async function addMember(deps: DbDeps, scope: Scope, input: AddMemberInput): Promise<MemberView> {
   const { username, methods, fields, password } = checkAddMember(input);
   const added = await deps.db
     .transaction(async (tx) => {
       if (await getMember(tx, username)) throw fail('DUPLICATE_MEMBER', { username });
       await assertPlanExists(tx, fields.plan);
       const m = await insertMember(tx, { username, credential: deriveCredential(password, methods), authMethods: methods, ...fields });
-      await insertAudit(tx, { actor: actor.name, action: 'member.add', target: `member:${username}`, after: auditView(m) });
+      await insertAudit(tx, { actor: scope.actor.name, action: 'member.add', target: `member:${username}`, after: auditView(m) });
       return m;
     })
     .catch((e: unknown) => {
@@ -136,11 +136,11 @@ export function checkPasswd(input: PasswdInput): { methods: AuthMethod[] | undef
   return { methods, password: checkPassword(input.password) };
 }
 
-export async function passwdMember(deps: DbDeps, actor: Actor, input: PasswdInput): Promise<MemberView> {
+export async function passwdMember(deps: DbDeps, scope: Scope, input: PasswdInput): Promise<MemberView> {
   const { methods, password } = checkPasswd(input);
   const { after } = await changeMember(
     deps,
-    actor,
+    scope,
     input.username,
     'member.passwd',
     (tx, before) => {
@@ -165,9 +165,9 @@ export function checkSetMember(input: SetMemberInput): { fields: MemberFieldPatc
   return { fields, methods };
 }
 
-export async function setMember(deps: ServiceDeps, actor: Actor, input: SetMemberInput): Promise<SetMemberResult> {
+export async function setMember(deps: ServiceDeps, scope: Scope, input: SetMemberInput): Promise<SetMemberResult> {
   const { fields, methods } = checkSetMember(input);
-  const { before, after } = await changeMember(deps, actor, input.username, 'member.set', async (tx, current) => {
+  const { before, after } = await changeMember(deps, scope, input.username, 'member.set', async (tx, current) => {
     await assertPlanExists(tx, fields.plan);
     const patch: MemberPatch = { ...fields };
     if (methods !== undefined) {
@@ -176,17 +176,17 @@ export async function setMember(deps: ServiceDeps, actor: Actor, input: SetMembe
     }
     return updateMember(tx, input.username, patch);
   });
-  const follow = await memberChanged(deps, actor, { before, after });
+  const follow = await memberChanged(deps, scope, { before, after });
   return { member: memberView(after), follow };
 }
 
 /** Deletes a member; its accounting history stays. */
-export async function removeMember(deps: DbDeps, actor: Actor, username: string): Promise<{ removed: string }> {
+export async function removeMember(deps: DbDeps, scope: Scope, username: string): Promise<{ removed: string }> {
   await deps.db.transaction(async (tx) => {
     const before = await getMember(tx, username);
     if (!before) throw fail('UNKNOWN_MEMBER', { username });
     await deleteMember(tx, username);
-    await insertAudit(tx, { actor: actor.name, action: 'member.remove', target: `member:${username}`, before: auditView(before) });
+    await insertAudit(tx, { actor: scope.actor.name, action: 'member.remove', target: `member:${username}`, before: auditView(before) });
   });
   return { removed: username };
 }

@@ -8,7 +8,7 @@ import { insertAudit } from '../db/audit.js';
 import { getNas, insertNas, listNas as listNasRows, removeNas as deleteNas } from '../db/nas.js';
 import type { DisconnectProfile, NasClient, NewNas } from '../domain/nas.js';
 import { fail } from '../errors.js';
-import type { Actor, ServiceDeps } from './deps.js';
+import type { Scope, ServiceDeps } from './deps.js';
 
 type DbDeps = Pick<ServiceDeps, 'db'>;
 
@@ -75,12 +75,12 @@ export function checkAddNas(input: AddNasInput): void {
   if (input.secret.length === 0) throw fail('INVALID_ARGUMENT', { problem: 'empty-secret', nas: input.name });
 }
 
-export async function addNas(deps: DbDeps, actor: Actor, input: AddNasInput): Promise<AddNasResult> {
+export async function addNas(deps: DbDeps, scope: Scope, input: AddNasInput): Promise<AddNasResult> {
   checkAddNas(input);
   const requireMessageAuthenticator = input.requireMessageAuthenticator ?? true;
   const added = await deps.db.transaction(async (tx) => {
     const n = await insertNas(tx, { ...input, requireMessageAuthenticator });
-    await insertAudit(tx, { actor: actor.name, action: 'nas.add', target: `nas:${n.name}`, after: nasView(n) });
+    await insertAudit(tx, { actor: scope.actor.name, action: 'nas.add', target: `nas:${n.name}`, after: nasView(n) });
     return n;
   });
   return { nas: nasView(added), warnings: warningsFor(added.name, input.secret, requireMessageAuthenticator) };
@@ -91,11 +91,11 @@ export async function listNas(deps: DbDeps): Promise<NasView[]> {
 }
 
 /** Stops accepting requests from the NAS (every daemon's client table follows through NOTIFY). */
-export async function removeNas(deps: DbDeps, actor: Actor, name: string): Promise<{ removed: string }> {
+export async function removeNas(deps: DbDeps, scope: Scope, name: string): Promise<{ removed: string }> {
   await deps.db.transaction(async (tx) => {
     const before = await getNas(tx, name);
     await deleteNas(tx, name);
-    await insertAudit(tx, { actor: actor.name, action: 'nas.remove', target: `nas:${name}`, before: before && nasView(before) });
+    await insertAudit(tx, { actor: scope.actor.name, action: 'nas.remove', target: `nas:${name}`, before: before && nasView(before) });
   });
   return { removed: name };
 }

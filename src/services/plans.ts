@@ -7,7 +7,7 @@ import { insertAudit } from '../db/audit.js';
 import { deletePlan, getPlan, insertPlan, listPlans as listPlanRows, updatePlan } from '../db/plans.js';
 import type { Plan, PlanAttribute } from '../domain/plan.js';
 import { fail } from '../errors.js';
-import type { Actor, ServiceDeps } from './deps.js';
+import type { Scope, ServiceDeps } from './deps.js';
 import { checkPlanAttributes } from './plan-attributes.js';
 
 type DbDeps = Pick<ServiceDeps, 'db'>;
@@ -30,11 +30,11 @@ export interface PlanInput {
   attributes: readonly PlanAttribute[];
 }
 
-export async function addPlan(deps: DbDeps, actor: Actor, input: PlanInput): Promise<PlanView> {
+export async function addPlan(deps: DbDeps, scope: Scope, input: PlanInput): Promise<PlanView> {
   const attributes = checkPlanAttributes(input.attributes);
   const added = await deps.db.transaction(async (tx) => {
     const p = await insertPlan(tx, { name: input.name, attributes });
-    await insertAudit(tx, { actor: actor.name, action: 'plan.add', target: `plan:${p.name}`, after: planView(p) });
+    await insertAudit(tx, { actor: scope.actor.name, action: 'plan.add', target: `plan:${p.name}`, after: planView(p) });
     return p;
   });
   return planView(added);
@@ -51,23 +51,23 @@ export async function showPlan(deps: DbDeps, name: string): Promise<PlanView> {
 }
 
 /** Replaces the plan's attributes (none: clears them). */
-export async function setPlan(deps: DbDeps, actor: Actor, input: PlanInput): Promise<PlanView> {
+export async function setPlan(deps: DbDeps, scope: Scope, input: PlanInput): Promise<PlanView> {
   const attributes = checkPlanAttributes(input.attributes);
   const updated = await deps.db.transaction(async (tx) => {
     const before = await getPlan(tx, input.name);
     const p = await updatePlan(tx, input.name, { attributes });
-    await insertAudit(tx, { actor: actor.name, action: 'plan.set', target: `plan:${p.name}`, before: before && planView(before), after: planView(p) });
+    await insertAudit(tx, { actor: scope.actor.name, action: 'plan.set', target: `plan:${p.name}`, before: before && planView(before), after: planView(p) });
     return p;
   });
   return planView(updated);
 }
 
 /** Deletes a plan no member is on (moving them is a decision for a person). */
-export async function removePlan(deps: DbDeps, actor: Actor, name: string): Promise<{ removed: string }> {
+export async function removePlan(deps: DbDeps, scope: Scope, name: string): Promise<{ removed: string }> {
   await deps.db.transaction(async (tx) => {
     const before = await getPlan(tx, name);
     await deletePlan(tx, name);
-    await insertAudit(tx, { actor: actor.name, action: 'plan.remove', target: `plan:${name}`, before: before && planView(before) });
+    await insertAudit(tx, { actor: scope.actor.name, action: 'plan.remove', target: `plan:${name}`, before: before && planView(before) });
   });
   return { removed: name };
 }

@@ -9,7 +9,7 @@ import { insertAudit } from '../db/audit.js';
 import { getMember } from '../db/members.js';
 import type { LiveSession } from '../domain/session.js';
 import { fail } from '../errors.js';
-import type { Actor, LiveSessionSource, ServiceDeps } from './deps.js';
+import type { Scope, LiveSessionSource, ServiceDeps } from './deps.js';
 import { coaDeps } from './lifecycle.js';
 
 export interface SessionFilter {
@@ -58,16 +58,16 @@ export interface DisconnectReport {
 
 export const DEFAULT_DISCONNECT_REASON = 'disconnect requested';
 
-export async function disconnect(deps: Pick<ServiceDeps, 'db' | 'sessions' | 'coa' | 'log'>, actor: Actor, input: DisconnectInput): Promise<DisconnectReport> {
+export async function disconnect(deps: Pick<ServiceDeps, 'db' | 'sessions' | 'coa' | 'log'>, scope: Scope, input: DisconnectInput): Promise<DisconnectReport> {
   if ((input.username === undefined) === (input.session === undefined)) throw fail('MEMBER_OR_SESSION', {});
   const reason = input.reason ?? DEFAULT_DISCONNECT_REASON;
   const sessions =
     input.session !== undefined ? [await findSession(deps.sessions, input.session, input.nas)] : await memberSessions(deps, input.username ?? '');
   const username = input.username ?? sessions[0]?.username ?? '';
-  const disconnects = await disconnectSessions(coaDeps(deps, actor), sessions, reason);
+  const disconnects = await disconnectSessions(coaDeps(deps, scope), sessions, reason);
   if (disconnects.length > 0) {
     await insertAudit(deps.db, {
-      actor: actor.name,
+      actor: scope.actor.name,
       action: 'session.disconnect',
       target: `member:${username}`,
       after: { reason, sessions: disconnects.map(attemptRecord) },

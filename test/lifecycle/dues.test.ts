@@ -3,6 +3,7 @@
  * paid-until plus grace with "dues lapsed" and disconnects them; the dry run
  * changes nothing; a new paid-until resumes.
  */
+import { scopeOf } from '../support/scope.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MemoryStore } from '../../src/accounting/memory-store.js';
 import { CoaClient } from '../../src/coa/client.js';
@@ -30,7 +31,7 @@ let das: SimulatedDas;
 let store: MemoryStore;
 let coa: CoaClient;
 let deps: LifecycleDeps & { config: typeof DEFAULT_CONFIG };
-const treasurer = { name: 'treasurer' };
+const treasurer = scopeOf('treasurer');
 
 beforeAll(async () => {
   ({ db } = await migratedPostgres());
@@ -113,7 +114,7 @@ describe('the dues job', () => {
 
   it('catches members whose grace ends later', async () => {
     expect((await findLapsed(db, '2026-11-12', GRACE)).map((m) => m.username)).toEqual([]);
-    const r = await runDues({ ...deps, now: () => at('2026-11-13') }, { name: 'dues-job' }, { dryRun: false });
+    const r = await runDues({ ...deps, now: () => at('2026-11-13') }, scopeOf('dues-job'), { dryRun: false });
     expect(r.suspended.map((s) => s.username)).toEqual(['grace']);
     expect(r.suspended[0]?.disconnects).toEqual([]);
   });

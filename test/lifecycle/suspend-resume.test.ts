@@ -1,4 +1,5 @@
 /** Suspend and resume without a daemon: the edges (real PostgreSQL, in-process store, simulated NAS). */
+import { scopeOf } from '../support/scope.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoaClient } from '../../src/coa/client.js';
 import { listAudit } from '../../src/db/audit.js';
@@ -15,7 +16,7 @@ const SECRET = 'edge-test-secret-of-32-octets-ok';
 let db: Db;
 let das: SimulatedDas;
 let deps: LifecycleDeps & { config: typeof DEFAULT_CONFIG };
-const ops = { name: 'ops' };
+const ops = scopeOf('ops');
 
 beforeAll(async () => {
   ({ db } = await migratedPostgres());

@@ -3,6 +3,7 @@
  * PostgreSQL, Redis), a member online through an Accounting Start, a
  * simulated NAS answering Disconnect-Requests on its CoA port.
  */
+import { scopeOf } from '../support/scope.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSessionStore } from '../../src/accounting/open-store.js';
 import type { SessionStore } from '../../src/accounting/store.js';
@@ -30,7 +31,7 @@ let nas: SimulatedNas;
 let das: SimulatedDas;
 let store: SessionStore;
 let deps: LifecycleDeps & { config: typeof DEFAULT_CONFIG };
-const volunteer = { name: 'volunteer' };
+const volunteer = scopeOf('volunteer');
 
 const pap = (user: string, password: string) => ({ code: PacketCode.AccessRequest, attributes: [attr(Attr.UserName, user), attr(Attr.UserPassword, password)] });
 const acct = (status: number, extra: ReturnType<typeof attr>[] = [], sessionId = '81000001') => ({

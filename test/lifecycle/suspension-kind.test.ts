@@ -4,6 +4,7 @@
  * reads "dues lapsed"; the dues job's is lifted by a new paid-until. Rows
  * suspended before the kind existed are sorted by the audit log's actor.
  */
+import { scopeOf } from '../support/scope.js';
 import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,8 +32,8 @@ let db: Db;
 let store: MemoryStore;
 let coa: CoaClient;
 let deps: LifecycleDeps & { config: typeof DEFAULT_CONFIG };
-const treasurer = { name: 'treasurer' };
-const duesJob = { name: DUES_JOB_ACTOR };
+const treasurer = scopeOf('treasurer');
+const duesJob = scopeOf(DUES_JOB_ACTOR);
 
 beforeAll(async () => {
   ({ db } = await migratedPostgres());
@@ -56,7 +57,7 @@ async function pay(username: string, patch: MemberPatch, today: string) {
 
 describe('suspension kinds', () => {
   it('keeps a manual suspension whose reason reads "dues lapsed" through a payment', async () => {
-    const r = await suspend(deps, { name: 'volunteer' }, { username: 'by-hand', reason: 'dues lapsed' });
+    const r = await suspend(deps, scopeOf('volunteer'), { username: 'by-hand', reason: 'dues lapsed' });
     expect(r.after).toMatchObject({ status: 'suspended', suspendedReason: 'dues lapsed', suspensionKind: 'manual' });
     const change = await pay('by-hand', { paidUntil: '2027-01-31' }, '2026-11-14');
     expect(change.resumed).toBeNull();

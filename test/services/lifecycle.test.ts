@@ -3,6 +3,7 @@
  * parameter, the configuration comes with the dependencies, the result says
  * what was sent to which NAS, refusals carry a code and typed data.
  */
+import { scopeOf } from '../support/scope.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 import { listAudit } from '../../src/db/audit.js';
@@ -19,7 +20,7 @@ import { serviceDeps, type TestDeps } from './fixtures.js';
 
 const SECRET = 'service-test-secret-of-32-octets';
 const at = (day: string): number => Date.parse(`${day}T03:00:00Z`);
-const carol = { name: 'carol' };
+const carol = scopeOf('carol');
 let db: Db;
 let das: SimulatedDas;
 let deps: TestDeps;
@@ -78,7 +79,7 @@ describe('resume', () => {
   it('moves live sessions out of the restricted plan named in the configuration', async () => {
     await suspend(deps, carol, { username: 'ben', reason: 'dues' });
     das.reset();
-    const r = await resume({ ...deps, config: { ...deps.config, restrictedPlan: 'walled-garden' } }, { name: 'dave' }, { username: 'ben' });
+    const r = await resume({ ...deps, config: { ...deps.config, restrictedPlan: 'walled-garden' } }, scopeOf('dave'), { username: 'ben' });
     expect(r).toMatchObject({ changed: true, sessionsError: null });
     expect(r.pushed.map((a) => [a.acctSessionId, a.kind, a.outcome])).toEqual([['ben-1', 'disconnect', 'ack']]);
     expect((await listAudit(db, { target: 'member:ben' }))[0]).toMatchObject({ actor: 'dave', action: 'member.resume' });
@@ -95,7 +96,7 @@ describe('dues', () => {
   });
 
   it('suspends as the actor given, the dues job or an admin', async () => {
-    const r = await runDues(deps, { name: 'dues-job' });
+    const r = await runDues(deps, scopeOf('dues-job'));
     expect(r.suspended.map((s) => [s.username, s.after.suspensionKind])).toEqual([['late', 'dues']]);
     expect((await listAudit(db, { target: 'member:late' }))[0]).toMatchObject({ actor: 'dues-job', action: 'member.suspend' });
   });
@@ -116,7 +117,7 @@ describe('dues', () => {
   it('resumes a member suspended for dues once a new paid-until covers today, as the actor who recorded it', async () => {
     const before = (await getMember(db, 'late'))!;
     const after = await updateMember(db, 'late', { paidUntil: '2026-12-31' });
-    const r = await memberChanged(deps, { name: 'treasurer' }, { before, after });
+    const r = await memberChanged(deps, scopeOf('treasurer'), { before, after });
     expect(r).toMatchObject({ stillLapsed: false, pushed: [], sessionsError: null });
     expect(r.resumed?.changed).toBe(true);
     expect((await listAudit(db, { target: 'member:late' }))[0]).toMatchObject({ actor: 'treasurer', action: 'member.resume' });

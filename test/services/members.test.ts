@@ -1,4 +1,5 @@
 /** The member services called directly, as any front end calls them: real PostgreSQL, an in-process session store, a simulated NAS. */
+import { scopeOf } from '../support/scope.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flushUsage } from '../../src/accounting/flusher.js';
 import type { MemoryStore } from '../../src/accounting/memory-store.js';
@@ -10,7 +11,7 @@ import { countMembers, getMember } from '../../src/db/members.js';
 import { insertNas } from '../../src/db/nas.js';
 import { insertPlan } from '../../src/db/plans.js';
 import { PacketCode } from '../../src/protocol/codes.js';
-import type { Actor, ServiceDeps } from '../../src/services/deps.js';
+import type { ServiceDeps } from '../../src/services/deps.js';
 import {
   addMember, checkAddMember, importMembers, listMembers, passwdMember, removeMember, setMember, showMember,
 } from '../../src/services/members.js';
@@ -21,7 +22,7 @@ import { silentLog, startRecord, storeWith } from '../lifecycle/fixtures.js';
 
 const SECRET = 'service-test-secret-of-32-octets';
 const PASSWORDS = ['alice-pw-1', 'bob-pw-2', 'alice-new-3', 'import-pw-4'];
-const admin: Actor = { name: 'treasurer' };
+const admin = scopeOf('treasurer');
 
 let db: Db;
 let das: SimulatedDas;
@@ -219,7 +220,7 @@ describe('importing members', () => {
   });
 
   it('imports every row in one transaction with one audit entry naming the source, never a password', async () => {
-    const r = await importMembers(deps, { name: 'import job' }, {
+    const r = await importMembers(deps, scopeOf('import job'), {
       source: 'autumn.csv',
       rows: [
         { line: 2, username: 'imp1', password: PASSWORDS[3]!, plan: 'basic', ipv4: '172.16.1.1', maxSessions: 1, paidUntil: '2027-01-31' },

@@ -1,4 +1,5 @@
 /** The NAS services called directly against a real PostgreSQL: views without secrets, warnings, audit rows, refusal codes. */
+import { scopeOf } from '../support/scope.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/db/audit.js';
 import type { Db } from '../../src/db/db.js';
@@ -8,7 +9,7 @@ import { migratedPostgres } from '../db/helpers.js';
 
 const STRONG = 'k4Jx9pQ2vT7mW1zR8bN3cY6hL0sD5fG-';
 const WEAK = 'testing123';
-const admin = { name: 'ops' };
+const admin = scopeOf('ops');
 let db: Db;
 const deps = (): { db: Db } => ({ db });
 

@@ -1,4 +1,5 @@
 /** The plan services called directly against a real PostgreSQL: results, audit rows, refusal codes. */
+import { scopeOf } from '../support/scope.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/db/audit.js';
 import type { Db } from '../../src/db/db.js';
@@ -7,7 +8,7 @@ import { checkPlanAttribute, splitAttribute } from '../../src/services/plan-attr
 import { addPlan, listPlans, removePlan, setPlan, showPlan } from '../../src/services/plans.js';
 import { migratedPostgres, newMember } from '../db/helpers.js';
 
-const admin = { name: 'ops' };
+const admin = scopeOf('ops');
 let db: Db;
 const deps = (): { db: Db } => ({ db });
 

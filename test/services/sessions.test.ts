@@ -3,6 +3,7 @@
  * the session found by unique id or Acct-Session-Id (narrowed by NAS), what
  * each NAS answered, the audit row, and the refusals with their data.
  */
+import { scopeOf } from '../support/scope.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/db/audit.js';
 import type { Db } from '../../src/db/db.js';
@@ -20,7 +21,7 @@ import { serviceDeps, type TestDeps } from './fixtures.js';
 
 const SECRET = 'sessions-secret-of-32-octets-abc';
 const START = Date.parse('2026-11-10T08:00:00Z');
-const op = { name: 'operator' };
+const op = scopeOf('operator');
 let db: Db;
 let das: SimulatedDas;
 let deps: TestDeps;
