@@ -279,3 +279,83 @@ export function desEncrypt56(
   keySchedule(KEY8, 0);
   encryptWithSchedule(clear, clearOff, out, outOff);
 }
+
+// ---- Traditional crypt(3) (Seventh Edition UNIX): DES with a salted E expansion.
+
+/**
+ * The round function with crypt(3)'s salt: where a salt bit is set, E's
+ * output bits k and k + 24 (k < 12) trade places. E's groups 0-1 face
+ * groups 4-5; `m0` and `m1` are the salt's two six-bit masks for them.
+ * A copy of feistel(), so MS-CHAP's DES pays nothing for the salt.
+ */
+function feistelSalted(r: number, k: number, m0: number, m1: number): number {
+  let e0 = ((r << 31) | (r >>> 1)) >>> 26;
+  let e1 = (((r << 3) | (r >>> 29)) >>> 26);
+  const e2 = (((r << 7) | (r >>> 25)) >>> 26);
+  const e3 = (((r << 11) | (r >>> 21)) >>> 26);
+  let e4 = (((r << 15) | (r >>> 17)) >>> 26);
+  let e5 = (((r << 19) | (r >>> 13)) >>> 26);
+  const e6 = (((r << 23) | (r >>> 9)) >>> 26);
+  const e7 = (((r << 27) | (r >>> 5)) >>> 26);
+  let t = (e0 ^ e4) & m0;
+  e0 ^= t;
+  e4 ^= t;
+  t = (e1 ^ e5) & m1;
+  e1 ^= t;
+  e5 ^= t;
+  return (
+    SP[e0 ^ SUBKEYS[k]!]! |
+    SP[64 + (e1 ^ SUBKEYS[k + 1]!)]! |
+    SP[128 + (e2 ^ SUBKEYS[k + 2]!)]! |
+    SP[192 + (e3 ^ SUBKEYS[k + 3]!)]! |
+    SP[256 + (e4 ^ SUBKEYS[k + 4]!)]! |
+    SP[320 + (e5 ^ SUBKEYS[k + 5]!)]! |
+    SP[384 + (e6 ^ SUBKEYS[k + 6]!)]! |
+    SP[448 + (e7 ^ SUBKEYS[k + 7]!)]!
+  );
+}
+
+/** Six salt bits, bit j of the value swapping E bit j of its group: E bits count from the most significant. */
+function saltMask(v: number): number {
+  let m = 0;
+  for (let j = 0; j < 6; j++) if ((v >> j) & 1) m |= 1 << (5 - j);
+  return m;
+}
+
+/**
+ * The DES part of traditional crypt(3): the all-zero block encrypted 25
+ * times under `key` (8 octets, parity bits ignored) with the E expansion
+ * perturbed by the two salt characters' six-bit values. Returns the 8 octets.
+ */
+export function desCryptBlock(key: Uint8Array, salt0: number, salt1: number): Buffer {
+  if (key.length < 8) throw new RangeError('DES needs an 8-octet key');
+  const m0 = saltMask(salt0 & 0x3f);
+  const m1 = saltMask(salt1 & 0x3f);
+  keySchedule(key, 0);
+  const block = Buffer.alloc(8);
+  for (let n = 0; n < 25; n++) {
+    let l = 0;
+    let r = 0;
+    for (let j = 0; j < 8; j++) {
+      const i = ((j << 8) | block[j]!) << 1;
+      l |= LUT_IP[i]!;
+      r |= LUT_IP[i + 1]!;
+    }
+    for (let k = 0; k < 128; k += 8) {
+      const t = r;
+      r = l ^ feistelSalted(r, k, m0, m1);
+      l = t;
+    }
+    let o0 = 0;
+    let o1 = 0;
+    for (let j = 0; j < 8; j++) {
+      const v = j < 4 ? (r >>> (24 - 8 * j)) & 0xff : (l >>> (56 - 8 * j)) & 0xff;
+      const i = ((j << 8) | v) << 1;
+      o0 |= LUT_FP[i]!;
+      o1 |= LUT_FP[i + 1]!;
+    }
+    block.writeInt32BE(o0 | 0, 0);
+    block.writeInt32BE(o1 | 0, 4);
+  }
+  return block;
+}
