@@ -34,6 +34,11 @@ export function serveTenant(t: DirectoryTenant, warn: Warn): ServedTenant {
       else warn({ tenant: t.name, reason }, 'tenant reply message ignored: not a reject reason with a text');
     }
   }
+  // A wrong password and an unknown name must read alike (decoy.ts): a text set for one alone serves both.
+  const unknown = replyMessages.get('unknown-user');
+  const bad = replyMessages.get('bad-password');
+  if (unknown && !bad) replyMessages.set('bad-password', unknown);
+  if (bad && !unknown) replyMessages.set('unknown-user', bad);
   const plan = t.settings.restrictedPlan;
   const restrictedPlan = plan === null || (typeof plan === 'string' && plan !== '') ? plan : undefined;
   const threshold = t.settings.lockoutThreshold;
