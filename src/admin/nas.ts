@@ -156,7 +156,6 @@ export function registerNas(cli: Argv<GlobalArgs>): void {
   cli.command('nas', 'NAS clients: add, list, show, set, remove, diagnose', (nas) => {
     registerAdd(nas);
     registerDiagnose(nas);
-    registerSet(nas);
     nas.command(
       'list',
       'list NAS clients (secrets are never shown, only their length)',
@@ -179,6 +178,7 @@ export function registerNas(cli: Argv<GlobalArgs>): void {
         });
       },
     );
+    registerSet(nas);
     nas.command(
       'remove <name>',
       'stop accepting requests from a NAS',
