@@ -90,11 +90,21 @@ export interface ErrorData {
   DUPLICATE_PLAN: { plan: string };
   /** `members` null: a member was put on the plan while it was being removed. */
   PLAN_IN_USE: { plan: string; members: number | null };
-  DUPLICATE_NAS: { nas: string };
+  /** `elsewhere`: the name is held by a NAS outside the caller's tenant (NAS names are deployment-wide); nothing more is said of it. */
+  DUPLICATE_NAS: { nas: string; elsewhere?: boolean };
+  /** A tenant's scope asked to change a NAS shared by the deployment: the operator changes those, with --shared. */
+  SHARED_NAS_OPERATOR_ONLY: { nas: string };
+  /** --shared named a NAS owned by a tenant (`tenant`: its name). */
+  NOT_SHARED_NAS: { nas: string; tenant: string };
+  /** --shared and a tenant (`--tenant` or RADASSOC_TENANT) together; `tenant` as given. */
+  SHARED_WITH_TENANT: { tenant: string };
   /** `lookup`: a NAS diagnosis by name or address found neither; `address`: an address no NAS holds and nothing came from. */
   UNKNOWN_NAS: { nas: string; lookup?: 'name-or-address' } | { address: string };
-  /** `other` null: the clash was caught by the table's constraint, which names only the other block. */
-  NAS_ADDRESS_OVERLAP: { address: string; other: string | null; otherAddress: string | null };
+  /**
+   * `other` null: the clash was caught by the table's constraint, which names only the other block;
+   * `elsewhere`: the other NAS is outside the caller's tenant and is not named.
+   */
+  NAS_ADDRESS_OVERLAP: { address: string; other: string | null; otherAddress: string | null; elsewhere?: boolean };
   /** A static IPv4 address already assigned to another member (`holder` null: the table's key said so, not who). */
   ADDRESS_IN_USE: { address: string; holder: string | null };
   INVALID_ADDRESS: { value: string } | { problem: 'not-single' } | { rejected: string };
@@ -183,6 +193,10 @@ export type InvalidArgument =
   | { problem: 'coa-port-flag' }
   | { problem: 'disconnect-profile'; nas: string; profiles: string[] }
   | { problem: 'nas-address-missing' }
+  /** A shared NAS without tenants to carry, or --carries on a NAS owned by one tenant. */
+  | { problem: 'shared-nas-carries'; nas: string; shared: boolean }
+  /** `nas set` given nothing to change. */
+  | { problem: 'nas-set-nothing' }
   | { problem: 'plan-attributes-flags'; both: boolean }
   | { problem: 'unreadable-file'; path: string; reason: string };
 
@@ -299,7 +313,18 @@ export const ERROR_MESSAGES: Catalogue = {
       `plan ${d.plan} is used by ${d.members === null ? 'members' : d.members === 1 ? '1 member' : `${d.members} members`}`,
       'move them to another plan with `radassoc member set <username> --plan <other>` first',
     ),
-  DUPLICATE_NAS: (d) => words(`NAS ${d.nas} already exists`, `remove it first with \`radassoc nas remove ${d.nas}\``),
+  DUPLICATE_NAS: (d) =>
+    d.elsewhere
+      ? words(`the name ${d.nas} is taken by a NAS of this deployment (NAS names are shared by every tenant)`, 'choose another name')
+      : words(`NAS ${d.nas} already exists`, `remove it first with \`radassoc nas remove ${d.nas}\``),
+  SHARED_NAS_OPERATOR_ONLY: (d) =>
+    words(
+      `NAS ${d.nas} is shared by the deployment: only its operator changes it, not a tenant`,
+      `the operator runs the command with --shared and without --tenant (nor RADASSOC_TENANT), e.g. \`radassoc nas set ${d.nas} --shared --add-carries NAME\``,
+    ),
+  NOT_SHARED_NAS: (d) => words(`NAS ${d.nas} is not shared: it belongs to tenant ${d.tenant}`, `run the command with \`--tenant ${d.tenant}\` instead of --shared`),
+  SHARED_WITH_TENANT: (d) =>
+    words(`--shared acts for the whole deployment, but a tenant (${d.tenant}) was given too`, 'drop --tenant (and unset RADASSOC_TENANT) for a shared NAS'),
   UNKNOWN_NAS: (d) => {
     if ('address' in d) {
       return words(
@@ -311,6 +336,7 @@ export const ERROR_MESSAGES: Catalogue = {
     return words(`no NAS named ${d.nas}`, 'see `radassoc nas list`');
   },
   NAS_ADDRESS_OVERLAP: (d) => {
+    if (d.elsewhere) return words(`${d.address} overlaps the address of a NAS of another tenant: a source address must identify one NAS in the whole deployment`, 'check the address, or ask the operator');
     const whom = d.other !== null ? `NAS ${d.other} (${d.otherAddress ?? ''})` : `another NAS's block ${d.otherAddress ?? ''}`.trim();
     const fix = d.other !== null ? `remove ${d.other} first` : 'remove the other NAS first';
     return words(`${d.address} overlaps ${whom}: a source address must identify one NAS; narrow the block or ${fix}`);
@@ -426,6 +452,12 @@ function invalidArgument(d: InvalidArgument): ErrorWords {
       return words(`NAS ${d.nas}: disconnect profile must be one of ${d.profiles.join(', ')}`);
     case 'nas-address-missing':
       return words('give the NAS source address with --ip <addr|cidr>, e.g. --ip 192.0.2.1');
+    case 'shared-nas-carries':
+      return d.shared
+        ? words(`shared NAS ${d.nas} must carry at least one tenant`, 'name them with --carries NAME[,NAME...]')
+        : words(`NAS ${d.nas} belongs to one tenant and serves only its members: --carries is for a NAS shared with --shared`);
+    case 'nas-set-nothing':
+      return words('nothing to change: give --carries, --add-carries or --remove-carries');
     case 'plan-attributes-flags':
       return d.both
         ? words('give either --attr ... or --clear, not both')

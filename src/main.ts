@@ -194,6 +194,7 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
         replyMessages: config.replyMessages,
         restrictedPlan: config.restrictedPlan,
         sessionLimitWhenStoreDown: config.sessionLimitWhenStoreDown,
+        realmSyntax: config.realms.syntax,
       },
       lockout.guard,
     );
@@ -259,6 +260,7 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
       const registry = createRegistry({
         metrics,
         cache,
+        tenantLabel: (id) => cache.tenantLabel(id),
         authLog,
         lastFlushAt: () => jobs?.lastFlushAt() ?? 0,
         sessionCounts: () => store.counts(),

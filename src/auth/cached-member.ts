@@ -14,6 +14,7 @@
  */
 import type { AuthCredential, AuthMethod, MemberStatus } from '../domain/member.js';
 import type { AuthMemberRow } from '../db/members.js';
+import type { DirectoryMemberRow } from '../db/directory-reads.js';
 import { Attr, type RawAttribute } from '../protocol/index.js';
 import { parseIPv4 } from '../net/ip.js';
 import type { DirectoryMember } from './directory.js';
@@ -36,6 +37,8 @@ export class CachedMember implements DirectoryMember, AuthCredential {
     private readonly framedIp: number,
     /** The IPv6 prefix attribute, encoded at load: few members have one, so it may cost more. */
     private readonly ipv6Reply: RawAttribute | null,
+    /** The access line the member is bound to (RFC 4679), if any: the directory indexes it. */
+    readonly lineId: string | null = null,
   ) {}
 
   /** Appends the member's own reply attributes, in the order memberReply gives them. */
@@ -71,7 +74,7 @@ export class CachedMemberBuilder {
   private readonly methods = new Map<string, readonly AuthMethod[]>();
   private readonly plans = new Map<string, string>();
 
-  build(row: AuthMemberRow): CachedMember {
+  build(row: AuthMemberRow | DirectoryMemberRow): CachedMember {
     const ip = row.ipv4 === null ? undefined : parseIPv4(row.ipv4);
     const ipv6Reply = row.ipv6_prefix === null ? null : (memberReply({ ipv6Prefix: row.ipv6_prefix })[0] ?? null);
     return new CachedMember(
@@ -86,6 +89,7 @@ export class CachedMemberBuilder {
       row.max_sessions,
       ip === undefined ? -1 : ip.readUInt32BE(0),
       ipv6Reply,
+      'line_id' in row ? row.line_id : null,
     );
   }
 

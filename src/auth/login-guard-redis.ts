@@ -150,6 +150,7 @@ function parseLock(message: string): Lock | null {
   try {
     const v = JSON.parse(message) as Partial<Lock>;
     if ((v.kind === 'user' || v.kind === 'nas') && typeof v.name === 'string' && typeof v.ttlMs === 'number') {
+      if (Number.isInteger(v.tenant) && (v.tenant as number) > 0) return { kind: v.kind, name: v.name, ttlMs: v.ttlMs, tenant: v.tenant as number };
       return { kind: v.kind, name: v.name, ttlMs: v.ttlMs };
     }
   } catch {

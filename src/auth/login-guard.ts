@@ -26,6 +26,7 @@
  * name, since the shared count is then over the threshold.
  */
 import type { LoginGuard } from './access-policy.js';
+import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 
 /** A key's failures in its current window, and how long that window still runs. */
 export interface WindowCount {
@@ -45,6 +46,18 @@ export interface Lock {
   kind: LockKind;
   name: string;
   ttlMs: number;
+  /** A user name's tenant, when not the default one: alice of one association is not alice of another. */
+  tenant?: number;
+}
+
+/**
+ * Where a lock is held and counted. The default tenant keeps the keys of
+ * before tenancy (`u:alice`), so locks and counts survive the upgrade; other
+ * tenants' start with `t<id>:`, which no key of the default tenant does.
+ */
+function lockKey(kind: LockKind, name: string, tenant: number): string {
+  if (kind === 'nas') return `n:${name}`;
+  return tenant === DEFAULT_TENANT_ID ? `u:${name}` : `t${tenant}:u:${name}`;
 }
 
 export interface FailureLimiterOptions {
@@ -77,23 +90,24 @@ export class FailureLimiter implements LoginGuard {
     this.windowMs = opts.windowSeconds * 1000;
   }
 
-  isLockedOut(username: string, _nas: string): Promise<boolean> {
-    return this.held('user', username) ? LOCKED : OPEN;
+  isLockedOut(username: string, _nas: string, tenant: number = DEFAULT_TENANT_ID): Promise<boolean> {
+    return this.held('user', lockKey('user', username, tenant)) ? LOCKED : OPEN;
   }
 
   /** Whether this NAS is over its failure threshold (the fair queue then rate-limits it). */
   isThrottled(nas: string): boolean {
-    return this.held('nas', nas);
+    return this.held('nas', lockKey('nas', nas, DEFAULT_TENANT_ID));
   }
 
-  recordFailure(username: string, nas: string): void {
-    this.count('user', username, this.opts.userThreshold);
-    this.count('nas', nas, this.opts.nasThreshold);
+  /** `userThreshold`: the tenant's own lockout threshold, else the deployment's. */
+  recordFailure(username: string, nas: string, tenant: number = DEFAULT_TENANT_ID, userThreshold: number = this.opts.userThreshold): void {
+    this.count('user', username, tenant, userThreshold);
+    this.count('nas', nas, DEFAULT_TENANT_ID, this.opts.nasThreshold);
   }
 
   /** Another daemon saw this key reach its threshold. */
   applyRemote(lock: Lock): void {
-    if (lock.ttlMs > 0 && lock.ttlMs <= this.windowMs) this.hold(lock.kind, lock.name, lock.ttlMs);
+    if (lock.ttlMs > 0 && lock.ttlMs <= this.windowMs) this.hold(lock.kind, lockKey(lock.kind, lock.name, lock.tenant ?? DEFAULT_TENANT_ID), lock.ttlMs);
   }
 
   /** Locked names and throttled NASes held now (for /metrics). */
@@ -105,19 +119,22 @@ export class FailureLimiter implements LoginGuard {
     await this.counter.close();
   }
 
-  private count(kind: LockKind, name: string, threshold: number): void {
-    const key = kind === 'user' ? `u:${name}` : `n:${name}`;
+  private count(kind: LockKind, name: string, tenant: number, threshold: number): void {
+    const key = lockKey(kind, name, tenant);
     // The counter never rejects (the Redis one falls back to memory), so no rejection can go unhandled.
     void this.counter.increment(key, this.windowMs).then((c) => {
       if (c.count < threshold) return;
-      this.hold(kind, name, c.ttlMs);
+      this.hold(kind, key, c.ttlMs);
       if (c.count !== threshold) return;
       // Exactly at the threshold: this daemon is the one that tips it, so it alone logs and tells the others.
+      const other = tenant === DEFAULT_TENANT_ID ? {} : { tenant };
       this.opts.log?.warn(
-        kind === 'user' ? { user: name, failures: c.count, lockedForSeconds: Math.ceil(c.ttlMs / 1000) } : { nas: name, failures: c.count, throttledForSeconds: Math.ceil(c.ttlMs / 1000) },
+        kind === 'user'
+          ? { user: name, ...other, failures: c.count, lockedForSeconds: Math.ceil(c.ttlMs / 1000) }
+          : { nas: name, failures: c.count, throttledForSeconds: Math.ceil(c.ttlMs / 1000) },
         kind === 'user' ? 'user name locked out after repeated failed logins' : 'NAS over its failed-login threshold: its Access-Requests are rate-limited',
       );
-      this.opts.announce?.({ kind, name, ttlMs: c.ttlMs });
+      this.opts.announce?.({ kind, name, ttlMs: c.ttlMs, ...other });
     });
   }
 

@@ -14,10 +14,11 @@
  * in the directory: a bound line names its member whatever the User-Name.
  */
 
-export type RealmSyntax = 'suffix' | 'prefix' | 'both';
+import type { NasTenancy } from '../domain/nas.js';
 
-/** How a NAS is held: by one tenant, or by the deployment on behalf of several. */
-export type NasTenancy = { readonly owner: number } | { readonly carries: readonly number[] };
+export type { NasTenancy };
+
+export type RealmSyntax = 'suffix' | 'prefix' | 'both';
 
 export interface RoutingIndex {
   /** Lower-case realm → tenant id. */

@@ -23,6 +23,8 @@ export async function checkCredentials(
   creds: Exclude<RequestCredentials, { method: 'none' } | { malformed: true }>,
   secret: Secret,
   requestAuthenticator: Buffer,
+  /** The name MS-CHAPv2 hashed (RFC 2759 §8.2): the User-Name the peer sent; the member's own by default. */
+  peerName: string = member.username,
 ): Promise<CredentialCheck> {
   const stored = member.credential;
   switch (creds.method) {
@@ -37,7 +39,7 @@ export async function checkCredentials(
       const ntHash = ntHashOf(stored);
       const r = creds.response;
       const result = ntHash
-        ? verifyMsChapV2({ ntHash, username: member.username, authenticatorChallenge: creds.challenge, peerChallenge: r.peerChallenge, ntResponse: r.ntResponse })
+        ? verifyMsChapV2({ ntHash, username: peerName, authenticatorChallenge: creds.challenge, peerChallenge: r.peerChallenge, ntResponse: r.ntResponse })
         : { ok: false as const };
       if (!result.ok) return { ok: false, reply: [msChapError(r.ident, creds.challenge)] };
       const keys = msChapV2MppeKeys(result.passwordHashHash, r.ntResponse);

@@ -17,6 +17,9 @@ export const DEFAULT_REPLY_MESSAGES: Record<RejectReason, string> = {
   'too-many-sessions': 'You are already connected the maximum number of times.',
   'locked-out': 'Too many failed logins. Please wait a few minutes and try again.',
   'malformed-credentials': 'Login incorrect: your equipment sent an invalid password.',
+  'realm-not-served': 'This access line does not serve your association: check the realm after the @ in your user name.',
+  'realm-missing': 'Add your association\'s realm to your user name (user@realm).',
+  'line-ambiguous': 'This access line is registered with more than one association. Please contact your association.',
 };
 
 /** What a strict object says of a key it does not know; explain.ts adds the key and a suggestion. */

@@ -41,7 +41,10 @@ export class AuthLogRows {
     return this.#count - this.#first;
   }
 
-  /** Appends `[ms,"user","nas","method","result",reason,calling,class],`: the column order of the INSERT. */
+  /**
+   * Appends `[ms,"user","nas","method","result",reason,calling,class,tenant],`: the column order of
+   * the INSERT. The tenant is left out when none was determined (the INSERT reads it as NULL).
+   */
   append(e: AuthLogEntry): void {
     this.#byte(0x5b); // [
     this.#ascii(String(e.time.getTime()));
@@ -52,6 +55,10 @@ export class AuthLogRows {
     this.#field(e.reason);
     this.#field(e.callingStationId);
     this.#field(e.classId);
+    if (typeof e.tenantId === 'number' && Number.isInteger(e.tenantId)) {
+      this.#byte(COMMA);
+      this.#ascii(String(e.tenantId));
+    }
     this.#byte(0x5d); // ]
     this.#byte(COMMA);
     if (this.#count === this.#ends.length) {

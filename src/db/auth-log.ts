@@ -14,8 +14,8 @@ import { date, str, strOrNull } from './rows.js';
 export async function insertAuthLogRows(q: Queryable, rows: AuthLogRows): Promise<void> {
   if (rows.size === 0) return;
   await q.query(
-    `INSERT INTO auth_log (time, username, nas, method, result, reason, calling_station_id, class_id)
-     SELECT to_timestamp((e->>0)::float8 / 1000), e->>1, e->>2, e->>3, e->>4, e->>5, e->>6, e->>7
+    `INSERT INTO auth_log (time, username, nas, method, result, reason, calling_station_id, class_id, tenant_id)
+     SELECT to_timestamp((e->>0)::float8 / 1000), e->>1, e->>2, e->>3, e->>4, e->>5, e->>6, e->>7, (e->>8)::integer
      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r(e, n) ORDER BY n`,
     [rows.json()],
   );

@@ -6,7 +6,11 @@ export type RejectReason =
   | 'method-not-possible'
   | 'too-many-sessions'
   | 'locked-out'
-  | 'malformed-credentials';
+  | 'malformed-credentials'
+  // Tenancy: the request could not be routed to one association (auth/tenant-routing.ts, auth/line-routing.ts).
+  | 'realm-not-served'
+  | 'realm-missing'
+  | 'line-ambiguous';
 
 export const REJECT_REASONS: readonly RejectReason[] = [
   'unknown-user',
@@ -16,6 +20,9 @@ export const REJECT_REASONS: readonly RejectReason[] = [
   'too-many-sessions',
   'locked-out',
   'malformed-credentials',
+  'realm-not-served',
+  'realm-missing',
+  'line-ambiguous',
 ];
 
 /** PAP, CHAP, MS-CHAP as seen in the request; 'none' when no credential attribute was present. */
@@ -36,4 +43,6 @@ export interface AuthLogEntry {
   callingStationId: string | null;
   /** The Class id of an accept, which the session's accounting records carry back. */
   classId: string | null;
+  /** The tenant the request was routed to; absent or null when none could be determined. */
+  tenantId?: number | null;
 }

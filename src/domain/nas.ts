@@ -1,8 +1,22 @@
 /** A NAS client: equipment allowed to send us requests, keyed by source address. */
 import type { DisconnectProfile } from '../coa/profiles.js';
+import { DEFAULT_TENANT_ID } from './tenant.js';
 
 // The names live with what each profile sends (coa/profiles.ts); a type-only import, erased at run time.
 export type { DisconnectProfile };
+
+/**
+ * How a NAS is held (sql/040_tenants.sql): owned by one tenant, whose members
+ * alone it serves; or shared by the deployment (a collecte operator's BRAS,
+ * an LNS carrying several associations), carrying the tenants listed, routed
+ * by realm. Ids, in ascending order.
+ */
+export type NasTenancy = { readonly owner: number } | { readonly carries: readonly number[] };
+
+export const isSharedNas = (t: NasTenancy | undefined): t is { readonly carries: readonly number[] } => t !== undefined && 'carries' in t;
+
+/** A NAS's tenancy, the default tenant's when it names none. */
+export const tenancyOf = (n: { tenancy?: NasTenancy | undefined }): NasTenancy => n.tenancy ?? { owner: DEFAULT_TENANT_ID };
 
 export interface NasClient {
   name: string;
@@ -15,6 +29,8 @@ export interface NasClient {
   disconnectProfile: DisconnectProfile;
   /** Whether plan changes may be pushed as CoA-Request (else Disconnect). */
   supportsCoa: boolean;
+  /** Always read from the table; absent only where a NAS is built by hand (tests): the default tenant's. */
+  tenancy?: NasTenancy;
   createdAt: Date;
 }
 
@@ -31,4 +47,6 @@ export interface NewNas {
   disconnectProfile?: DisconnectProfile;
   /** Default false: plan changes disconnect instead. */
   supportsCoa?: boolean;
+  /** Owned by the default tenant when not given (a deployment from before tenancy). */
+  tenancy?: NasTenancy;
 }

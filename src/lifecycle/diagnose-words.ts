@@ -32,6 +32,12 @@ export function rejectExplanation(reason: RejectReason | string | null, method: 
       return 'locked out for a while after too many failed logins';
     case 'malformed-credentials':
       return 'the password sent could not be read (does the NAS use the right shared secret?)';
+    case 'realm-not-served':
+      return "the realm in the user name is not one this NAS serves (another association's, or not carried by this shared NAS)";
+    case 'realm-missing':
+      return 'the NAS is shared by several associations and the user name carried no realm (user@realm)';
+    case 'line-ambiguous':
+      return 'the access line is bound to members of two associations this NAS carries';
     case null:
       return 'refused';
     default:

@@ -6,7 +6,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { DROP_REASONS } from '../protocol/index.js';
 import type { SessionCounts } from '../accounting/store.js';
-import type { ServerMetrics, UnansweredReason } from '../server/metrics.js';
+import { NO_TENANT, type ServerMetrics, type UnansweredReason } from '../server/metrics.js';
 
 export interface MetricSources {
   metrics: ServerMetrics;
@@ -16,6 +16,25 @@ export interface MetricSources {
   lastFlushAt(): number;
   /** The session store's figures (SessionStore.counts); rejects when the store cannot say, quickly. */
   sessionCounts(): Promise<SessionCounts>;
+  /**
+   * The `tenant` label of a tenant id (null: no tenant found): a name for a
+   * bounded set of tenants, 'other' for the rest (auth/directory-cache.ts);
+   * absent, every tenant is 'other' but for 'none'.
+   */
+  tenantLabel?(id: number | null): string;
+}
+
+/** Per-tenant counts summed by label: several tenants share 'other'. */
+function byTenantLabel(metrics: ServerMetrics, label: (id: number | null) => string): Map<string, { accepts: number; rejects: Map<string, number> }> {
+  const out = new Map<string, { accepts: number; rejects: Map<string, number> }>();
+  for (const [id, c] of metrics.tenants) {
+    const name = label(id === NO_TENANT ? null : id);
+    let sum = out.get(name);
+    if (sum === undefined) out.set(name, (sum = { accepts: 0, rejects: new Map() }));
+    sum.accepts += c.accepts;
+    for (const [reason, n] of c.rejects) sum.rejects.set(reason, (sum.rejects.get(reason) ?? 0) + n);
+  }
+  return out;
 }
 
 /**
@@ -86,6 +105,32 @@ export function createRegistry(src: MetricSources): Registry {
     },
   });
   registry.registerMetric(metrics.latency);
+
+  const label = (id: number | null): string => src.tenantLabel?.(id) ?? (id === null ? 'none' : 'other');
+  const tenantRequests = new Counter({
+    name: 'radassoc_tenant_access_requests_total',
+    help: "Access-Requests decided, by tenant and result (accept, reject); tenant 'none': no tenant could be determined, 'other': the tenants past the 50 named",
+    labelNames: ['tenant', 'result'],
+    registers: [registry],
+    collect() {
+      mirror(tenantRequests, () =>
+        [...byTenantLabel(metrics, label)].flatMap(([tenant, c]): Array<[Record<string, string>, number]> => {
+          let rejects = 0;
+          for (const n of c.rejects.values()) rejects += n;
+          return [[{ tenant, result: 'accept' }, c.accepts], [{ tenant, result: 'reject' }, rejects]];
+        }),
+      );
+    },
+  });
+  const tenantRejects = new Counter({
+    name: 'radassoc_tenant_access_rejects_total',
+    help: 'Access-Rejects by tenant and reason (the reasons diagnose explains; realm-not-served, realm-missing and line-ambiguous are routing refusals)',
+    labelNames: ['tenant', 'reason'],
+    registers: [registry],
+    collect() {
+      mirror(tenantRejects, () => [...byTenantLabel(metrics, label)].flatMap(([tenant, c]) => [...c.rejects].map(([reason, n]): [Record<string, string>, number] => [{ tenant, reason }, n])));
+    },
+  });
 
   const gauge = (name: string, help: string, read: () => number | null | Promise<number | null>, labelNames: string[] = []): void => {
     const g: Gauge<string> = new Gauge({

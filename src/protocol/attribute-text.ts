@@ -125,6 +125,8 @@ export function decodeAttributeValue(nameOrDef: string | AttributeDef, value: Bu
 }
 
 function formatWithDef(def: AttributeDef, value: Buffer): { tag: number; value: string } {
+  // Tunnel-Password's tag octet is in the clear before its salt (RFC 2868 §3.5): which tunnel it is, not the password.
+  if (def.encrypt === 'tunnel-password') return { tag: value.length > 0 && value[0]! <= 0x1f ? value[0]! : 0, value: HIDDEN };
   if (def.sensitive || def.encrypt !== undefined) return { tag: 0, value: HIDDEN };
   let tag = 0;
   let v = value;

@@ -72,6 +72,8 @@ export type { DataType, IPv6Prefix, ParsedValue } from './attributes.js';
 export { encodeIPv6Prefix, formatValue, parseValue, readIPv4, readIPv6, readIPv6Prefix, readInteger64 } from './attributes.js';
 export type { DescribedAttribute } from './attribute-text.js';
 export { HIDDEN, decodeAttributeValue, describeAttributes, encodeAttributeValue } from './attribute-text.js';
+export type { ReplyAttributeValue } from './reply-attribute.js';
+export { encodeReplyAttribute, encodeTunnelPassword } from './reply-attribute.js';
 export type { AttributeDef, AttributeSpec, Encryption, VendorDictionary } from './dictionary/index.js';
 export {
   STANDARD_ATTRIBUTES,

@@ -225,8 +225,9 @@ export class Dispatcher {
   }
 
   private async access(packet: RadiusPacket, nas: ServedNas): Promise<Buffer> {
-    const decision = await this.deps.policy.decide(packet, nas.secret, nas.name);
+    const decision = await this.deps.policy.decide(packet, nas.secret, nas.name, nas.tenancy);
     const { log, authLog } = this.deps;
+    this.deps.metrics.tenantAccess(decision.tenantId, decision.reason);
     if (!decision.accept) this.deps.activity?.note(nas.name, nas.address, `reject:${decision.reason ?? 'unknown'}`, this.now());
     // An accept is logged at debug level: its context object is built only when that level is on.
     if (decision.storeError || !decision.accept || log.isLevelEnabled('debug')) logDecision(log, decision, nas, packet.identifier);
@@ -239,6 +240,7 @@ export class Dispatcher {
       reason: decision.reason,
       callingStationId: getAttribute(packet, Attr.CallingStationId)?.toString('utf8') ?? null,
       classId: decision.classId,
+      tenantId: decision.tenantId,
     });
     return encodeResponse(
       {
@@ -303,7 +305,7 @@ function accessAnswer(counts: AnswerCounts['access'], response: Buffer): AnswerC
 }
 
 function logDecision(log: Logger, decision: AccessDecision, nas: ServedNas, id: number): void {
-  const ctx = { nas: nas.name, user: decision.username, id, method: decision.method };
+  const ctx = { nas: nas.name, user: decision.username, tenant: decision.tenantId, id, method: decision.method };
   if (decision.storeError) log.warn({ ...ctx, err: decision.storeError.message }, 'session store unreachable; simultaneous-use policy applied');
   if (decision.accept) log.debug({ ...ctx, restricted: decision.restricted }, 'access accepted');
   else log.info({ ...ctx, reason: decision.reason }, 'access rejected');

@@ -18,6 +18,7 @@ import type { Config } from '../config/schema.js';
 import type { Queryable } from '../db/db.js';
 import type { NasClient } from '../domain/nas.js';
 import { insertNas, listNas } from '../db/nas.js';
+import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 import { fail, isRadassocError } from '../errors.js';
 
 export const LOOPBACK_NAS = 'localhost';
@@ -128,7 +129,8 @@ async function givenSecret(config: FirstNasConfig): Promise<string | null> {
  */
 async function insertFirst(db: Queryable, name: string, address: string, secret: string): Promise<NasClient | null> {
   try {
-    return await insertNas(db, { name, address, secret });
+    // The first NAS serves the default tenant, the only one a fresh deployment has.
+    return await insertNas(db, { name, address, secret, tenancy: { owner: DEFAULT_TENANT_ID } });
   } catch (e) {
     if (isRadassocError(e) && (e.code === 'DUPLICATE_NAS' || e.code === 'NAS_ADDRESS_OVERLAP')) return null;
     throw e;

@@ -4,6 +4,7 @@
  */
 import { Histogram } from 'prom-client';
 import { DROP_REASONS, type DropReason } from '../protocol/index.js';
+import type { RejectReason } from '../domain/auth-result.js';
 
 /** Why a valid request got no answer: the NAS will retransmit or fail over. */
 export type UnansweredReason = 'storage-unavailable' | 'internal-error' | 'shutting-down' | 'reply-too-long';
@@ -43,6 +44,15 @@ export class AnswerCount {
 
 export type AnswerCounts = { readonly [K in AnswerKind]: { readonly [R in (typeof ANSWER_RESULTS)[K][number]]: AnswerCount } };
 
+/** Access-Requests decided for one tenant (tenant id 0: none could be determined), rejects by reason. */
+export interface TenantAccessCount {
+  accepts: number;
+  rejects: Map<RejectReason, number>;
+}
+
+/** The tenant key of a request no tenant could be found for (routing refused it); tenant ids start at 1. */
+export const NO_TENANT = 0;
+
 export class ServerMetrics {
   readonly drops: Record<DropReason, number> = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
   readonly unanswered: Record<UnansweredReason, number> = { 'storage-unavailable': 0, 'internal-error': 0, 'shutting-down': 0, 'reply-too-long': 0 };
@@ -58,6 +68,8 @@ export class ServerMetrics {
   });
   /** Requests answered, by kind and result: `answers.access.accept.add(ms)`. */
   readonly answers: AnswerCounts;
+  /** Access decisions per tenant id; bounded by the number of tenants (prometheus.ts bounds the labels). */
+  readonly tenants = new Map<number, TenantAccessCount>();
 
   constructor() {
     const access = this.latency.labels('access');
@@ -78,6 +90,15 @@ export class ServerMetrics {
     const out = new Map<AnswerKind, number>();
     for (const a of this.answerCounts()) out.set(a.kind, (out.get(a.kind) ?? 0) + a.n);
     return out;
+  }
+
+  /** One Access-Request decided for `tenantId` (null: routing refused it), rejected for `reason` or accepted (null). */
+  tenantAccess(tenantId: number | null, reason: RejectReason | null): void {
+    const key = tenantId ?? NO_TENANT;
+    let c = this.tenants.get(key);
+    if (c === undefined) this.tenants.set(key, (c = { accepts: 0, rejects: new Map() }));
+    if (reason === null) c.accepts++;
+    else c.rejects.set(reason, (c.rejects.get(reason) ?? 0) + 1);
   }
 
   drop(reason: DropReason): void {

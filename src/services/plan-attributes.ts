@@ -6,7 +6,7 @@
 import { closest } from '../admin/suggest.js';
 import type { PlanAttribute } from '../domain/plan.js';
 import { fail } from '../errors.js';
-import { attributeNames, AttributeValueError, encodeAttributeValue, findAttribute } from '../protocol/index.js';
+import { attributeNames, AttributeValueError, encodeReplyAttribute, findAttribute, HIDDEN } from '../protocol/index.js';
 
 /**
  * The dictionary's refusal, with the name or value most likely meant when
@@ -25,18 +25,34 @@ function attributeProblem(e: AttributeValueError, name: string, value: string): 
   return e.message;
 }
 
-/** One attribute (also `Name:tag`), trimmed, or refused with the reason and what was meant. */
+const isSensitive = (name: string): boolean => {
+  const def = findAttribute(name.replace(/:\d{1,3}$/, '').trim());
+  return def !== undefined && (def.sensitive === true || def.encrypt !== undefined);
+};
+
+/**
+ * One attribute (also `Name:tag`), trimmed, or refused with the reason and
+ * what was meant. Tunnel-Password (RFC 2868 §3.5) is accepted: it is
+ * encrypted for each reply, with the NAS's secret.
+ */
 export function checkPlanAttribute(a: PlanAttribute): PlanAttribute {
   const name = a.name.trim();
   const value = a.value.trim();
   try {
-    encodeAttributeValue(name, value);
+    encodeReplyAttribute(name, value);
   } catch (e) {
-    if (e instanceof AttributeValueError) throw fail('INVALID_ATTRIBUTE', { attribute: name, value, reason: attributeProblem(e, name, value) });
+    if (e instanceof AttributeValueError) {
+      const shown = isSensitive(name) ? HIDDEN : value;
+      throw fail('INVALID_ATTRIBUTE', { attribute: name, value: shown, reason: attributeProblem(e, name, shown) });
+    }
     throw e;
   }
   return { name, value };
 }
+
+/** Reply attributes as people and the audit log see them: a password (Tunnel-Password and the like) as [hidden]. */
+export const shownAttributes = (attrs: readonly PlanAttribute[]): PlanAttribute[] =>
+  attrs.map((a) => (isSensitive(a.name) ? { name: a.name, value: HIDDEN } : { name: a.name, value: a.value }));
 
 export const checkPlanAttributes = (attrs: readonly PlanAttribute[]): PlanAttribute[] => attrs.map(checkPlanAttribute);
 

@@ -8,7 +8,7 @@ import { deletePlan, getPlan, insertPlan, listPlans as listPlanRows, updatePlan 
 import type { Plan, PlanAttribute } from '../domain/plan.js';
 import { fail } from '../errors.js';
 import type { Scope, ServiceDeps } from './deps.js';
-import { checkPlanAttributes } from './plan-attributes.js';
+import { checkPlanAttributes, shownAttributes } from './plan-attributes.js';
 
 type DbDeps = Pick<ServiceDeps, 'db'>;
 
@@ -21,7 +21,7 @@ export interface PlanView {
 }
 
 export function planView(p: Plan): PlanView {
-  return { name: p.name, attributes: p.attributes, created_at: p.createdAt.toISOString(), updated_at: p.updatedAt.toISOString() };
+  return { name: p.name, attributes: shownAttributes(p.attributes), created_at: p.createdAt.toISOString(), updated_at: p.updatedAt.toISOString() };
 }
 
 export interface PlanInput {

@@ -37,7 +37,7 @@ describe('usage mistakes', () => {
   it('says which values an option takes, and what a group or the root needs', async () => {
     await usage(['member', 'list', '--status', 'suspendd'], "--status for member list must be active or suspended, not 'suspendd'; did you mean suspended?", 'radassoc member list');
     await usage(['member', 'add', 'al', 'ice'], "unexpected argument 'ice' for member add: radassoc member add <username> (--password <pw> | --password-stdin) [options] (quote a value that holds spaces)", 'radassoc member add');
-    await usage(['nas'], 'nas needs a command: add, diagnose, list, remove', 'radassoc nas');
+    await usage(['nas'], 'nas needs a command: add, diagnose, list, show, set, remove', 'radassoc nas');
     const root = await runCli([], NOWHERE);
     expect(root.code).toBe(1);
     expect(root.stderr).toMatch(/^radassoc: name a command: serve, migrate, nas, plan, member, .*\nRun `radassoc --help` for usage\.\n$/);
