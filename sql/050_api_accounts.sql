@@ -76,7 +76,9 @@ CREATE TABLE api_idempotency_keys (
 );
 CREATE INDEX api_idempotency_keys_created_idx ON api_idempotency_keys (created_at);
 
--- The API's member list, a page at a time in username order within a tenant,
--- filtered by status or plan (src/db/member-pages.ts).
-CREATE INDEX members_tenant_status_page_idx ON members (tenant_id, status, username);
-CREATE INDEX members_tenant_plan_page_idx ON members (tenant_id, plan, username) WHERE plan IS NOT NULL;
+-- The API's member list, a page at a time in username order within a tenant
+-- (src/db/member-pages.ts). Byte order (COLLATE "C"), whatever the database's
+-- locale: a username prefix is then one range of the index.
+CREATE INDEX members_tenant_username_page_idx ON members (tenant_id, (username COLLATE "C"));
+CREATE INDEX members_tenant_status_page_idx ON members (tenant_id, status, (username COLLATE "C"));
+CREATE INDEX members_tenant_plan_page_idx ON members (tenant_id, plan, (username COLLATE "C")) WHERE plan IS NOT NULL;

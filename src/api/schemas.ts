@@ -111,7 +111,8 @@ export const MemberListQuery = z.strictObject({
     .regex(/^\d{1,5}$/, { error: 'a whole number of days, e.g. 30' })
     .optional()
     .meta({ description: 'Only active members whose paid-until falls within this many days (or already in grace).' }),
-  q: z.string().min(1).max(253).optional().meta({ description: 'Usernames containing this text, any case.' }),
+  q: z.string().min(1).max(253).optional().meta({ description: 'Usernames starting with this text (exactly, fast at any size).' }),
+  contains: z.string().min(1).max(253).optional().meta({ description: 'Usernames containing this text, any case (a scan: slower on large tenants).' }),
   limit: z.string().regex(/^\d{1,4}$/, { error: 'a whole number from 1 to 1000' }).optional().meta({ description: 'Page size, 1 to 1000 (default 100).' }),
   cursor: z.string().max(2000).optional().meta({ description: 'next_cursor of the previous page.' }),
 });

@@ -143,7 +143,9 @@ describe('member list', () => {
     expect(await names('status=suspended')).toEqual(['imp2']);
     expect(await names('plan=fibre-100')).toEqual(['alice', 'imp1', 'imp2', 'imp3']);
     expect(await names('lapsing_within=30')).toEqual(['lapsing']);
-    expect(await names('q=MP')).toEqual(['imp1', 'imp2', 'imp3']);
+    expect(await names('q=imp')).toEqual(['imp1', 'imp2', 'imp3']);
+    expect(await names('q=IMP')).toEqual([]);
+    expect(await names('contains=MP')).toEqual(['imp1', 'imp2', 'imp3']);
     expect(await names('q=imp&status=active')).toEqual(['imp1', 'imp3']);
   });
 });

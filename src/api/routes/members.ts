@@ -61,7 +61,8 @@ export const memberRoutes: RouteDef[] = [
         ...(query.status !== undefined ? { status: query.status } : {}),
         ...(query.plan !== undefined ? { plan: query.plan } : {}),
         ...(days !== undefined ? { paidBefore: addDays(utcDate(deps.now()), days + 1) } : {}),
-        ...(query.q !== undefined ? { search: query.q } : {}),
+        ...(query.q !== undefined ? { prefix: query.q } : {}),
+        ...(query.contains !== undefined ? { contains: query.contains } : {}),
         ...(after !== undefined ? { after } : {}),
         limit,
       });
