@@ -114,7 +114,7 @@ function register(app: FastifyInstance, def: RouteDef, deps: ApiServerDeps, guar
       try {
         const principal = def.auth === 'none' ? null : await authenticateRequest(req);
         actor = principal?.actor;
-        let tenant: { scope: Awaited<ReturnType<typeof scopeFor>>['scope']; role: Awaited<ReturnType<typeof scopeFor>>['role'] } | null = null;
+        let tenant: Awaited<ReturnType<typeof scopeFor>> | null = null;
         if (def.auth === 'tenant' && principal) {
           const requested = (req.query as Record<string, unknown> | undefined)?.tenant;
           tenant = await scopeFor(services.db, principal, typeof requested === 'string' && requested !== '' ? requested : undefined);
@@ -160,12 +160,12 @@ function register(app: FastifyInstance, def: RouteDef, deps: ApiServerDeps, guar
 }
 
 /** Fastify's own refusals (a body it could not read) as the catalogue's. */
-function frameworkError(e: FastifyError): RadassocError {
+function frameworkError(e: FastifyError, contentType: string): RadassocError {
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return fail('API_BODY_TOO_LARGE', { limit: DEFAULT_BODY_LIMIT });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return fail('API_UNSUPPORTED_MEDIA_TYPE', { contentType: 'the type sent' });
+      return fail('API_UNSUPPORTED_MEDIA_TYPE', { contentType });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return fail('API_MALFORMED_JSON', { reason: 'the body is empty; send {} for no fields' });
     default: {
@@ -198,7 +198,8 @@ export function buildApi(deps: ApiServerDeps, tls?: { cert: Buffer; key: Buffer 
   app.setNotFoundHandler((req, reply) => send(reply, 404, errorBody(fail('API_NOT_FOUND', { method: req.method, path: req.url.split('?')[0] ?? '' }))));
   app.setErrorHandler((e: FastifyError, req, reply) => {
     const limit = req.routeOptions?.bodyLimit ?? DEFAULT_BODY_LIMIT;
-    const refusal = e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? fail('API_BODY_TOO_LARGE', { limit }) : frameworkError(e);
+    const contentType = String(req.headers['content-type'] ?? 'none').split(';')[0]!.slice(0, 100);
+    const refusal = e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? fail('API_BODY_TOO_LARGE', { limit }) : frameworkError(e, contentType);
     const { status, body } = toHttpError(refusal, String(req.id));
     deps.log.info({ method: req.method, url: req.routeOptions?.url, status, code: body.error.code }, 'API request refused');
     send(reply, e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 413 : e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 415 : status, body);

@@ -54,7 +54,7 @@ describe('a member body', () => {
   it('that is not JSON at all: 415', async () => {
     const r = await api.call('POST', '/api/v1/members', { token: admin, raw: 'username=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(r.status).toBe(415);
-    expect(r.body.error.code).toBe('API_UNSUPPORTED_MEDIA_TYPE');
+    expect(r.body.error).toMatchObject({ code: 'API_UNSUPPORTED_MEDIA_TYPE', message: 'the body must be application/json, not application/x-www-form-urlencoded' });
   });
 
   it('over 1 MiB: 413', async () => {
