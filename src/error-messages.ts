@@ -150,6 +150,44 @@ export interface ErrorData {
   AUDIT_FILTER_CONFLICT: Record<string, never>;
   /** A listing limit that is not a whole number of at least 1. */
   INVALID_LIMIT: { limit: number };
+  /** An admin account of that login exists already (logins are deployment-wide). */
+  DUPLICATE_ADMIN: { username: string };
+  UNKNOWN_ADMIN: { username: string };
+  /** No API token with this id. */
+  UNKNOWN_TOKEN: { id: string };
+  /**
+   * An admin login that is none (`login`), a role that is none (`role`), a tenant
+   * given to the operator role (`operator-tenant`), an expiry that is no period
+   * or date in the future (`expires`).
+   */
+  INVALID_ACCOUNT:
+    | { problem: 'login'; username: string }
+    | { problem: 'role'; role: string }
+    | { problem: 'operator-tenant' }
+    | { problem: 'expires'; value: string };
+  /** HTTP API: fields of the request that are wrong, every one with its path and what is wrong. */
+  API_INVALID_REQUEST: { fields: ApiFieldError[] };
+  /** HTTP API: a body that is not JSON (`reason`: the parser's words, without the text). */
+  API_MALFORMED_JSON: { reason: string };
+  API_BODY_TOO_LARGE: { limit: number };
+  API_UNSUPPORTED_MEDIA_TYPE: { contentType: string };
+  /** HTTP API: no credentials (`missing`), a token or session unknown, expired or revoked (`invalid`), a failed login (`login`). */
+  API_UNAUTHENTICATED: { problem: 'missing' | 'invalid' | 'login' };
+  /** HTTP API: the caller's role may not do this. */
+  API_FORBIDDEN: { role: string; action: string };
+  /** HTTP API: too many failed logins or bad tokens from this address or for this login. */
+  API_RATE_LIMITED: { retryAfterSeconds: number };
+  API_NOT_FOUND: { method: string; path: string };
+  /** An Idempotency-Key used before with another request (`mismatch`), or whose first request still runs (`in-progress`). */
+  API_IDEMPOTENCY_KEY: { key: string; problem: 'mismatch' | 'in-progress' };
+  /** HTTP API: something failed on our side; the log has the details (by request id). */
+  API_INTERNAL: { requestId: string };
+}
+
+/** One wrong field of an API request: where (`members.0.ipv4`, `query.limit`) and what is wrong. */
+export interface ApiFieldError {
+  path: string;
+  message: string;
 }
 
 /** Data of a code whose words are still written where it is raised. */
@@ -402,6 +440,44 @@ export const ERROR_MESSAGES: Catalogue = {
     'value' in d ? words(`'${d.value}' is not a number of days`, 'write e.g. 30d or 2w') : words(`--lapsing-within must be a whole number of days (got ${d.days})`),
   AUDIT_FILTER_CONFLICT: () => words('give --user or --target, not both'),
   INVALID_LIMIT: () => words('--limit must be a whole number of at least 1'),
+  DUPLICATE_ADMIN: (d) => words(`admin ${d.username} already exists`, `change its password with \`radassoc admin passwd ${d.username}\``),
+  UNKNOWN_ADMIN: (d) => words(`no admin named ${d.username}`, 'see `radassoc admin list`'),
+  UNKNOWN_TOKEN: (d) => words(`no API token ${d.id}`, 'see `radassoc token list`'),
+  INVALID_ACCOUNT: (d) => {
+    switch (d.problem) {
+      case 'login':
+        return words(`invalid admin login ${JSON.stringify(d.username)}: 1 to 64 letters, digits and . _ @ -, starting with a letter or digit`);
+      case 'role':
+        return words(`${JSON.stringify(d.role)} is not a role: admin, treasurer, support or operator`);
+      case 'operator-tenant':
+        return words('the operator role is deployment-wide: it takes no tenant');
+      case 'expires':
+        return words(`expiry ${JSON.stringify(d.value)} is neither a period such as 90d nor a future date YYYY-MM-DD`);
+    }
+  },
+  API_INVALID_REQUEST: (d) =>
+    words(`the request has ${d.fields.length === 1 ? '1 invalid field' : `${d.fields.length} invalid fields`}: ${d.fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`),
+  API_MALFORMED_JSON: (d) => words(`the body is not valid JSON: ${d.reason}`),
+  API_BODY_TOO_LARGE: (d) => words(`the body is larger than ${d.limit} bytes`),
+  API_UNSUPPORTED_MEDIA_TYPE: (d) => words(`the body must be application/json, not ${d.contentType}`),
+  API_UNAUTHENTICATED: (d) => {
+    switch (d.problem) {
+      case 'missing':
+        return words('authentication required: send Authorization: Bearer <token>');
+      case 'invalid':
+        return words('the token is unknown, expired or revoked');
+      case 'login':
+        return words('wrong login or password');
+    }
+  },
+  API_FORBIDDEN: (d) => words(`the ${d.role} role may not ${d.action}`),
+  API_RATE_LIMITED: (d) => words(`too many failed attempts: try again in ${d.retryAfterSeconds} s`),
+  API_NOT_FOUND: (d) => words(`no route ${d.method} ${d.path}; see /api/openapi.json`),
+  API_IDEMPOTENCY_KEY: (d) =>
+    d.problem === 'mismatch'
+      ? words(`Idempotency-Key ${JSON.stringify(d.key)} was used with another request: use a new key for a new request`)
+      : words(`the first request with Idempotency-Key ${JSON.stringify(d.key)} is still running: retry in a moment`),
+  API_INTERNAL: (d) => words(`internal error (request ${d.requestId}); the server log has the details`),
 };
 
 function invalidDate(d: InvalidDate): ErrorWords {

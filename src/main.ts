@@ -46,6 +46,8 @@ export interface Daemon {
   readonly activity: NasActivity;
   /** What a service call needs, from this daemon's own database, store and config: for the HTTP API. */
   readonly services: ServiceDeps;
+  /** Where the HTTP API listens (src/api/), or null when api.port is 0. */
+  readonly api: { port: number; url: string } | null;
   ports(): { auth: number; acct: number };
   stop(): Promise<void>;
 }
@@ -285,6 +287,13 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
       cleanup.unshift(() => http.close());
       await writeControlUrl(config.dataDir, `http://${config.httpHost.includes(':') ? `[${config.httpHost}]` : config.httpHost}:${http.port}`);
     }
+    let api: { port: number; url: string } | null = null;
+    if (config.api.port > 0) {
+      const { startApiServer } = await import('./api/server.js');
+      const server = await startApiServer(config.api, { services, log });
+      cleanup.unshift(() => server.close());
+      api = { port: server.port, url: server.url };
+    }
     let stopping: Promise<void> | null = null;
     return {
       config,
@@ -294,6 +303,7 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
       db,
       activity,
       services,
+      api,
       ports: () => udp.ports(),
       stop: () => (stopping ??= runAll(cleanup, log)),
     };

@@ -12,8 +12,10 @@ import { registerDiagnose } from './diagnose.js';
 import { registerAudit } from './audit.js';
 import { registerDues } from './dues.js';
 import { registerSessions } from './sessions.js';
+import { registerApiAdmin } from './api-admin.js';
+import { registerApiToken } from './api-token.js';
 
 export function registerCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
-  for (const register of [registerServe, registerMigrate, registerNas, registerPlan, registerMember, registerExport, registerDisconnect, registerDiagnose, registerAudit, registerDues, registerSessions]) register(cli);
+  for (const register of [registerServe, registerMigrate, registerNas, registerPlan, registerMember, registerExport, registerDisconnect, registerDiagnose, registerAudit, registerDues, registerSessions, registerApiAdmin, registerApiToken]) register(cli);
   return cli;
 }

@@ -33,6 +33,8 @@ export const ENV_KEYS: EnvKeys = [
   ['LOG_LEVEL', 'logLevel'],
   ['LOG_FORMAT', 'logFormat'],
   ['RADASSOC_HTTP_HOST', 'httpHost'],
+  ['RADASSOC_API_HOST', 'api.host'],
+  ['RADASSOC_API_PORT', 'api.port'],
   ['RADASSOC_INITIAL_NAS_ADDRESS', 'initialNasAddress'],
   ['RADASSOC_INITIAL_NAS_SECRET', 'initialNasSecret'],
   ['RADASSOC_INITIAL_NAS_SECRET_FILE', 'initialNasSecretFile'],

@@ -109,6 +109,15 @@ function declare(z: typeof Zod.z) {
         retentionDays: int(0).default(180),
         pruneCron: text().default('30 3 * * *'),
       }),
+      /** The HTTP API (src/api/): loopback by default; direct TLS with a certificate and key, or a reverse proxy in front. */
+      api: section({
+        host: text().default('127.0.0.1'),
+        /** 0 disables the API. */
+        port: port(true).default(9813),
+        /** PEM files; both or neither. */
+        tlsCert: textOrNull(),
+        tlsKey: textOrNull(),
+      }),
       lockout: section({
         /** Failed attempts within windowSeconds that lock a username. */
         userThreshold: int(1).default(10),

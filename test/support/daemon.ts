@@ -43,6 +43,8 @@ export async function startTestDaemon(
     acctPort: 0,
     bind: '127.0.0.1',
     httpPort: 0,
+    // The HTTP API only where a suite asks for it (on a free port): api: { ...config.api, port }.
+    api: { ...base.api, port: 0 },
     databaseUrl,
     redisUrl: inject('redisUrl'),
     redisKeyPrefix: redisPrefix(),

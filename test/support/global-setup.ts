@@ -6,6 +6,8 @@ let pg: PostgresServer | undefined;
 let redis: RedisServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  // Daemons the suites spawn keep the HTTP API off (its default port would be shared by all of them); a suite that tests it gives a port.
+  process.env.RADASSOC_API_PORT ??= '0';
   [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
   project.provide('postgresUrl', pg.url);
   project.provide('redisUrl', redis.url);

@@ -1,0 +1,31 @@
+/**
+ * What each role may do. A route names the one action it needs; a tenant
+ * role acts only in its tenant, the operator in any (services/scope.ts).
+ *   admin:     everything in its tenant
+ *   treasurer: read, exports, the dues run, paid-until changes
+ *   support:   read, diagnose, disconnect
+ *   operator:  everything, in every tenant
+ */
+import type { ApiRole } from './accounts.js';
+
+export type Action = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect';
+
+const ALLOWED: Record<ApiRole, ReadonlySet<Action>> = {
+  admin: new Set<Action>(['read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect']),
+  operator: new Set<Action>(['read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect']),
+  treasurer: new Set<Action>(['read', 'paid-until', 'export', 'dues']),
+  support: new Set<Action>(['read', 'diagnose', 'disconnect']),
+};
+
+export const mayDo = (role: ApiRole, action: Action): boolean => ALLOWED[role].has(action);
+
+/** The refusal's words: "the support role may not <this>". */
+export const ACTION_WORDS: Record<Action, string> = {
+  read: 'read this tenant',
+  write: 'change members, plans or NAS',
+  'paid-until': "change members' paid-until",
+  export: 'export usage',
+  dues: 'run the dues job',
+  diagnose: 'diagnose members',
+  disconnect: 'disconnect sessions',
+};

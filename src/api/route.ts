@@ -1,0 +1,98 @@
+/**
+ * One API route, declared once: its method and path, who may call it (the
+ * action its role must allow), its zod schemas with their examples, and its
+ * handler. server.ts registers these with Fastify; openapi.ts documents the
+ * same list, so a route cannot exist undocumented.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Scope, ServiceDeps } from '../services/deps.js';
+import type { ApiRole, Principal } from './accounts.js';
+import type { Action } from './roles.js';
+import { TENANT_PARAM } from './schemas.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  deps: ServiceDeps;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+/** A route acting in a tenant: its scope and the caller's role there. */
+export interface TenantContext<P, Q, B> extends RouteContext<P, Q, B> {
+  principal: Principal;
+  scope: Scope;
+  role: ApiRole;
+}
+
+interface Common<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  method: Method;
+  /** Fastify's form: /api/v1/members/:username */
+  url: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** POST creates: Idempotency-Key honoured. */
+  idempotent?: boolean;
+  /** Bytes; default 1 MiB. */
+  bodyLimit?: number;
+  response: {
+    status: number;
+    description: string;
+    schema: z.ZodType;
+    /** A text/csv alternative (usage export), with its example. */
+    csvExample?: string;
+  };
+  /** Error statuses worth documenting besides 400/401/403/429. */
+  errors?: number[];
+}
+
+export type TenantRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = Common<P, Q, B> & {
+  auth: 'tenant';
+  /** The action the caller's role must allow; from the raw body where it decides (PATCH of paid-until alone). */
+  action: Action | ((body: unknown) => Action);
+  handler(ctx: TenantContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;
+};
+
+export type PrincipalRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = Common<P, Q, B> & {
+  auth: 'principal';
+  handler(ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>> & { principal: Principal }): Promise<unknown>;
+};
+
+export type OpenRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = Common<P, Q, B> & {
+  auth: 'none';
+  handler(ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;
+};
+
+export type RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> =
+  | TenantRoute<P, Q, B>
+  | PrincipalRoute<P, Q, B>
+  | OpenRoute<P, Q, B>;
+
+/** Type-checks a route's handler against its own schemas, then forgets them for the list. */
+export function route<P extends z.ZodType = z.ZodObject<{}>, Q extends z.ZodType = z.ZodObject<{}>, B extends z.ZodType = z.ZodUnknown>(def: RouteDef<P, Q, B>): RouteDef {
+  return def as unknown as RouteDef;
+}
+
+/** What a handler may return instead of a JSON body: another status, or text. */
+export class Answer {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly contentType: string = 'application/json; charset=utf-8',
+  ) {}
+}
+
+/** The route's query with ?tenant= beside it (what every tenant route takes). */
+export function querySchema(def: RouteDef): z.ZodType {
+  const base = (def.query as z.ZodObject | undefined) ?? z.strictObject({});
+  return def.auth === 'tenant' ? base.extend({ tenant: TENANT_PARAM }) : base;
+}
+

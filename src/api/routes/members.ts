@@ -1,0 +1,218 @@
+/** /api/v1/members: the member services (services/members.ts, lifecycle.ts, diagnose.ts), one call per route. */
+import { z } from 'zod';
+import { memberPage } from '../../db/member-pages.js';
+import { fail } from '../../errors.js';
+import { addDays, utcDate } from '../../lifecycle/days.js';
+import { memberView } from '../../lifecycle/member-view.js';
+import { diagnoseMember } from '../../services/diagnose.js';
+import { resume, suspend } from '../../services/lifecycle.js';
+import { addMember, importMembers, passwdMember, removeMember, setMember, showMember, type ImportRow } from '../../services/members.js';
+import { Answer, route, type RouteDef } from '../route.js';
+import {
+  DiagnosisSchema,
+  EmptyBody,
+  ImportBody,
+  ImportResultSchema,
+  MemberChangeSchema,
+  MemberCreateBody,
+  MemberListQuery,
+  MemberPageSchema,
+  MemberPatchBody,
+  MemberSchema,
+  PasswdBody,
+  RemovedSchema,
+  ResumeResultSchema,
+  SuspendBody,
+  SuspendResultSchema,
+} from '../schemas.js';
+import { authMethods, decodeCursor, encodeCursor, followResult, memberFields, resumeResult, suspendResult } from './views.js';
+
+const USER = z.strictObject({ username: z.string().min(1) });
+const MB = 1024 * 1024;
+
+/** A PATCH that changes paid_until alone is the treasurer's; anything else needs write. */
+const patchAction = (body: unknown): 'paid-until' | 'write' =>
+  typeof body === 'object' && body !== null && Object.keys(body).length > 0 && Object.keys(body).every((k) => k === 'paid_until') ? 'paid-until' : 'write';
+
+function pageSize(text: string | undefined): number {
+  const n = text === undefined ? 100 : Number(text);
+  if (n < 1 || n > 1000) throw fail('API_INVALID_REQUEST', { fields: [{ path: 'query.limit', message: 'a whole number from 1 to 1000' }] });
+  return n;
+}
+
+export const memberRoutes: RouteDef[] = [
+  route({
+    method: 'GET',
+    url: '/api/v1/members',
+    tag: 'members',
+    summary: 'List members, a page at a time',
+    description: 'Username order; next_cursor (null on the last page) fetches the next page with the same filters.',
+    auth: 'tenant',
+    action: 'read',
+    query: MemberListQuery,
+    response: { status: 200, description: 'One page of members', schema: MemberPageSchema },
+    async handler({ deps, scope, query }) {
+      const limit = pageSize(query.limit);
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      if (after === null) throw fail('API_INVALID_REQUEST', { fields: [{ path: 'query.cursor', message: 'not a cursor this API gave' }] });
+      const days = query.lapsing_within === undefined ? undefined : Number(query.lapsing_within);
+      const page = await memberPage(deps.db, {
+        tenantId: scope.tenant.id,
+        ...(query.status !== undefined ? { status: query.status } : {}),
+        ...(query.plan !== undefined ? { plan: query.plan } : {}),
+        ...(days !== undefined ? { paidBefore: addDays(utcDate(deps.now()), days + 1) } : {}),
+        ...(query.q !== undefined ? { prefix: query.q } : {}),
+        ...(query.contains !== undefined ? { contains: query.contains } : {}),
+        ...(after !== undefined ? { after } : {}),
+        limit,
+      });
+      const last = page.members[page.members.length - 1];
+      return { members: page.members.map(memberView), next_cursor: page.more && last ? encodeCursor(last.username) : null };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/members',
+    tag: 'members',
+    summary: 'Add a member',
+    description: 'Logins with the new member work within a second on every daemon.',
+    auth: 'tenant',
+    action: 'write',
+    idempotent: true,
+    body: MemberCreateBody,
+    response: { status: 201, description: 'The member as stored (never its password)', schema: MemberSchema },
+    errors: [404, 409],
+    async handler({ deps, scope, body }) {
+      const methods = authMethods(body.auth);
+      const view = await addMember(deps, scope, {
+        username: body.username,
+        password: body.password,
+        ...(methods !== undefined ? { authMethods: methods } : {}),
+        ...memberFields(body),
+      });
+      return new Answer(201, view);
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/members/import',
+    tag: 'members',
+    summary: 'Import members: all or none',
+    description: 'Every faulty row is listed with every fault on it, and nothing is imported; up to 10 MiB of JSON.',
+    auth: 'tenant',
+    action: 'write',
+    idempotent: true,
+    bodyLimit: 10 * MB,
+    body: ImportBody,
+    response: { status: 201, description: 'How many were imported', schema: ImportResultSchema },
+    errors: [413],
+    async handler({ deps, scope, body }) {
+      const rows: ImportRow[] = body.members.map((m, i) => {
+        const methods = authMethods(m.auth);
+        return { line: i + 1, username: m.username, password: m.password, ...(methods !== undefined ? { authMethods: methods } : {}), ...memberFields(m) };
+      });
+      return new Answer(201, await importMembers(deps, scope, { source: body.source ?? 'api', rows }));
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/members/:username',
+    tag: 'members',
+    summary: 'Show a member',
+    auth: 'tenant',
+    action: 'read',
+    params: USER,
+    response: { status: 200, description: 'The member', schema: MemberSchema },
+    errors: [404],
+    handler: ({ deps, params }) => showMember(deps, params.username),
+  }),
+  route({
+    method: 'PATCH',
+    url: '/api/v1/members/:username',
+    tag: 'members',
+    summary: "Change a member's fields",
+    description: 'A new paid-until may lift a dues suspension; a plan or address change reaches live sessions by CoA or Disconnect.',
+    auth: 'tenant',
+    action: patchAction,
+    params: USER,
+    body: MemberPatchBody,
+    response: { status: 200, description: 'The member as it now is, and what followed', schema: MemberChangeSchema },
+    errors: [404, 409, 422],
+    async handler({ deps, scope, params, body }) {
+      const methods = authMethods(body.auth);
+      const r = await setMember(deps, scope, { username: params.username, ...(methods !== undefined ? { authMethods: methods } : {}), ...memberFields(body) });
+      return { member: r.member, follow: followResult(r.follow) };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/members/:username/passwd',
+    tag: 'members',
+    summary: "Set a member's password",
+    auth: 'tenant',
+    action: 'write',
+    params: USER,
+    body: PasswdBody,
+    response: { status: 200, description: 'The member', schema: MemberSchema },
+    errors: [404],
+    async handler({ deps, scope, params, body }) {
+      const methods = authMethods(body.auth);
+      return passwdMember(deps, scope, { username: params.username, password: body.password, ...(methods !== undefined ? { authMethods: methods } : {}) });
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/members/:username/suspend',
+    tag: 'members',
+    summary: 'Suspend a member',
+    description: 'Refused at once by every daemon; live sessions are disconnected (RFC 5176).',
+    auth: 'tenant',
+    action: 'write',
+    params: USER,
+    body: SuspendBody,
+    response: { status: 200, description: 'The member and each Disconnect-Request sent', schema: SuspendResultSchema },
+    errors: [404],
+    async handler({ deps, scope, params, body }) {
+      return suspendResult(await suspend(deps, scope, { username: params.username, reason: body.reason }));
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/members/:username/resume',
+    tag: 'members',
+    summary: 'Resume a suspended member',
+    auth: 'tenant',
+    action: 'write',
+    params: USER,
+    body: EmptyBody,
+    response: { status: 200, description: 'The member', schema: ResumeResultSchema },
+    errors: [404],
+    async handler({ deps, scope, params }) {
+      return resumeResult(await resume(deps, scope, { username: params.username }));
+    },
+  }),
+  route({
+    method: 'DELETE',
+    url: '/api/v1/members/:username',
+    tag: 'members',
+    summary: 'Remove a member (its accounting history stays)',
+    auth: 'tenant',
+    action: 'write',
+    params: USER,
+    response: { status: 200, description: 'Removed', schema: RemovedSchema },
+    errors: [404],
+    handler: ({ deps, scope, params }) => removeMember(deps, scope, params.username),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/members/:username/diagnose',
+    tag: 'members',
+    summary: '"My line does not work": why',
+    auth: 'tenant',
+    action: 'diagnose',
+    params: USER,
+    response: { status: 200, description: 'The diagnosis, summary first', schema: DiagnosisSchema },
+    errors: [404],
+    handler: ({ deps, params }) => diagnoseMember(deps, { username: params.username }),
+  }),
+];
