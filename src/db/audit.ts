@@ -17,6 +17,8 @@ export interface NewAuditEntry {
   target: string;
   before?: unknown;
   after?: unknown;
+  /** The tenant the change was made in (audit_log.tenant_id). */
+  tenantId?: number;
 }
 
 export interface AuditEntry {
@@ -57,12 +59,13 @@ export function redactSecrets(value: unknown): JsonValue {
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(redactSecrets(v)));
 
 export async function insertAudit(q: Queryable, e: NewAuditEntry): Promise<void> {
-  await q.query('INSERT INTO audit_log (actor, action, target, before, after) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)', [
+  await q.query('INSERT INTO audit_log (actor, action, target, before, after, tenant_id) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6)', [
     e.actor,
     e.action,
     e.target,
     json(e.before),
     json(e.after),
+    e.tenantId ?? null,
   ]);
 }
 
