@@ -10,18 +10,22 @@ import { CHANNELS, RELOAD_ALL, tenantKey } from '../db/notify.js';
 import { authMemberPages, getAuthMember } from '../db/members.js';
 import { getPlan, listPlans } from '../db/plans.js';
 import { loadAllNas } from '../db/nas.js';
+import { loadNasTenancies, loadRealms } from '../db/tenant-routing.js';
 import type { Plan } from '../domain/plan.js';
 import type { RawAttribute } from '../protocol/index.js';
 import type { MemberDirectory } from './directory.js';
 import { planReplyAttributes } from './plan-reply.js';
 import { CachedMember, CachedMemberBuilder } from './cached-member.js';
 import { NasDirectory } from './nas-directory.js';
+import { RealmIndex } from './realm-index.js';
 
 export class DirectoryCache implements MemberDirectory {
   /** Compact records (auth/cached-member.ts), not full Members: this map holds every member. */
   private members = new Map<string, CachedMember>();
   private plans = new Map<string, readonly RawAttribute[]>();
   readonly nas = new NasDirectory();
+  /** Realm → tenant, for routing a request to its tenant (auth/tenant-routing.ts). */
+  readonly realms = new RealmIndex();
   /** Epoch ms of the last full load, for /healthz and metrics. */
   loadedAt = 0;
   private unlisten: Array<() => Promise<void>> = [];
@@ -39,6 +43,7 @@ export class DirectoryCache implements MemberDirectory {
       this.db.listen(CHANNELS.members, (p) => void this.onMember(p)),
       this.db.listen(CHANNELS.plans, (p) => void this.onPlan(p)),
       this.db.listen(CHANNELS.nas, () => void this.onNas()),
+      this.db.listen(CHANNELS.tenants, () => void this.onTenants()),
     ]);
     await this.reloadAll();
   }
@@ -63,7 +68,7 @@ export class DirectoryCache implements MemberDirectory {
   async reloadAll(): Promise<void> {
     const started = Date.now();
     const builder = new CachedMemberBuilder();
-    const [members, plans] = await Promise.all([this.loadMembers(builder), listPlans(this.db), this.reloadNas()]);
+    const [members, plans] = await Promise.all([this.loadMembers(builder), listPlans(this.db), this.reloadNas(), this.reloadRealms()]);
     this.members = members;
     // Later refreshes share this load's method lists and plan names; the previous tables go with the old map.
     this.refreshBuilder = builder;
@@ -82,7 +87,20 @@ export class DirectoryCache implements MemberDirectory {
   }
 
   private async reloadNas(): Promise<void> {
-    this.nas.replaceAll(await loadAllNas(this.db));
+    const [clients, tenancies] = await Promise.all([loadAllNas(this.db), loadNasTenancies(this.db)]);
+    this.nas.replaceAll(clients, tenancies);
+  }
+
+  private async reloadRealms(): Promise<void> {
+    this.realms.replaceAll(await loadRealms(this.db));
+  }
+
+  private async onTenants(): Promise<void> {
+    try {
+      await this.reloadRealms();
+    } catch (e) {
+      this.log.error({ err: (e as Error).message }, 'realm refresh failed');
+    }
   }
 
   private async onNas(): Promise<void> {

@@ -5,13 +5,16 @@
  */
 import type { NasClient } from '../domain/nas.js';
 import { cidrContains, isSingleAddress, parseAddress, parseCidr, unmapIPv4, type Cidr } from '../net/ip.js';
+import type { NasTenancy } from './tenant-routing.js';
 
 /**
  * A NAS as the server uses it: the shared secret as octets, converted once
  * when the directory is loaded rather than on each of the several digests
  * every request needs (and the key of the HMAC-MD5 pad cache, md5.ts).
+ * `tenancy`: owned by one tenant or shared by several; absent when not
+ * loaded (the default tenant's, as before tenancy).
  */
-export type ServedNas = Omit<NasClient, 'secret'> & { readonly secret: Buffer };
+export type ServedNas = Omit<NasClient, 'secret'> & { readonly secret: Buffer; readonly tenancy?: NasTenancy };
 
 const MEMO_LIMIT = 65_536;
 
@@ -25,12 +28,13 @@ export class NasDirectory {
     this.replaceAll(clients);
   }
 
-  replaceAll(clients: readonly NasClient[]): void {
+  replaceAll(clients: readonly NasClient[], tenancies?: ReadonlyMap<string, NasTenancy>): void {
     const exact = new Map<string, ServedNas>();
     const blocks: Array<{ cidr: Cidr; nas: ServedNas }> = [];
     const byName = new Map<string, ServedNas>();
     for (const client of clients) {
-      const nas: ServedNas = { ...client, secret: Buffer.from(client.secret, 'utf8') };
+      const tenancy = tenancies?.get(client.name);
+      const nas: ServedNas = { ...client, secret: Buffer.from(client.secret, 'utf8'), ...(tenancy ? { tenancy } : {}) };
       byName.set(nas.name, nas);
       const parsed = parseCidr(nas.address);
       if (!parsed.ok) continue;
