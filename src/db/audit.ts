@@ -59,14 +59,12 @@ export function redactSecrets(value: unknown): JsonValue {
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(redactSecrets(v)));
 
 export async function insertAudit(q: Queryable, e: NewAuditEntry): Promise<void> {
-  await q.query('INSERT INTO audit_log (actor, action, target, before, after, tenant_id) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6)', [
-    e.actor,
-    e.action,
-    e.target,
-    json(e.before),
-    json(e.after),
-    e.tenantId ?? null,
-  ]);
+  const values = [e.actor, e.action, e.target, json(e.before), json(e.after)];
+  if (e.tenantId === undefined) {
+    await q.query('INSERT INTO audit_log (actor, action, target, before, after) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)', values);
+    return;
+  }
+  await q.query('INSERT INTO audit_log (actor, action, target, before, after, tenant_id) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6)', [...values, e.tenantId]);
 }
 
 /** Newest first; `target` narrows to one object's history. */

@@ -5,6 +5,7 @@
  * into memory by the directory cache; tens or hundreds of rows.
  */
 import type { NasTenancy } from '../auth/tenant-routing.js';
+import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 import type { Queryable } from './db.js';
 import { num, str } from './rows.js';
 
@@ -22,7 +23,12 @@ export async function loadRealms(q: Queryable): Promise<RealmRow[]> {
   return r.rows.map((row) => ({ realm: str(row.realm), tenantId: num(row.tenant_id), stripRealm: row.strip_realm === true }));
 }
 
-/** Each NAS by name: its owner (nas.tenant_id), or, shared (NULL), the tenants nas_tenants lists. */
+/**
+ * Each NAS by name: its owner (nas.tenant_id), or, shared (NULL), the tenants
+ * nas_tenants lists. NULL with no tenant listed is a row from a writer that
+ * does not name tenants yet (a NAS added as before tenancy): the default
+ * tenant's, as it was; a shared NAS always carries at least one tenant.
+ */
 export async function loadNasTenancies(q: Queryable): Promise<Map<string, NasTenancy>> {
   const r = await q.query<Record<string, unknown>>(
     `SELECT n.name, n.tenant_id, COALESCE(array_agg(c.tenant_id ORDER BY c.tenant_id) FILTER (WHERE c.tenant_id IS NOT NULL), '{}') AS carries
@@ -31,7 +37,8 @@ export async function loadNasTenancies(q: Queryable): Promise<Map<string, NasTen
   const out = new Map<string, NasTenancy>();
   for (const row of r.rows) {
     const carries = Array.isArray(row.carries) ? row.carries.map(Number) : [];
-    out.set(str(row.name), row.tenant_id === null || row.tenant_id === undefined ? { carries } : { owner: num(row.tenant_id) });
+    const owner = row.tenant_id === null || row.tenant_id === undefined ? (carries.length === 0 ? DEFAULT_TENANT_ID : null) : num(row.tenant_id);
+    out.set(str(row.name), owner === null ? { carries } : { owner });
   }
   return out;
 }
