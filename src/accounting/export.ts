@@ -11,13 +11,20 @@
  * to the session's totals, which match the NAS counters.
  * Detail rows carry the session's real start and stop; their counters are the
  * part inside the period.
+ *
+ * One tenant's usage only (its members are its own: the same username in two
+ * tenants is two members), or the whole deployment's when asked for
+ * explicitly, each row then marked with its tenant's name.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Queryable } from '../db/db.js';
-import { sessionsOverlapping, snapshotsOf, type SnapshotRow, type UsageSessionRow } from '../db/usage.js';
+import { sessionsOverlapping, snapshotsOf, type SnapshotRow, type UsageSessionRow, type UsageTenant } from '../db/usage.js';
+import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 import { fail } from '../errors.js';
 
 export interface SummaryRow {
+  /** The tenant's name: deployment-wide exports only. */
+  tenant?: string;
   username: string;
   sessions: number;
   seconds: number;
@@ -26,6 +33,8 @@ export interface SummaryRow {
 }
 
 export interface DetailRow {
+  /** The tenant's name: deployment-wide exports only. */
+  tenant?: string;
   username: string;
   nas: string;
   acct_session_id: string;
@@ -43,6 +52,9 @@ export interface DetailRow {
 export const SUMMARY_COLUMNS = ['username', 'sessions', 'seconds', 'input_octets', 'output_octets'] as const;
 export const DETAIL_COLUMNS = ['username', 'nas', 'acct_session_id', 'start', 'stop', 'seconds', 'input_octets',
   'output_octets', 'terminate_cause', 'framed_ip'] as const;
+/** --all-tenants: the same, after the tenant's name. */
+export const ALL_TENANTS_SUMMARY_COLUMNS = ['tenant', ...SUMMARY_COLUMNS] as const;
+export const ALL_TENANTS_DETAIL_COLUMNS = ['tenant', ...DETAIL_COLUMNS] as const;
 
 export interface UsageExport {
   summary: SummaryRow[];
@@ -114,9 +126,11 @@ export function usageWithin(s: UsageSessionRow, snapshots: readonly SnapshotRow[
   return { seconds: b.seconds - a.seconds, inputOctets: b.inputOctets - a.inputOctets, outputOctets: b.outputOctets - a.outputOctets };
 }
 
-export async function exportUsage(db: Queryable, period: { from: string; to: string }): Promise<UsageExport> {
+/** `tenant`'s usage in the period (the default tenant's unless told), or every tenant's with 'all'. */
+export async function exportUsage(db: Queryable, period: { from: string; to: string }, tenant: UsageTenant = DEFAULT_TENANT_ID): Promise<UsageExport> {
   const { fromMs, toMs } = periodBounds(period.from, period.to);
-  const sessions = await sessionsOverlapping(db, fromMs, toMs);
+  const marked = tenant === 'all';
+  const sessions = await sessionsOverlapping(db, fromMs, toMs, tenant);
   // Snapshots matter only for sessions that cross a boundary of the period.
   const spanning = sessions.filter((s) => s.startTime < fromMs || Math.max(s.startTime, s.stopTime ?? s.lastUpdate) > toMs);
   const snaps = await snapshotsOf(db, spanning.map((s) => s.uniqueId));
@@ -125,6 +139,7 @@ export async function exportUsage(db: Queryable, period: { from: string; to: str
   for (const s of sessions) {
     const u = usageWithin(s, snaps.get(s.uniqueId) ?? [], fromMs, toMs);
     detail.push({
+      ...(marked ? { tenant: s.tenant } : {}),
       username: s.username,
       nas: s.nas,
       acct_session_id: s.acctSessionId,
@@ -136,14 +151,17 @@ export async function exportUsage(db: Queryable, period: { from: string; to: str
       terminate_cause: s.terminateCause,
       framed_ip: s.framedIp,
     });
-    const sum = byUser.get(s.username) ?? { username: s.username, sessions: 0, seconds: 0, input_octets: 0, output_octets: 0 };
+    // A member is a tenant and a username: alice of two tenants are two rows.
+    const key = `${s.tenantId}\u0000${s.username}`;
+    const sum = byUser.get(key) ?? { ...(marked ? { tenant: s.tenant } : {}), username: s.username, sessions: 0, seconds: 0, input_octets: 0, output_octets: 0 };
     sum.sessions++;
     sum.seconds += u.seconds;
     sum.input_octets += u.inputOctets;
     sum.output_octets += u.outputOctets;
-    byUser.set(s.username, sum);
+    byUser.set(key, sum);
   }
-  const summary = [...byUser.values()].sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+  const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const summary = [...byUser.values()].sort((a, b) => order(a.tenant ?? '', b.tenant ?? '') || order(a.username, b.username));
   return { summary, detail };
 }
 
@@ -164,7 +182,7 @@ function neutralise(v: string): string {
  * too), a field quoted when it holds a comma, a double quote, CR or LF, inner
  * quotes doubled; null and undefined as empty fields.
  */
-export function toCsv<T extends { [K in C]: Cell }, C extends string>(rows: readonly T[], columns: readonly C[]): string {
+export function toCsv<T extends { [K in C]?: Cell }, C extends string>(rows: readonly T[], columns: readonly C[]): string {
   return stringify(rows as unknown as Array<Record<string, Cell>>, {
     header: true,
     columns: [...columns],

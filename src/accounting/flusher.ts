@@ -11,13 +11,14 @@
  *  - Crash between COMMIT and ack: the next run re-sends what Postgres already
  *    has; the upserts (db/usage.ts) never lower a counter and ignore known
  *    snapshots, so the replay changes nothing: exactly-once in effect.
+ *  - Every row names the session's tenant (usage_sessions.tenant_id).
  *  - Several daemons flushing at once: no lock. They may upsert the same rows;
  *    the upserts are commutative and idempotent, rows are written in a fixed
  *    order (no deadlocks), and an ack only clears a session whose version did
  *    not move since it was read. Duplicated work, never duplicated usage.
  */
 import type { Db } from '../db/db.js';
-import type { LiveSession } from '../domain/session.js';
+import { sessionTenant, type LiveSession } from '../domain/session.js';
 import { upsertSessions, upsertSnapshots, type SnapshotRow } from '../db/usage.js';
 import type { FlushAck, SessionStore } from './store.js';
 
@@ -45,7 +46,8 @@ export interface PreparedFlush {
 }
 
 export async function prepareFlush(store: SessionStore, limit: number): Promise<PreparedFlush> {
-  const items = await store.pendingFlush(limit);
+  // The stores keep unattributed sessions out of pendingFlush; should one slip through, it stays pending, unacked.
+  const items = (await store.pendingFlush(limit)).filter((i) => sessionTenant(i.session) !== null);
   return {
     sessions: items.map((i) => i.session),
     snapshots: items.flatMap((i) =>

@@ -6,7 +6,8 @@
  * purely in memory. One process owns it: no cross-daemon atomicity needed.
  */
 import { join } from 'node:path';
-import type { LiveSession } from '../domain/session.js';
+import { sessionTenant, type LiveSession } from '../domain/session.js';
+import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 import { Journal } from './journal.js';
 import type { MinimalLogger } from './logger.js';
 import { OpenIndex } from './open-index.js';
@@ -108,18 +109,20 @@ export class MemoryStore implements SessionStore {
   }
 
   async listOpen(filter: OpenFilter = {}): Promise<LiveSession[]> {
-    const ids = filter.username !== undefined ? this.open.ofUser(filter.username)
+    const ids = filter.username !== undefined ? this.open.ofUser(filter.tenantId ?? DEFAULT_TENANT_ID, filter.username)
       : filter.nas !== undefined ? this.open.ofNas(filter.nas) : this.open.all;
     const out: LiveSession[] = [];
     for (const id of ids) {
       const s = this.sessions.get(id)?.session;
-      if (s && (filter.nas === undefined || s.nas === filter.nas)) out.push({ ...s });
+      if (!s || (filter.nas !== undefined && s.nas !== filter.nas)) continue;
+      if (filter.tenantId !== undefined && sessionTenant(s) !== filter.tenantId) continue;
+      out.push({ ...s });
     }
     return out.sort(byStart);
   }
 
-  async countOpenForUser(username: string): Promise<number> {
-    return this.open.ofUser(username).size;
+  async countOpenForUser(username: string, tenantId = DEFAULT_TENANT_ID): Promise<number> {
+    return this.open.ofUser(tenantId, username).size;
   }
 
   async getSession(uniqueId: string): Promise<LiveSession | null> {
@@ -207,7 +210,8 @@ export class MemoryStore implements SessionStore {
       this.put(r.session, r.snapshot);
       this.index.set(key, r.session.uniqueId);
     }
-    return { action: r.action, changed: r.changed, uniqueId: r.session?.uniqueId ?? null, closed: r.superseded ? 1 : 0 };
+    const held = r.session !== null && sessionTenant(r.session) === null;
+    return { action: r.action, changed: r.changed, uniqueId: r.session?.uniqueId ?? null, closed: r.superseded ? 1 : 0, ...(held ? { held } : {}) };
   }
 
   private closeNasNow(nas: string, cause: string, at: number): number {
@@ -260,10 +264,13 @@ export class MemoryStore implements SessionStore {
     const before = prev?.session;
     e.session = s;
     e.version++;
-    e.dirtySince ??= s.lastUpdate;
     e.expiresAt = null;
-    // A finished session never reopens: once in the backlog it leaves only when acked.
-    if (s.stopTime !== null) this.finishedDirty.add(s.uniqueId);
+    // An unattributed session waits for its tenant before it can go to PostgreSQL (usage_sessions.tenant_id).
+    if (sessionTenant(s) !== null) {
+      e.dirtySince ??= s.lastUpdate;
+      // A finished session never reopens: once in the backlog it leaves only when acked.
+      if (s.stopTime !== null) this.finishedDirty.add(s.uniqueId);
+    }
     if (snapshot) {
       // Kept ordered by time, the oldest dropped beyond the limit (as the Redis sorted set does).
       const i = e.snapshots.findIndex((p) => p.at > snapshot.at);
@@ -292,6 +299,8 @@ export class MemoryStore implements SessionStore {
     this.open.clear();
     this.finishedDirty.clear();
     for (const entry of e.entries) {
+      // A journal written before tenancy holds the default tenant's sessions.
+      if (entry.session.tenantId === undefined) entry.session = { ...entry.session, tenantId: DEFAULT_TENANT_ID };
       this.sessions.set(entry.session.uniqueId, entry);
       this.open.link(entry.session);
       if (entry.dirtySince !== null && entry.session.stopTime !== null) this.finishedDirty.add(entry.session.uniqueId);

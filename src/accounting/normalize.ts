@@ -5,6 +5,7 @@
  * sends this to its Lua script (Lua has no MD5, and one place computes times).
  */
 import { createHash } from 'node:crypto';
+import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 import type { AccountingRecord, AcctStatusType } from './record.js';
 
 /** RFC 2869 §5.1-5.2: a gigaword is one wrap of the 32-bit octet counter. */
@@ -18,6 +19,8 @@ export interface NormalizedRecord {
   kind: AcctStatusType;
   nas: string;
   acctSessionId: string;
+  /** The routed tenant; null: not routable (the session's own tenant decides). */
+  tenantId: number | null;
   username: string | null;
   nasPort: number | null;
   nasPortId: string | null;
@@ -96,6 +99,8 @@ export function normalize(rec: AccountingRecord): NormalizedRecord {
     kind: rec.statusType,
     nas: rec.nas,
     acctSessionId: rec.acctSessionId,
+    // A record from before tenancy (an old journal) is the default tenant's.
+    tenantId: rec.tenantId === undefined ? DEFAULT_TENANT_ID : rec.tenantId,
     username: text(rec.username),
     nasPort: count(rec.nasPort),
     nasPortId: text(rec.nasPortId),

@@ -1,9 +1,18 @@
 /**
- * The memory store's indexes of open sessions: all, per user (simultaneous-use
- * at authentication time must be O(1)) and per NAS (Accounting-On/Off). The
- * Redis store keeps the same three as a zset and sets (lua/common.ts link()).
+ * The memory store's indexes of open sessions: all, per member (tenant and
+ * username: simultaneous-use at authentication time must be O(1)) and per NAS
+ * (Accounting-On/Off, whichever tenants the NAS carries). The Redis store
+ * keeps the same three as a zset and sets (lua/common.ts link()).
  */
-import type { LiveSession } from '../domain/session.js';
+import { sessionTenant, type LiveSession } from '../domain/session.js';
+
+/** A member's key: usernames are unique within a tenant only. An unattributed session has none. */
+function memberKey(s: LiveSession): string | null {
+  const tenant = sessionTenant(s);
+  return tenant === null || s.username === '' ? null : userKey(tenant, s.username);
+}
+
+const userKey = (tenantId: number, username: string): string => `${tenantId}\u0000${username}`;
 
 export class OpenIndex {
   readonly all = new Set<string>();
@@ -12,20 +21,22 @@ export class OpenIndex {
 
   /** Brings the indexes in line with `s` (previously `prev`). */
   link(s: LiveSession, prev?: LiveSession): void {
-    if (prev && prev.username !== s.username) unlink(this.byUser, prev.username, s.uniqueId);
+    const key = memberKey(s);
+    const before = prev ? memberKey(prev) : null;
+    if (before !== null && before !== key) unlink(this.byUser, before, s.uniqueId);
     if (s.stopTime === null) {
       this.all.add(s.uniqueId);
-      if (s.username !== '') setOf(this.byUser, s.username).add(s.uniqueId);
+      if (key !== null) setOf(this.byUser, key).add(s.uniqueId);
       setOf(this.byNas, s.nas).add(s.uniqueId);
     } else {
       this.all.delete(s.uniqueId);
-      unlink(this.byUser, s.username, s.uniqueId);
+      if (key !== null) unlink(this.byUser, key, s.uniqueId);
       unlink(this.byNas, s.nas, s.uniqueId);
     }
   }
 
-  ofUser(username: string): ReadonlySet<string> {
-    return this.byUser.get(username) ?? new Set();
+  ofUser(tenantId: number, username: string): ReadonlySet<string> {
+    return this.byUser.get(userKey(tenantId, username)) ?? new Set();
   }
 
   ofNas(nas: string): ReadonlySet<string> {

@@ -14,6 +14,14 @@ export interface AccountingRecord {
   statusType: AcctStatusType;
   /** Acct-Session-Id (RFC 2866 §5.5); '' for Accounting-On/Off. */
   acctSessionId: string;
+  /**
+   * The tenant the record was routed to (server/accounting-tenant.ts): the
+   * NAS's owner, or the realm's on a shared NAS; null when it could not be
+   * routed (its session, if any, decides). Absent in records journaled
+   * before tenancy: the default tenant.
+   */
+  tenantId?: number | null;
+  /** User-Name as routed: without the realm when the tenant strips it. */
   username: string | null;
   nasPort: number | null;
   nasPortId: string | null;

@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import type { LiveSession } from '../domain/session.js';
+import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 import { fail } from '../errors.js';
 import { APPLY_LUA } from './lua/apply.js';
 import { ACK_LUA, CLOSE_NAS_LUA, CLOSE_STALE_LUA, LIST_OPEN_LUA, PENDING_FLUSH_LUA } from './lua/maintenance.js';
@@ -81,6 +82,16 @@ function pairs(raw: unknown): Record<string, string> {
   return out;
 }
 
+/** How lua/common.ts marks a session held unattributed (no tenant has id 0). */
+const UNATTRIBUTED = 0;
+
+/** tenantId as stored: absent in a hash written before tenancy (the default tenant's), 0 for unattributed. */
+function tenantFromHash(v: string | undefined): number | null {
+  if (v === undefined) return DEFAULT_TENANT_ID;
+  const id = Number(v);
+  return id === UNATTRIBUTED ? null : id;
+}
+
 export function sessionFromHash(h: Record<string, string>): LiveSession {
   const num = (k: string): number | null => (h[k] === undefined ? null : Number(h[k]));
   const str = (k: string): string | null => h[k] ?? null;
@@ -88,6 +99,7 @@ export function sessionFromHash(h: Record<string, string>): LiveSession {
     uniqueId: h.uniqueId ?? '',
     nas: h.nas ?? '',
     acctSessionId: h.acctSessionId ?? '',
+    tenantId: tenantFromHash(h.tenantId),
     username: h.username ?? '',
     nasPort: num('nasPort'),
     nasPortId: str('nasPortId'),
@@ -141,6 +153,11 @@ export class RedisStore implements SessionStore {
     return `${this.p}i:${Buffer.byteLength(nas)}:${nas}:${acctSessionId}`;
   }
 
+  /** A member's open sessions, as lua/common.ts ukey() names the set (the default tenant keeps the key of before tenancy). */
+  private userKey(tenantId: number, username: string): string {
+    return tenantId === DEFAULT_TENANT_ID ? `${this.p}u:${username}` : `${this.p}t${tenantId}:u:${username}`;
+  }
+
   /**
    * Scripts that derive their keys at run time still name one key, in the
    * shared hash-tag slot: Redis Cluster routes a script by its KEYS, and one
@@ -156,10 +173,16 @@ export class RedisStore implements SessionStore {
       return { action: 'nas-reset', changed: closed > 0, uniqueId: null, closed };
     }
     const n = normalize(rec);
-    const json = JSON.stringify(n, (_k, v: unknown) => (v === null ? undefined : v));
+    const json = JSON.stringify({ ...n, tenantId: n.tenantId ?? UNATTRIBUTED }, (_k, v: unknown) => (v === null ? undefined : v));
     const r = await this.run(SCRIPTS.apply, [this.indexKey(n.nas, n.acctSessionId)], [json, SAME_SESSION_TOLERANCE_MS, this.snapshotLimit]);
-    const [action, changed, uid, closed] = Array.isArray(r) ? r : [];
-    return { action: String(action) as ApplyAction, changed: Number(changed) === 1, uniqueId: uid ? String(uid) : null, closed: Number(closed ?? 0) };
+    const [action, changed, uid, closed, held] = Array.isArray(r) ? r : [];
+    return {
+      action: String(action) as ApplyAction,
+      changed: Number(changed) === 1,
+      uniqueId: uid ? String(uid) : null,
+      closed: Number(closed ?? 0),
+      ...(Number(held) === 1 ? { held: true as const } : {}),
+    };
   }
 
   async closeAllForNas(nas: string, cause: string, at: number): Promise<number> {
@@ -173,13 +196,13 @@ export class RedisStore implements SessionStore {
 
   async listOpen(filter: OpenFilter = {}): Promise<LiveSession[]> {
     const [mode, value] = filter.username !== undefined ? ['user', filter.username] : filter.nas !== undefined ? ['nas', filter.nas] : ['all', ''];
-    const r = await this.run(SCRIPTS.list, [this.routeKey()], [mode, value]);
+    const r = await this.run(SCRIPTS.list, [this.routeKey()], [mode, value, filter.tenantId ?? '']);
     const sessions = (Array.isArray(r) ? r : []).map((h) => sessionFromHash(pairs(h)));
     return sessions.filter((s) => s.stopTime === null && (filter.nas === undefined || s.nas === filter.nas)).sort(byStart);
   }
 
-  async countOpenForUser(username: string): Promise<number> {
-    return this.guard(this.client.scard(`${this.p}u:${username}`));
+  async countOpenForUser(username: string, tenantId = DEFAULT_TENANT_ID): Promise<number> {
+    return this.guard(this.client.scard(this.userKey(tenantId, username)));
   }
 
   async getSession(uniqueId: string): Promise<LiveSession | null> {

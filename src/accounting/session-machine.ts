@@ -17,7 +17,7 @@
  *    its own uniqueId, and an `existing` still open is closed as NAS-Reboot
  *    (a NAS only reuses an Acct-Session-Id after it restarted).
  */
-import type { LiveSession } from '../domain/session.js';
+import { sessionTenant, type LiveSession } from '../domain/session.js';
 import { eventTimeOf, normalize, type NormalizedRecord } from './normalize.js';
 import { isNasReset, type AccountingRecord } from './record.js';
 
@@ -97,6 +97,7 @@ function create(n: NormalizedRecord): MachineResult {
     uniqueId: n.uniqueId,
     nas: n.nas,
     acctSessionId: n.acctSessionId,
+    tenantId: n.tenantId,
     username: n.username ?? '',
     nasPort: n.nasPort,
     nasPortId: n.nasPortId,
@@ -124,11 +125,22 @@ function create(n: NormalizedRecord): MachineResult {
   };
 }
 
-/** First value wins: a later record only fills what is still unknown. */
+/**
+ * First value wins: a later record only fills what is still unknown. The
+ * tenant too: a session held unattributed takes the first tenant one of its
+ * records is routed to, with that record's username; a record routed to
+ * another tenant than the session's never names its member.
+ */
 function fill(s: LiveSession, n: NormalizedRecord): LiveSession {
+  const tenant = sessionTenant(s);
+  if (tenant === null && n.tenantId !== null) return { ...fillAttributes(s, n), tenantId: n.tenantId, username: n.username ?? s.username };
+  const ownTenant = n.tenantId === tenant;
+  return { ...fillAttributes(s, n), username: s.username !== '' || !ownTenant ? s.username : (n.username ?? '') };
+}
+
+function fillAttributes(s: LiveSession, n: NormalizedRecord): LiveSession {
   return {
     ...s,
-    username: s.username !== '' ? s.username : (n.username ?? ''),
     nasPort: s.nasPort ?? n.nasPort,
     nasPortId: s.nasPortId ?? n.nasPortId,
     nasIpAddress: s.nasIpAddress ?? n.nasIpAddress,

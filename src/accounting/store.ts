@@ -32,6 +32,13 @@ export interface ApplyResult {
   uniqueId: string | null;
   /** Sessions this record closed besides its own: Accounting-On/Off, or a reused Acct-Session-Id. */
   closed: number;
+  /**
+   * The record's session is held unattributed: no record of it so far could
+   * be routed to a tenant (a shared NAS, no realm it carries). Stored, listed
+   * only deployment-wide, not flushed until a record of it names its tenant.
+   * Absent otherwise.
+   */
+  held?: true;
 }
 
 export interface FlushItem {
@@ -58,6 +65,12 @@ export interface SessionCounts {
 }
 
 export interface OpenFilter {
+  /**
+   * Only this tenant's sessions; absent, every tenant's (unattributed ones
+   * included). With `username`, absent means the default tenant: a username
+   * names a member within one tenant only.
+   */
+  tenantId?: number;
   username?: string;
   nas?: string;
 }
@@ -65,11 +78,11 @@ export interface OpenFilter {
 export interface SessionStore {
   /** Atomic per record, across every daemon sharing the store. Rejects when it could not store. */
   applyRecord(rec: AccountingRecord): Promise<ApplyResult>;
-  /** Closes every open session of `nas` that started at or before `at` (ms); returns how many. */
+  /** Closes every open session of `nas`, in every tenant, that started at or before `at` (ms); returns how many. */
   closeAllForNas(nas: string, cause: string, at: number): Promise<number>;
   listOpen(filter?: OpenFilter): Promise<LiveSession[]>;
-  /** For simultaneous-use at authentication time: O(1), a per-user set. */
-  countOpenForUser(username: string): Promise<number>;
+  /** For simultaneous-use at authentication time: O(1), a per-member set (default tenant unless given). */
+  countOpenForUser(username: string, tenantId?: number): Promise<number>;
   /** Open, closed or tombstoned session by uniqueId (for `disconnect --session`). */
   getSession(uniqueId: string): Promise<LiveSession | null>;
   /** Up to `limit` sessions with changes not yet acknowledged as flushed, oldest change first. */

@@ -1,7 +1,9 @@
 /**
  * `radassoc export`: the treasurer's billing file, from the usage flushed to
  * PostgreSQL (run `radassoc flush` first for the last minute's usage);
- * services/usage.ts checks the period and builds it, this writes it.
+ * services/usage.ts checks the period and builds it, this writes it. One
+ * tenant's usage (--tenant), or with --all-tenants every tenant's, a `tenant`
+ * column first.
  */
 import { writeFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
@@ -21,7 +23,9 @@ export function registerExport(cli: Argv<GlobalArgs>): void {
         .option('out', { type: 'string', describe: 'write to this file instead of standard output' }),
     async (argv) => {
       const format = argv.json || argv.format === 'json' ? 'json' : 'csv';
-      const { text } = await withContext(argv, (ctx) => billingExport(ctx, { from: argv.from, to: argv.to, detail: argv.detail, format }));
+      const { text } = await withContext(argv, async (ctx) =>
+        billingExport(ctx, await ctx.readScope(), { from: argv.from, to: argv.to, detail: argv.detail, format }),
+      );
       if (argv.out) {
         await writeFile(argv.out, text);
         if (!argv.json) process.stderr.write(`wrote ${argv.out}\n`);

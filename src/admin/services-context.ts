@@ -16,11 +16,11 @@
 // (`--help`, member list, nas add) never need them.
 import type { FlushReport } from '../accounting/flusher.js';
 import type { OpenSessionStoreOptions } from '../accounting/open-store.js';
-import type { SessionStore } from '../accounting/store.js';
+import type { OpenFilter, SessionStore } from '../accounting/store.js';
 import type { Config } from '../config/schema.js';
 import type { LiveSession } from '../domain/session.js';
 import { fail } from '../errors.js';
-import type { LiveSessionSource, Scope, ServiceDeps } from '../services/deps.js';
+import type { LiveSessionSource, ReadScope, Scope, ServiceDeps } from '../services/deps.js';
 import { ControlSessionSource, readControlToken, readControlUrl } from '../ops/control.js';
 import type { AdminContext } from './context.js';
 
@@ -40,7 +40,7 @@ class LazySource implements LiveSessionSource {
   private source: Promise<LiveSessionSource> | null = null;
   constructor(private readonly open: () => Promise<LiveSessionSource>) {}
 
-  async listOpen(filter?: { username?: string; nas?: string }): Promise<LiveSession[]> {
+  async listOpen(filter?: OpenFilter): Promise<LiveSession[]> {
     return (await (this.source ??= this.open())).listOpen(filter);
   }
 
@@ -86,6 +86,15 @@ interface SessionAccess {
  * a call first needs them (LazySource).
  */
 export async function withServices<T>(ctx: AdminContext, fn: (deps: ServiceDeps, scope: Scope) => Promise<T>, opts: ServicesOptions = {}): Promise<T> {
+  return servicesIn(ctx, () => ctx.scope(), fn, opts);
+}
+
+/** The same for a listing: its scope may be every tenant (--all-tenants). */
+export async function withReadServices<T>(ctx: AdminContext, fn: (deps: ServiceDeps, scope: ReadScope) => Promise<T>, opts: ServicesOptions = {}): Promise<T> {
+  return servicesIn(ctx, () => ctx.readScope(), fn, opts);
+}
+
+async function servicesIn<T, S>(ctx: AdminContext, scopeOf: () => Promise<S>, fn: (deps: ServiceDeps, scope: S) => Promise<T>, opts: ServicesOptions): Promise<T> {
   const [{ pino }, { createLogger }, { CoaClient }, { flushUsage }] = await Promise.all([
     import('pino'),
     import('../log.js'),
@@ -119,7 +128,7 @@ export async function withServices<T>(ctx: AdminContext, fn: (deps: ServiceDeps,
       flush: async () => (await open()).flush(),
       now: () => Date.now(),
     };
-    return await fn(deps, await ctx.scope());
+    return await fn(deps, await scopeOf());
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
   }

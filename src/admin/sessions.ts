@@ -3,19 +3,23 @@
  * PostgreSQL now). With Redis the CLI reads and flushes the shared store
  * itself; on the embedded default the running daemon holds the sessions and
  * does it on the CLI's behalf through its loopback control route
- * (services-context.ts).
+ * (services-context.ts). The scope's tenant's sessions, or with
+ * --all-tenants every tenant's, each row marked.
  */
 import type { Argv } from 'yargs';
 import { listSessions, type ListedSession } from '../services/sessions.js';
 import { flush } from '../services/usage.js';
 import { withContext, type GlobalArgs } from './context.js';
-import { withServices } from './services-context.js';
+import { withReadServices, withServices } from './services-context.js';
 import { printRows, say } from './output.js';
 
 const COLUMNS = ['username', 'nas', 'acct_session_id', 'framed_ip', 'start', 'duration_s', 'input_octets', 'output_octets', 'calling_station_id', 'unique_id'] as const;
+/** --all-tenants: each row's tenant first (null for a session held unattributed: no record of it named a realm its shared NAS carries). */
+const ALL_TENANTS_COLUMNS = ['tenant', ...COLUMNS] as const;
 
-function sessionRow(s: ListedSession): Record<(typeof COLUMNS)[number], unknown> {
+function sessionRow(s: ListedSession): Partial<Record<(typeof ALL_TENANTS_COLUMNS)[number], unknown>> {
   return {
+    ...(s.tenant !== undefined ? { tenant: s.tenant } : {}),
     username: s.username,
     nas: s.nas,
     acct_session_id: s.acctSessionId,
@@ -36,9 +40,9 @@ export function registerSessions(cli: Argv<GlobalArgs>): void {
     (y) => y.option('user', { type: 'string', describe: 'only this member' }),
     async (argv) => {
       await withContext(argv, (ctx) =>
-        withServices(ctx, async (deps) => {
-          const sessions = await listSessions(deps, argv.user === undefined ? {} : { username: argv.user });
-          printRows(sessions.map(sessionRow), COLUMNS, ctx.json);
+        withReadServices(ctx, async (deps, scope) => {
+          const sessions = await listSessions(deps, scope, argv.user === undefined ? {} : { username: argv.user });
+          printRows(sessions.map(sessionRow), scope.tenant === 'all' ? ALL_TENANTS_COLUMNS : COLUMNS, ctx.json);
         }),
       );
     },

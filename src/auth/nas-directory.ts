@@ -5,13 +5,16 @@
  */
 import type { NasClient } from '../domain/nas.js';
 import { cidrContains, isSingleAddress, parseAddress, parseCidr, unmapIPv4, type Cidr } from '../net/ip.js';
+import type { NasTenancy } from './tenant-routing.js';
 
 /**
  * A NAS as the server uses it: the shared secret as octets, converted once
  * when the directory is loaded rather than on each of the several digests
  * every request needs (and the key of the HMAC-MD5 pad cache, md5.ts).
+ * `tenancy`: owned by one tenant or shared by several; absent when not
+ * loaded (the default tenant's, as before tenancy).
  */
-export type ServedNas = Omit<NasClient, 'secret'> & { readonly secret: Buffer };
+export type ServedNas = Omit<NasClient, 'secret'> & { readonly secret: Buffer; readonly tenancy?: NasTenancy };
 
 const MEMO_LIMIT = 65_536;
 

@@ -12,7 +12,7 @@ import { getNas } from '../db/nas.js';
 import { getPlan } from '../db/plans.js';
 import type { Member } from '../domain/member.js';
 import type { NasClient } from '../domain/nas.js';
-import type { LiveSession } from '../domain/session.js';
+import { sessionTenant, type LiveSession } from '../domain/session.js';
 import type { RawAttribute } from '../protocol/index.js';
 import type { CoaSender } from './client.js';
 import { coaDestination, identifySession } from './profiles.js';
@@ -27,6 +27,8 @@ export interface CoaDeps {
 
 /** One request sent (or not) for one session, as recorded. */
 export interface DisconnectAttempt {
+  /** The session's tenant: its disconnect_log row is that tenant's (absent: the default tenant). */
+  tenantId?: number | null;
   username: string;
   nas: string;
   uniqueId: string;
@@ -60,7 +62,7 @@ async function attempt(
   extra: readonly RawAttribute[],
   reason: string,
 ): Promise<DisconnectAttempt> {
-  const base = { username: session.username, nas: session.nas, uniqueId: session.uniqueId, acctSessionId: session.acctSessionId, kind };
+  const base = { tenantId: sessionTenant(session), username: session.username, nas: session.nas, uniqueId: session.uniqueId, acctSessionId: session.acctSessionId, kind };
   let result: DisconnectAttempt;
   const nas = await nasOf(session.nas);
   const dest = nas ? coaDestination(nas, session) : { error: `NAS ${session.nas} is not configured any more (see \`radassoc nas list\`)` };

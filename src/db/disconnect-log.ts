@@ -2,7 +2,9 @@
  * The disconnect_log table (sql/020_disconnect_log.sql): one row per
  * Disconnect-Request / CoA-Request sent to a NAS and what came of it. Written
  * by coa/disconnect.ts, read by `diagnose`. One exported function per query.
+ * Each row belongs to the tenant of the session aimed at.
  */
+import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 import type { Queryable } from './db.js';
 import { date, num, numOrNull, str, strOrNull } from './rows.js';
 
@@ -11,6 +13,8 @@ export type DisconnectOutcome = 'ack' | 'nak' | 'timeout' | 'error';
 
 export interface NewDisconnectLogEntry {
   time?: Date;
+  /** The session's tenant; absent, the default tenant (writers from before tenancy). */
+  tenantId?: number | null;
   username: string;
   nas: string;
   uniqueId: string | null;
@@ -32,8 +36,8 @@ export interface DisconnectLogEntry extends NewDisconnectLogEntry {
 
 export async function insertDisconnectLog(q: Queryable, e: NewDisconnectLogEntry): Promise<void> {
   await q.query(
-    `INSERT INTO disconnect_log (time, username, nas, unique_id, acct_session_id, kind, outcome, error_cause, attempts, ms, actor, reason, detail)
-     VALUES (COALESCE($1::timestamptz, now()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    `INSERT INTO disconnect_log (time, username, nas, unique_id, acct_session_id, kind, outcome, error_cause, attempts, ms, actor, reason, detail, tenant_id)
+     VALUES (COALESCE($1::timestamptz, now()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
     [
       e.time?.toISOString() ?? null,
       e.username,
@@ -48,16 +52,17 @@ export async function insertDisconnectLog(q: Queryable, e: NewDisconnectLogEntry
       e.actor,
       e.reason,
       e.detail,
+      e.tenantId === undefined ? DEFAULT_TENANT_ID : e.tenantId,
     ],
   );
 }
 
-/** The latest attempts aimed at one member's sessions, newest first. */
-export async function recentDisconnects(q: Queryable, username: string, limit = 10): Promise<DisconnectLogEntry[]> {
+/** The latest attempts aimed at one member's sessions (of `tenantId`, the default tenant unless told), newest first. */
+export async function recentDisconnects(q: Queryable, username: string, limit = 10, tenantId = DEFAULT_TENANT_ID): Promise<DisconnectLogEntry[]> {
   const r = await q.query<Record<string, unknown>>(
     `SELECT id, time, username, nas, unique_id, acct_session_id, kind, outcome, error_cause, attempts, ms, actor, reason, detail
-       FROM disconnect_log WHERE username = $1 ORDER BY time DESC, id DESC LIMIT $2`,
-    [username, limit],
+       FROM disconnect_log WHERE tenant_id = $3 AND username = $1 ORDER BY time DESC, id DESC LIMIT $2`,
+    [username, limit, tenantId],
   );
   return r.rows.map((row) => ({
     id: num(row.id),

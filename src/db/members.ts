@@ -62,6 +62,12 @@ export async function getMember(q: Queryable, username: string): Promise<Member 
   return row ? toMember(row) : null;
 }
 
+/** Whether `tenantId` has a member `username` (another tenant's member of that name does not count). */
+export async function memberExistsIn(q: Queryable, tenantId: number, username: string): Promise<boolean> {
+  const r = await q.query('SELECT 1 FROM members WHERE tenant_id = $1 AND username = $2', [tenantId, username]);
+  return r.rows.length > 0;
+}
+
 export interface MemberFilter {
   status?: MemberStatus;
   /** Members whose dues run out before this date (paid_until < date), YYYY-MM-DD. */

@@ -5,6 +5,7 @@
  * usage.ts belonged to another change. Sessions finished since the last flush
  * (every minute by default) are not here yet.
  */
+import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 import type { Queryable } from './db.js';
 import { date, num, str, strOrNull } from './rows.js';
 
@@ -22,15 +23,15 @@ export interface FinishedSession {
   framedIp: string | null;
 }
 
-/** Newest first (index usage_sessions_username_start_idx). */
-export async function recentFinishedSessions(q: Queryable, username: string, limit = 10): Promise<FinishedSession[]> {
+/** A member's (of `tenantId`, the default tenant unless told), newest first (index usage_sessions_username_start_idx). */
+export async function recentFinishedSessions(q: Queryable, username: string, limit = 10, tenantId = DEFAULT_TENANT_ID): Promise<FinishedSession[]> {
   const r = await q.query<Record<string, unknown>>(
     `SELECT unique_id, nas, acct_session_id, start_time, stop_time, seconds, input_octets, output_octets,
             terminate_cause, host(framed_ip) AS framed_ip
        FROM usage_sessions
-      WHERE username = $1 AND stop_time IS NOT NULL
+      WHERE username = $1 AND tenant_id = $3 AND stop_time IS NOT NULL
       ORDER BY start_time DESC, unique_id LIMIT $2`,
-    [username, limit],
+    [username, limit, tenantId],
   );
   return r.rows.map((row) => ({
     uniqueId: str(row.unique_id),

@@ -6,7 +6,8 @@
  * replayed flush, or two daemons flushing the same session in any order,
  * converge on the same row.
  */
-import type { LiveSession } from '../domain/session.js';
+import { sessionTenant, type LiveSession } from '../domain/session.js';
+import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 import { parseAddress } from '../net/ip.js';
 import type { Queryable } from './db.js';
 import { date, num, str } from './rows.js';
@@ -46,10 +47,11 @@ const inet = (v: string | null): string | null => (v !== null && parseAddress(v)
 const UPSERT_SESSIONS = `
 INSERT INTO usage_sessions AS u (unique_id, nas, acct_session_id, username, start_time, stop_time, last_update,
   seconds, input_octets, output_octets, input_packets, output_packets, terminate_cause, framed_ip,
-  calling_station_id, nas_port_id, class_hex, updated_at)
-SELECT t.*, $18::timestamptz FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+  calling_station_id, nas_port_id, class_hex, tenant_id, updated_at)
+SELECT t.*, $19::timestamptz FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
   $6::timestamptz[], $7::timestamptz[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[],
-  $13::text[], $14::inet[], $15::text[], $16::text[], $17::text[]) AS t
+  $13::text[], $14::inet[], $15::text[], $16::text[], $17::text[], $18::integer[]) AS t
+-- tenant_id is not updated: a session's tenant is decided once, at its first attributed record.
 ON CONFLICT (unique_id) DO UPDATE SET
   username = CASE WHEN u.username = '' THEN EXCLUDED.username ELSE u.username END,
   last_update = GREATEST(u.last_update, EXCLUDED.last_update),
@@ -79,13 +81,19 @@ ON CONFLICT (unique_id) DO UPDATE SET
 /**
  * One statement per batch. Rows go in unique_id order so that two daemons
  * flushing overlapping batches take row locks in the same order (no deadlock).
+ * Every row names its tenant; an unattributed session is refused (the stores
+ * never hand one to the flusher).
  */
 export async function upsertSessions(db: Queryable, sessions: readonly LiveSession[], updatedAt: number): Promise<number> {
-  const byId = new Map<string, LiveSession>();
-  for (const s of sessions) byId.set(s.uniqueId, s); // ON CONFLICT cannot touch one row twice
+  const byId = new Map<string, LiveSession & { tenantId: number }>();
+  for (const s of sessions) {
+    const tenantId = sessionTenant(s);
+    if (tenantId === null) throw new Error(`session ${s.uniqueId} has no tenant yet; it cannot be flushed`);
+    byId.set(s.uniqueId, { ...s, tenantId }); // ON CONFLICT cannot touch one row twice
+  }
   const rows = [...byId.values()].sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : a.uniqueId > b.uniqueId ? 1 : 0));
   if (rows.length === 0) return 0;
-  const col = <T>(f: (s: LiveSession) => T): T[] => rows.map(f);
+  const col = <T>(f: (s: LiveSession & { tenantId: number }) => T): T[] => rows.map(f);
   const r = await db.query(UPSERT_SESSIONS, [
     col((s) => s.uniqueId),
     col((s) => s.nas),
@@ -104,6 +112,7 @@ export async function upsertSessions(db: Queryable, sessions: readonly LiveSessi
     col((s) => s.callingStationId),
     col((s) => s.nasPortId),
     col((s) => s.classHex),
+    col((s) => s.tenantId),
     iso(updatedAt),
   ]);
   return r.rowCount;
@@ -137,9 +146,11 @@ export async function upsertSnapshots(db: Queryable, snapshots: readonly Snapsho
   return r.rowCount;
 }
 
-function toSessionRow(r: Record<string, unknown>): UsageSessionRow {
+function toSessionRow(r: Record<string, unknown>): TenantUsageSessionRow {
   return {
     uniqueId: str(r.unique_id),
+    tenantId: num(r.tenant_id),
+    tenant: str(r.tenant),
     nas: str(r.nas),
     acctSessionId: str(r.acct_session_id),
     username: str(r.username),
@@ -154,18 +165,30 @@ function toSessionRow(r: Record<string, unknown>): UsageSessionRow {
   };
 }
 
+/** A usage row with its tenant, as the export reads it. */
+export interface TenantUsageSessionRow extends UsageSessionRow {
+  tenantId: number;
+  /** The tenant's name, for deployment-wide exports. */
+  tenant: string;
+}
+
+/** One tenant's usage (its id), or the whole deployment's, asked for explicitly. */
+export type UsageTenant = number | 'all';
+
 /**
  * Sessions with any part in [fromMs, toMs): started before the end and ended
- * (stop, else last update) after the start — or zero-length inside.
+ * (stop, else last update) after the start — or zero-length inside. Only
+ * `tenant`'s (the default tenant's unless told), or every tenant's with 'all'.
  */
-export async function sessionsOverlapping(db: Queryable, fromMs: number, toMs: number): Promise<UsageSessionRow[]> {
+export async function sessionsOverlapping(db: Queryable, fromMs: number, toMs: number, tenant: UsageTenant = DEFAULT_TENANT_ID): Promise<TenantUsageSessionRow[]> {
   const r = await db.query(
-    `SELECT unique_id, nas, acct_session_id, username, start_time, stop_time, last_update, seconds,
-            input_octets, output_octets, terminate_cause, host(framed_ip) AS framed_ip
-       FROM usage_sessions
-      WHERE start_time < $2 AND (COALESCE(stop_time, last_update) > $1 OR start_time >= $1)
-      ORDER BY username, start_time, unique_id`,
-    [iso(fromMs), iso(toMs)],
+    `SELECT u.unique_id, u.tenant_id, t.name AS tenant, u.nas, u.acct_session_id, u.username, u.start_time, u.stop_time,
+            u.last_update, u.seconds, u.input_octets, u.output_octets, u.terminate_cause, host(u.framed_ip) AS framed_ip
+       FROM usage_sessions u JOIN tenants t ON t.id = u.tenant_id
+      WHERE u.start_time < $2 AND (COALESCE(u.stop_time, u.last_update) > $1 OR u.start_time >= $1)
+        AND ($3::integer IS NULL OR u.tenant_id = $3)
+      ORDER BY t.name, u.username, u.start_time, u.unique_id`,
+    [iso(fromMs), iso(toMs), tenant === 'all' ? null : tenant],
   );
   return r.rows.map(toSessionRow);
 }

@@ -3,6 +3,8 @@
  * and flushed to PostgreSQL. Octet counters are plain numbers: 2^53 octets
  * (9 PB) per session is beyond any real line.
  */
+import { DEFAULT_TENANT_ID } from './tenant.js';
+
 export type AcctStatusType = 'start' | 'interim' | 'stop' | 'accounting-on' | 'accounting-off';
 
 export interface LiveSession {
@@ -10,6 +12,15 @@ export interface LiveSession {
   uniqueId: string;
   nas: string;
   acctSessionId: string;
+  /**
+   * The tenant the session belongs to, decided at its first record (the NAS's
+   * owner, or the realm on a shared NAS) and never changed after. null: held
+   * unattributed (a shared NAS's first record had no realm it carries) until
+   * a later record of the session names one. Absent only in sessions stored
+   * before tenancy: read with sessionTenant(), as the default tenant.
+   */
+  tenantId?: number | null;
+  /** As the tenant stores its member: the realm stripped when the tenant strips it. */
   username: string;
   nasPort: number | null;
   nasPortId: string | null;
@@ -31,4 +42,9 @@ export interface LiveSession {
   /** Set once Stop (or a forced close) was recorded; a stopped session never reopens. */
   stopTime: number | null;
   terminateCause: string | null;
+}
+
+/** A session's tenant; one stored before tenancy is the default tenant's (sql/040_tenants.sql moved everything there). */
+export function sessionTenant(s: Pick<LiveSession, 'tenantId'>): number | null {
+  return s.tenantId === undefined ? DEFAULT_TENANT_ID : s.tenantId;
 }

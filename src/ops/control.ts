@@ -11,6 +11,7 @@
  *
  *   GET /control/sessions?user=U    → {"sessions": LiveSession[]}
  *   GET /control/sessions?nas=N     → {"sessions": LiveSession[]}
+ *       &tenant=ID narrows either (or the whole list) to one tenant's sessions (OpenFilter.tenantId)
  *   GET /control/sessions?id=ID     → {"session": LiveSession | null}
  *   POST /control/flush             → {"report": FlushReport} (`radassoc flush`)
  *
@@ -26,6 +27,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { LiveSession } from '../domain/session.js';
 import type { FlushReport } from '../accounting/flusher.js';
+import type { OpenFilter } from '../accounting/store.js';
 import { fail, type RadassocError } from '../errors.js';
 import { isLoopbackAddress } from '../net/ip.js';
 import type { LiveSessionSource } from '../services/deps.js';
@@ -151,7 +153,10 @@ async function answerSessions(store: LiveSessionSource, q: URLSearchParams, res:
     if (id !== null) return reply(res, 200, { session: await store.getSession(id) });
     const user = q.get('user');
     const nas = q.get('nas');
-    const filter = { ...(user !== null ? { username: user } : {}), ...(nas !== null ? { nas } : {}) };
+    const tenant = q.get('tenant');
+    const tenantId = tenant === null ? undefined : Number(tenant);
+    if (tenantId !== undefined && !(Number.isInteger(tenantId) && tenantId > 0)) return reply(res, 400, { error: 'tenant must be a tenant id' });
+    const filter = { ...(user !== null ? { username: user } : {}), ...(nas !== null ? { nas } : {}), ...(tenantId !== undefined ? { tenantId } : {}) };
     reply(res, 200, { sessions: await store.listOpen(filter) });
   } catch (e) {
     reply(res, 503, { error: `the session store cannot be read: ${e instanceof Error ? e.message : String(e)}` });
@@ -167,7 +172,10 @@ const NUM = ['startTime', 'lastUpdate', 'sessionTime', 'inputOctets', 'outputOct
 export function isLiveSession(v: unknown): v is LiveSession {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
+  // Absent: a daemon from before tenancy, whose sessions are all the default tenant's.
+  const tenantOk = o.tenantId === undefined || o.tenantId === null || typeof o.tenantId === 'number';
   return (
+    tenantOk &&
     STR.every((k) => typeof o[k] === 'string') &&
     NUM.every((k) => typeof o[k] === 'number') &&
     STR_OR_NULL.every((k) => o[k] === null || typeof o[k] === 'string') &&
@@ -183,10 +191,11 @@ export class ControlSessionSource implements LiveSessionSource {
     private readonly timeoutMs = 5000,
   ) {}
 
-  async listOpen(filter: { username?: string; nas?: string } = {}): Promise<LiveSession[]> {
+  async listOpen(filter: OpenFilter = {}): Promise<LiveSession[]> {
     const q = new URLSearchParams();
     if (filter.username !== undefined) q.set('user', filter.username);
     if (filter.nas !== undefined) q.set('nas', filter.nas);
+    if (filter.tenantId !== undefined) q.set('tenant', String(filter.tenantId));
     const body = await this.get(q);
     const sessions = body.sessions;
     if (!Array.isArray(sessions) || !sessions.every(isLiveSession)) throw this.bad('sessions');

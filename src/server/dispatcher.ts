@@ -26,6 +26,7 @@ import type { AuthLogEntry } from '../domain/auth-result.js';
 import type { AccessDecision, AccessPolicy } from '../auth/access-policy.js';
 import type { AccountingRecord } from '../accounting/record.js';
 import { accountingRecordFrom } from './accounting-request.js';
+import { attributeRecord, DEFAULT_TENANCY, type AccountingRouting } from './accounting-tenant.js';
 import { storableRecord } from './wire-text.js';
 import { DuplicateCache } from './duplicate-cache.js';
 import type { NasDirectory, ServedNas } from '../auth/nas-directory.js';
@@ -36,9 +37,12 @@ import type { NasActivity } from './nas-activity.js';
 
 export type PortKind = 'auth' | 'acct';
 
-/** Stores an accounting record; resolves only once it is stored (RFC 2866 §4.1). */
+/**
+ * Stores an accounting record; resolves only once it is stored (RFC 2866 §4.1),
+ * saying whether its session is held unattributed (accounting-tenant.ts).
+ */
 export interface AccountingSink {
-  record(rec: AccountingRecord): Promise<void>;
+  record(rec: AccountingRecord): Promise<void | { held?: true; action: string }>;
 }
 
 export interface AuthLogSink {
@@ -53,6 +57,8 @@ export interface DispatcherDeps {
   metrics: ServerMetrics;
   log: Logger;
   duplicateWindowMs: number;
+  /** Realms and their syntax, to route accounting from a shared NAS to its tenant; absent: every record is its NAS owner's. */
+  accountingRouting?: AccountingRouting;
   /** Per-NAS counts for `nas diagnose`, and the rate-limited log line of each drop. */
   activity?: NasActivity;
   dropLog?: DropLog;
@@ -258,15 +264,25 @@ export class Dispatcher {
   private storable(packet: RadiusPacket, nas: ServedNas): AccountingRecord | null {
     const parsed = accountingRecordFrom(packet, nas.name, this.now());
     const rec = parsed && storableRecord(parsed);
-    if (!rec) this.deps.log.debug({ nas: nas.name, id: packet.identifier }, 'accounting request without Acct-Status-Type or Acct-Session-Id; acknowledged, not stored');
-    return rec;
+    if (!rec) {
+      this.deps.log.debug({ nas: nas.name, id: packet.identifier }, 'accounting request without Acct-Status-Type or Acct-Session-Id; acknowledged, not stored');
+      return null;
+    }
+    return attributeRecord(rec, nas.tenancy ?? DEFAULT_TENANCY, this.deps.accountingRouting);
   }
 
   /** Answers only after the record is stored; a storage failure means no answer, so the NAS retransmits. */
   private async accounting(packet: RadiusPacket, nas: ServedNas, rec: AccountingRecord | null): Promise<Buffer | null> {
     if (rec) {
       try {
-        await this.deps.accounting.record(rec);
+        const stored = await this.deps.accounting.record(rec);
+        // Once per session: the record that created it.
+        if (stored?.held && stored.action.startsWith('created')) {
+          this.deps.log.warn(
+            { nas: nas.name, id: packet.identifier, user: rec.username, session: rec.acctSessionId },
+            'accounting from a shared NAS names no realm it carries: session kept unattributed (not exported) until a record of it does; check the NAS sends realm-qualified User-Names',
+          );
+        }
       } catch (e) {
         this.unanswered('storage-unavailable');
         this.deps.log.warn({ nas: nas.name, id: packet.identifier, user: rec.username, err: (e as Error).message }, 'accounting not stored; not answered');

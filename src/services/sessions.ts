@@ -3,13 +3,19 @@
  * (Disconnect-Request, RFC 5176 §2.1) without suspending anyone: the member
  * may log in again at once. Every request is recorded in disconnect_log (for
  * `diagnose`) and the disconnect as a whole in the audit log.
+ *
+ * A scope sees and cuts only its tenant's sessions: another tenant's session
+ * is "not found", exactly as one that does not exist, and the same username
+ * in another tenant is another member.
  */
 import { disconnectSessions, type DisconnectAttempt } from '../coa/disconnect.js';
 import { insertAudit } from '../db/audit.js';
-import { getMember } from '../db/members.js';
-import type { LiveSession } from '../domain/session.js';
+import { memberExistsIn } from '../db/members.js';
+import { listTenantRefs } from '../db/tenants.js';
+import { sessionTenant, type LiveSession } from '../domain/session.js';
+import { DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME } from '../domain/tenant.js';
 import { fail } from '../errors.js';
-import type { Scope, LiveSessionSource, ServiceDeps } from './deps.js';
+import type { Scope, LiveSessionSource, ReadScope, ServiceDeps } from './deps.js';
 import { coaDeps } from './lifecycle.js';
 
 export interface SessionFilter {
@@ -22,17 +28,44 @@ export interface SessionFilter {
 export interface ListedSession extends LiveSession {
   /** Seconds online at the time of listing. */
   seconds: number;
+  /** Deployment-wide listings only: the tenant's name, null for a session held unattributed. */
+  tenant?: string | null;
 }
 
-/** Open sessions, by member then start time. */
-export async function listSessions(deps: Pick<ServiceDeps, 'sessions' | 'now'>, filter: SessionFilter = {}): Promise<ListedSession[]> {
-  const sessions = await deps.sessions.listOpen({
-    ...(filter.username !== undefined ? { username: filter.username } : {}),
-    ...(filter.nas !== undefined ? { nas: filter.nas } : {}),
-  });
+/** Where callers from before tenancy act: the default tenant, the one a single association lives in. */
+const DEFAULT_SCOPE: Scope = { actor: { name: 'radassoc' }, tenant: { id: DEFAULT_TENANT_ID, name: DEFAULT_TENANT_NAME } };
+
+const isScope = (v: ReadScope | SessionFilter | undefined): v is ReadScope => v !== undefined && 'actor' in v && 'tenant' in v;
+
+type ListDeps = Pick<ServiceDeps, 'db' | 'sessions' | 'now'>;
+
+/** Open sessions of the scope's tenant (or, deployment-wide, of every tenant, each marked), by member then start time. */
+export function listSessions(deps: ListDeps, scope: ReadScope, filter?: SessionFilter): Promise<ListedSession[]>;
+/** The default tenant's open sessions: callers from before tenancy. */
+export function listSessions(deps: ListDeps, filter?: SessionFilter): Promise<ListedSession[]>;
+export async function listSessions(deps: ListDeps, a?: ReadScope | SessionFilter, b?: SessionFilter): Promise<ListedSession[]> {
+  const [scope, filter] = isScope(a) ? [a, b ?? {}] : [DEFAULT_SCOPE, a ?? {}];
+  const nas = filter.nas !== undefined ? { nas: filter.nas } : {};
+  let sessions: LiveSession[];
+  let names: Map<number, string> | null = null;
+  if (scope.tenant === 'all') {
+    // A username is per tenant: deployment-wide, every tenant's member of that name.
+    sessions = (await deps.sessions.listOpen(nas)).filter((s) => filter.username === undefined || s.username === filter.username);
+    names = new Map((await listTenantRefs(deps.db)).map((t) => [t.id, t.name]));
+  } else {
+    sessions = await deps.sessions.listOpen({ ...nas, tenantId: scope.tenant.id, ...(filter.username !== undefined ? { username: filter.username } : {}) });
+  }
   const now = deps.now();
-  sessions.sort((a, b) => a.username.localeCompare(b.username) || a.startTime - b.startTime);
-  return sessions.map((s) => ({ ...s, seconds: Math.max(0, Math.round((now - s.startTime) / 1000)) }));
+  const tenantName = (s: LiveSession): string | null => {
+    const id = sessionTenant(s);
+    return id === null ? null : (names?.get(id) ?? String(id));
+  };
+  sessions.sort((x, y) => (names ? (tenantName(x) ?? '').localeCompare(tenantName(y) ?? '') : 0) || x.username.localeCompare(y.username) || x.startTime - y.startTime);
+  return sessions.map((s) => ({
+    ...s,
+    seconds: Math.max(0, Math.round((now - s.startTime) / 1000)),
+    ...(names ? { tenant: tenantName(s) } : {}),
+  }));
 }
 
 export interface DisconnectInput {
@@ -61,8 +94,11 @@ export const DEFAULT_DISCONNECT_REASON = 'disconnect requested';
 export async function disconnect(deps: Pick<ServiceDeps, 'db' | 'sessions' | 'coa' | 'log'>, scope: Scope, input: DisconnectInput): Promise<DisconnectReport> {
   if ((input.username === undefined) === (input.session === undefined)) throw fail('MEMBER_OR_SESSION', {});
   const reason = input.reason ?? DEFAULT_DISCONNECT_REASON;
+  const tenantId = scope.tenant.id;
   const sessions =
-    input.session !== undefined ? [await findSession(deps.sessions, input.session, input.nas)] : await memberSessions(deps, input.username ?? '');
+    input.session !== undefined
+      ? [await findSession(deps.sessions, tenantId, input.session, input.nas)]
+      : await memberSessions(deps, tenantId, input.username ?? '');
   const username = input.username ?? sessions[0]?.username ?? '';
   const disconnects = await disconnectSessions(coaDeps(deps, scope), sessions, reason);
   if (disconnects.length > 0) {
@@ -71,6 +107,7 @@ export async function disconnect(deps: Pick<ServiceDeps, 'db' | 'sessions' | 'co
       action: 'session.disconnect',
       target: `member:${username}`,
       after: { reason, sessions: disconnects.map(attemptRecord) },
+      tenantId,
     });
   }
   return { username, reason, disconnects, unconfirmed: disconnects.filter((a) => a.outcome !== 'ack').length };
@@ -103,24 +140,29 @@ export function attemptRecord(a: DisconnectAttempt): AttemptRecord {
   };
 }
 
-/** A session by our unique id, else by the NAS's Acct-Session-Id (narrowed by `nas` when several NAS use it). */
-async function findSession(source: LiveSessionSource, id: string, nas: string | undefined): Promise<LiveSession> {
-  const byUnique = await source.getSession(id);
+/**
+ * A session of `tenantId` by our unique id, else by the NAS's Acct-Session-Id
+ * (narrowed by `nas` when several NAS use it). Another tenant's session is
+ * not found, whatever its state: nothing in the refusal says it exists.
+ */
+async function findSession(source: LiveSessionSource, tenantId: number, id: string, nas: string | undefined): Promise<LiveSession> {
+  const found = await source.getSession(id);
+  const byUnique = found && sessionTenant(found) === tenantId ? found : null;
   if (byUnique && byUnique.stopTime === null) return byUnique;
-  const open = (await source.listOpen(nas === undefined ? {} : { nas })).filter((s) => s.acctSessionId === id);
+  const open = (await source.listOpen({ tenantId, ...(nas === undefined ? {} : { nas }) })).filter((s) => s.acctSessionId === id);
   if (open.length === 1) return open[0]!;
   if (open.length > 1) throw fail('AMBIGUOUS_SESSION', { session: id, nas: open.map((s) => s.nas).sort() });
   throw fail('UNKNOWN_SESSION', { session: id, ended: byUnique !== null });
 }
 
 /**
- * The open sessions of `username`. A name that is no member is refused
- * (usually a typo), unless sessions are still open under it (a member removed
- * while online): those can still be cut.
+ * The open sessions of `username` in `tenantId`. A name that is no member
+ * there is refused (usually a typo), unless sessions are still open under it
+ * (a member removed while online): those can still be cut.
  */
-async function memberSessions(deps: Pick<ServiceDeps, 'db' | 'sessions'>, username: string): Promise<LiveSession[]> {
-  if (await getMember(deps.db, username)) return deps.sessions.listOpen({ username });
-  const leftOver = await deps.sessions.listOpen({ username }).catch(() => []);
+async function memberSessions(deps: Pick<ServiceDeps, 'db' | 'sessions'>, tenantId: number, username: string): Promise<LiveSession[]> {
+  if (await memberExistsIn(deps.db, tenantId, username)) return deps.sessions.listOpen({ tenantId, username });
+  const leftOver = await deps.sessions.listOpen({ tenantId, username }).catch(() => []);
   if (leftOver.length === 0) throw fail('UNKNOWN_MEMBER', { username });
   return leftOver;
 }

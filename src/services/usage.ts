@@ -5,10 +5,21 @@
  * columns).
  */
 import type { FlushReport } from '../accounting/flusher.js';
-import { DETAIL_COLUMNS, SUMMARY_COLUMNS, exportUsage, toCsv, toJson, type DetailRow, type SummaryRow } from '../accounting/export.js';
+import {
+  ALL_TENANTS_DETAIL_COLUMNS,
+  ALL_TENANTS_SUMMARY_COLUMNS,
+  DETAIL_COLUMNS,
+  SUMMARY_COLUMNS,
+  exportUsage,
+  toCsv,
+  toJson,
+  type DetailRow,
+  type SummaryRow,
+} from '../accounting/export.js';
+import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 import { isIsoDate } from '../domain/validate.js';
 import { fail } from '../errors.js';
-import type { ServiceDeps } from './deps.js';
+import type { ReadScope, ServiceDeps } from './deps.js';
 
 /** Writes finished sessions and open sessions' progress to PostgreSQL now. */
 export async function flush(deps: Pick<ServiceDeps, 'flush'>): Promise<FlushReport> {
@@ -24,20 +35,32 @@ export interface ExportInput {
   format?: 'csv' | 'json';
 }
 
+/** Columns of the file: the contract's, after `tenant` in a deployment-wide export. */
 export type BillingExport =
-  | { detail: false; columns: typeof SUMMARY_COLUMNS; rows: SummaryRow[]; text: string }
-  | { detail: true; columns: typeof DETAIL_COLUMNS; rows: DetailRow[]; text: string };
+  | { detail: false; columns: typeof SUMMARY_COLUMNS | typeof ALL_TENANTS_SUMMARY_COLUMNS; rows: SummaryRow[]; text: string }
+  | { detail: true; columns: typeof DETAIL_COLUMNS | typeof ALL_TENANTS_DETAIL_COLUMNS; rows: DetailRow[]; text: string };
 
-/** The billing export for a period: the rows, and the file's text in the format asked (CSV by default). */
-export async function billingExport(deps: Pick<ServiceDeps, 'db'>, input: ExportInput): Promise<BillingExport> {
+/**
+ * The billing export for a period: the rows, and the file's text in the
+ * format asked (CSV by default). Only the scope's tenant's usage; every
+ * tenant's, each row marked, when the scope is deployment-wide.
+ */
+export function billingExport(deps: Pick<ServiceDeps, 'db'>, scope: ReadScope, input: ExportInput): Promise<BillingExport>;
+/** The default tenant's: callers from before tenancy. */
+export function billingExport(deps: Pick<ServiceDeps, 'db'>, input: ExportInput): Promise<BillingExport>;
+export async function billingExport(deps: Pick<ServiceDeps, 'db'>, a: ReadScope | ExportInput, b?: ExportInput): Promise<BillingExport> {
+  const [tenant, input] = 'from' in a ? [DEFAULT_TENANT_ID, a] : [a.tenant === 'all' ? ('all' as const) : a.tenant.id, b as ExportInput];
   for (const field of ['from', 'to'] as const) {
     if (!isIsoDate(input[field])) throw fail('INVALID_DATE', { field, value: input[field] });
   }
   if (input.from > input.to) throw fail('INVALID_DATE', { from: input.from, to: input.to });
-  const usage = await exportUsage(deps.db, { from: input.from, to: input.to });
+  const usage = await exportUsage(deps.db, { from: input.from, to: input.to }, tenant);
   const json = input.format === 'json';
+  const all = tenant === 'all';
   if (input.detail) {
-    return { detail: true, columns: DETAIL_COLUMNS, rows: usage.detail, text: json ? toJson(usage.detail) : toCsv(usage.detail, DETAIL_COLUMNS) };
+    const columns = all ? ALL_TENANTS_DETAIL_COLUMNS : DETAIL_COLUMNS;
+    return { detail: true, columns, rows: usage.detail, text: json ? toJson(usage.detail) : toCsv(usage.detail, columns) };
   }
-  return { detail: false, columns: SUMMARY_COLUMNS, rows: usage.summary, text: json ? toJson(usage.summary) : toCsv(usage.summary, SUMMARY_COLUMNS) };
+  const columns = all ? ALL_TENANTS_SUMMARY_COLUMNS : SUMMARY_COLUMNS;
+  return { detail: false, columns, rows: usage.summary, text: json ? toJson(usage.summary) : toCsv(usage.summary, columns) };
 }

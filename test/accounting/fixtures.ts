@@ -1,11 +1,12 @@
 /** Stores and usage databases for the accounting tests. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { MemoryStore } from '../../src/accounting/memory-store.js';
 import { ACCOUNTING_REDIS_OPTIONS, RedisStore } from '../../src/accounting/redis-store.js';
 import type { SessionStore } from '../../src/accounting/store.js';
 import type { Db } from '../../src/db/db.js';
+import { migrate } from '../../src/db/migrate.js';
 import { createPostgresDb } from '../../src/db/postgres.js';
 import { freshDatabaseUrl, redisPrefix } from '../support/database.js';
 
@@ -20,12 +21,18 @@ export async function makeStore(kind: StoreKind): Promise<SessionStore> {
   return new RedisStore(c, { prefix: redisPrefix() });
 }
 
-export const USAGE_SQL = readFileSync(new URL('../../sql/010_usage.sql', import.meta.url), 'utf8');
+/** The schema the usage tables live in, as one script: every migration in order (usage rows name their tenant, sql/040_tenants.sql). */
+const SQL_DIR = new URL('../../sql/', import.meta.url);
+export const USAGE_SQL = readdirSync(SQL_DIR)
+  .filter((f) => /^\d{3,}_[a-z0-9_]+\.sql$/.test(f))
+  .sort()
+  .map((f) => readFileSync(new URL(f, SQL_DIR), 'utf8'))
+  .join('\n');
 
-/** A fresh database (or the one at `url`) with the usage tables. */
+/** A fresh database (or the one at `url`) with the usage tables: the whole schema, since usage rows name their tenant. */
 export async function usageDb(url?: string): Promise<Db> {
   const db = createPostgresDb(url ?? (await freshDatabaseUrl()), { connectTimeoutMs: 2000, onError: () => undefined });
-  await db.query(USAGE_SQL);
+  await migrate(db);
   return db;
 }
 

@@ -6,7 +6,8 @@
  * KEYS[1] index key for (nas, Acct-Session-Id)
  * ARGV[1] key prefix, ARGV[2] the NormalizedRecord as JSON (nulls omitted),
  * ARGV[3] SAME_SESSION_TOLERANCE_MS, ARGV[4] snapshot limit
- * returns {action, changed 0|1, uniqueId or '', sessions closed besides}
+ * (tenantId always there: 0 when the record could not be routed)
+ * returns {action, changed 0|1, uniqueId or '', sessions closed besides, held 0|1}
  */
 import { COMMON_LUA } from './common.js';
 
@@ -22,7 +23,7 @@ local function snapOf(s, at)
 end
 
 local function create()
-  local s = {uniqueId = n.uniqueId, nas = n.nas, acctSessionId = n.acctSessionId, username = n.username or '',
+  local s = {uniqueId = n.uniqueId, nas = n.nas, acctSessionId = n.acctSessionId, tenantId = n.tenantId, username = n.username or '',
     nasPort = n.nasPort, nasPortId = n.nasPortId, nasIpAddress = n.nasIpAddress, framedIp = n.framedIp,
     callingStationId = n.callingStationId, classHex = n.classHex, startTime = n.start, lastUpdate = n.receivedAt,
     interimInterval = n.interimInterval, sessionTime = n.sessionTime or 0, inputOctets = n.inputOctets or 0,
@@ -44,9 +45,14 @@ local function isNew(e)
   return n.start > e.stopTime + tol
 end
 
+-- An unattributed session takes the first tenant a record routes it to, with that record's username;
+-- a record routed to another tenant than the session's never names its member.
 local function fill(e)
   local s = copy(e)
-  if s.username == '' and n.username then s.username = n.username end
+  if s.tenantId == 0 and n.tenantId ~= 0 then
+    s.tenantId = n.tenantId
+    if n.username then s.username = n.username end
+  elseif s.username == '' and n.username and n.tenantId == s.tenantId then s.username = n.username end
   for _, f in ipairs({'nasPort', 'nasPortId', 'nasIpAddress', 'framedIp', 'callingStationId', 'classHex', 'interimInterval'}) do
     if s[f] == nil then s[f] = n[f] end
   end
@@ -115,12 +121,17 @@ else
   end
 end
 
+local function held(s)
+  if s and s.tenantId == 0 then return 1 end
+  return 0
+end
+
 if sess then
   put(sess, snap, LIMIT, ex, not wrote and sess.uniqueId == exUid)
   redis.call('SET', ik, sess.uniqueId)
-  return {action, 1, sess.uniqueId, closed}
+  return {action, 1, sess.uniqueId, closed, held(sess)}
 end
 local uid = ''
 if ex then uid = ex.uniqueId end
-return {action, 0, uid, closed}
+return {action, 0, uid, closed, held(ex)}
 `;

@@ -9,7 +9,9 @@
  *   P p:<uid>   zset: interim snapshots since the last flush, score = at
  *   P i:…       string: (nas, Acct-Session-Id) → uid of the latest session (key built by the caller)
  *   P open      zset: open uids, score = lastUpdate
- *   P u:<user>  set: open uids of a user (simultaneous-use)
+ *   P u:<user>  set: open uids of a default-tenant member (simultaneous-use); the key of before tenancy,
+ *               kept so that sessions opened before an upgrade are still counted
+ *   P t<id>:u:<user>  set: the same for a member of tenant <id> (usernames are unique within a tenant only)
  *   P n:<nas>   set: open uids of a NAS (Accounting-On/Off)
  *   P dirty     zset: uids with changes not yet flushed, score = lastUpdate when they became dirty
  *   P fin       set: the finished ones among them (the flush backlog, read by /metrics with SCARD)
@@ -17,14 +19,19 @@
  * Numbers: Lua numbers are doubles (exact to 2^53) but Redis converts them to
  * strings with "%.14g", which would round 15-digit octet counters; every
  * number is therefore written through fmt() ("%.0f").
+ *
+ * Tenancy: tenantId is a session field; a hash without it was written before
+ * tenancy and is the default tenant's (1); 0 marks a session held
+ * unattributed, which is in no member set and not dirty (the flusher needs a
+ * tenant) until a record of it names one.
  */
 export const COMMON_LUA = `
 local P = ARGV[1]
 local function fmt(x) return string.format('%.0f', x) end
-local FIELDS = {'uniqueId','nas','acctSessionId','username','nasPort','nasPortId','nasIpAddress','framedIp',
+local FIELDS = {'uniqueId','nas','acctSessionId','tenantId','username','nasPort','nasPortId','nasIpAddress','framedIp',
   'callingStationId','classHex','startTime','lastUpdate','interimInterval','sessionTime','inputOctets','outputOctets',
   'inputPackets','outputPackets','stopTime','terminateCause'}
-local NUMS = {nasPort=true, startTime=true, lastUpdate=true, interimInterval=true, sessionTime=true, inputOctets=true,
+local NUMS = {tenantId=true, nasPort=true, startTime=true, lastUpdate=true, interimInterval=true, sessionTime=true, inputOctets=true,
   outputOctets=true, inputPackets=true, outputPackets=true, stopTime=true, ver=true}
 local function skey(uid) return P .. 's:' .. uid end
 local function pkey(uid) return P .. 'p:' .. uid end
@@ -35,7 +42,15 @@ local function decode(raw)
     local k, v = raw[i], raw[i + 1]
     if NUMS[k] then s[k] = tonumber(v) else s[k] = v end
   end
+  if s.tenantId == nil then s.tenantId = 1 end
   return s
+end
+
+-- The member set a session counts in, or nil (no username yet, or unattributed).
+local function ukey(s)
+  if s.username == '' or s.tenantId == 0 then return nil end
+  if s.tenantId == 1 then return P .. 'u:' .. s.username end
+  return P .. 't' .. fmt(s.tenantId) .. ':u:' .. s.username
 end
 
 local function load(uid)
@@ -65,17 +80,21 @@ local function forceClose(s, cause, at)
   return c
 end
 
--- Keeps the open / per-user / per-NAS indexes in step with the session's state.
+-- Keeps the open / per-member / per-NAS indexes in step with the session's state.
 local function link(s, old)
   local uid = s.uniqueId
-  if old and old.username ~= s.username and old.username ~= '' then redis.call('SREM', P .. 'u:' .. old.username, uid) end
+  local key = ukey(s)
+  if old then
+    local before = ukey(old)
+    if before and before ~= key then redis.call('SREM', before, uid) end
+  end
   if s.stopTime == nil then
     redis.call('ZADD', P .. 'open', fmt(s.lastUpdate), uid)
-    if s.username ~= '' then redis.call('SADD', P .. 'u:' .. s.username, uid) end
+    if key then redis.call('SADD', key, uid) end
     redis.call('SADD', P .. 'n:' .. s.nas, uid)
   else
     redis.call('ZREM', P .. 'open', uid)
-    if s.username ~= '' then redis.call('SREM', P .. 'u:' .. s.username, uid) end
+    if key then redis.call('SREM', key, uid) end
     redis.call('SREM', P .. 'n:' .. s.nas, uid)
   end
 end
@@ -105,9 +124,12 @@ local function put(s, snap, limit, old, known)
   local key = skey(s.uniqueId)
   redis.call('DEL', key)
   redis.call('HSET', key, unpack(args))
-  redis.call('ZADD', P .. 'dirty', 'NX', fmt(s.lastUpdate), s.uniqueId)
-  -- A finished session never reopens: once in the backlog it leaves only when acked.
-  if s.stopTime ~= nil then redis.call('SADD', P .. 'fin', s.uniqueId) end
+  -- An unattributed session waits for its tenant before it can go to PostgreSQL.
+  if s.tenantId ~= 0 then
+    redis.call('ZADD', P .. 'dirty', 'NX', fmt(s.lastUpdate), s.uniqueId)
+    -- A finished session never reopens: once in the backlog it leaves only when acked.
+    if s.stopTime ~= nil then redis.call('SADD', P .. 'fin', s.uniqueId) end
+  end
   local pk = pkey(s.uniqueId)
   if snap then
     local member = fmt(snap.at) .. ':' .. fmt(snap.sessionTime) .. ':' .. fmt(snap.inputOctets) .. ':' .. fmt(snap.outputOctets)

@@ -7,7 +7,8 @@ import { COMMON_LUA } from './common.js';
 
 /**
  * Accounting-On/Off (RFC 2866 §5.1): closes the NAS's open sessions that
- * started at or before the reset; never deletes them (history is kept).
+ * started at or before the reset, whichever tenant each belongs to (a shared
+ * NAS carries several); never deletes them (history is kept).
  * ARGV: prefix, nas, cause, at, snapshot limit → number closed
  */
 export const CLOSE_NAS_LUA = `${COMMON_LUA}
@@ -100,17 +101,22 @@ end
 return cleared
 `;
 
-/** ARGV: prefix, 'all' | 'user' | 'nas', value → session hash arrays */
+/**
+ * ARGV: prefix, 'all' | 'user' | 'nas', value, tenant id or '' for every tenant
+ * (a user is always one tenant's: '' there means the default tenant) → session hash arrays
+ */
 export const LIST_OPEN_LUA = `${COMMON_LUA}
-local mode, value = ARGV[2], ARGV[3]
+local mode, value, tenant = ARGV[2], ARGV[3], tonumber(ARGV[4])
 local ids
-if mode == 'user' then ids = redis.call('SMEMBERS', P .. 'u:' .. value)
+if mode == 'user' then
+  local k = ukey({username = value, tenantId = tenant or 1})
+  ids = k and redis.call('SMEMBERS', k) or {}
 elseif mode == 'nas' then ids = redis.call('SMEMBERS', P .. 'n:' .. value)
 else ids = redis.call('ZRANGE', P .. 'open', 0, -1) end
 local out = {}
 for _, uid in ipairs(ids) do
   local raw = redis.call('HGETALL', skey(uid))
-  if #raw > 0 then out[#out + 1] = raw end
+  if #raw > 0 and (tenant == nil or decode(raw).tenantId == tenant) then out[#out + 1] = raw end
 end
 return out
 `;
