@@ -12,8 +12,9 @@ import { registerDiagnose } from './diagnose.js';
 import { registerAudit } from './audit.js';
 import { registerDues } from './dues.js';
 import { registerSessions } from './sessions.js';
+import { registerTenant } from './tenant.js';
 
 export function registerCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
-  for (const register of [registerServe, registerMigrate, registerNas, registerPlan, registerMember, registerExport, registerDisconnect, registerDiagnose, registerAudit, registerDues, registerSessions]) register(cli);
+  for (const register of [registerServe, registerMigrate, registerNas, registerPlan, registerMember, registerExport, registerDisconnect, registerDiagnose, registerAudit, registerDues, registerSessions, registerTenant]) register(cli);
   return cli;
 }

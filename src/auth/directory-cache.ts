@@ -9,6 +9,7 @@ import type { Db } from '../db/db.js';
 import { CHANNELS, RELOAD_ALL, tenantKey } from '../db/notify.js';
 import { authMemberPages, getAuthMember } from '../db/members.js';
 import { getPlan, listPlans } from '../db/plans.js';
+import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 import { loadAllNas } from '../db/nas.js';
 import type { Plan } from '../domain/plan.js';
 import type { RawAttribute } from '../protocol/index.js';
@@ -63,7 +64,7 @@ export class DirectoryCache implements MemberDirectory {
   async reloadAll(): Promise<void> {
     const started = Date.now();
     const builder = new CachedMemberBuilder();
-    const [members, plans] = await Promise.all([this.loadMembers(builder), listPlans(this.db), this.reloadNas()]);
+    const [members, plans] = await Promise.all([this.loadMembers(builder), listPlans(this.db, 'all'), this.reloadNas()]);
     this.members = members;
     // Later refreshes share this load's method lists and plan names; the previous tables go with the old map.
     this.refreshBuilder = builder;
@@ -109,7 +110,7 @@ export class DirectoryCache implements MemberDirectory {
     const name = tenantKey(payload)?.key ?? payload;
     try {
       if (payload === RELOAD_ALL) return await this.reloadAll();
-      const p = await getPlan(this.db, name);
+      const p = await getPlan(this.db, tenantKey(payload)?.tenantId ?? DEFAULT_TENANT_ID, name);
       if (p) this.plans.set(name, this.encodePlan(p));
       else this.plans.delete(name);
     } catch (e) {

@@ -53,11 +53,17 @@ export async function insertDisconnectLog(q: Queryable, e: NewDisconnectLogEntry
 }
 
 /** The latest attempts aimed at one member's sessions, newest first. */
-export async function recentDisconnects(q: Queryable, username: string, limit = 10): Promise<DisconnectLogEntry[]> {
+/**
+ * `tenantId`: only that tenant's rows; those written before disconnects
+ * recorded a tenant (null) count while the deployment has a single tenant.
+ */
+export async function recentDisconnects(q: Queryable, username: string, limit = 10, tenantId?: number): Promise<DisconnectLogEntry[]> {
   const r = await q.query<Record<string, unknown>>(
     `SELECT id, time, username, nas, unique_id, acct_session_id, kind, outcome, error_cause, attempts, ms, actor, reason, detail
-       FROM disconnect_log WHERE username = $1 ORDER BY time DESC, id DESC LIMIT $2`,
-    [username, limit],
+       FROM disconnect_log WHERE username = $1
+        AND ($3::integer IS NULL OR tenant_id = $3 OR (tenant_id IS NULL AND (SELECT count(*) FROM tenants) = 1))
+      ORDER BY time DESC, id DESC LIMIT $2`,
+    [username, limit, tenantId ?? null],
   );
   return r.rows.map((row) => ({
     id: num(row.id),

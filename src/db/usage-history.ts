@@ -23,14 +23,15 @@ export interface FinishedSession {
 }
 
 /** Newest first (index usage_sessions_username_start_idx). */
-export async function recentFinishedSessions(q: Queryable, username: string, limit = 10): Promise<FinishedSession[]> {
+/** `tenantId`: only that tenant's sessions. */
+export async function recentFinishedSessions(q: Queryable, username: string, limit = 10, tenantId?: number): Promise<FinishedSession[]> {
   const r = await q.query<Record<string, unknown>>(
     `SELECT unique_id, nas, acct_session_id, start_time, stop_time, seconds, input_octets, output_octets,
             terminate_cause, host(framed_ip) AS framed_ip
        FROM usage_sessions
-      WHERE username = $1 AND stop_time IS NOT NULL
+      WHERE username = $1 AND stop_time IS NOT NULL AND ($3::integer IS NULL OR tenant_id = $3)
       ORDER BY start_time DESC, unique_id LIMIT $2`,
-    [username, limit],
+    [username, limit, tenantId ?? null],
   );
   return r.rows.map((row) => ({
     uniqueId: str(row.unique_id),

@@ -80,7 +80,7 @@ export async function addNas(deps: DbDeps, scope: Scope, input: AddNasInput): Pr
   const requireMessageAuthenticator = input.requireMessageAuthenticator ?? true;
   const added = await deps.db.transaction(async (tx) => {
     const n = await insertNas(tx, { ...input, requireMessageAuthenticator });
-    await insertAudit(tx, { actor: scope.actor.name, action: 'nas.add', target: `nas:${n.name}`, after: nasView(n) });
+    await insertAudit(tx, { tenantId: scope.tenant.id, actor: scope.actor.name, action: 'nas.add', target: `nas:${n.name}`, after: nasView(n) });
     return n;
   });
   return { nas: nasView(added), warnings: warningsFor(added.name, input.secret, requireMessageAuthenticator) };
@@ -95,7 +95,7 @@ export async function removeNas(deps: DbDeps, scope: Scope, name: string): Promi
   await deps.db.transaction(async (tx) => {
     const before = await getNas(tx, name);
     await deleteNas(tx, name);
-    await insertAudit(tx, { actor: scope.actor.name, action: 'nas.remove', target: `nas:${name}`, before: before && nasView(before) });
+    await insertAudit(tx, { tenantId: scope.tenant.id, actor: scope.actor.name, action: 'nas.remove', target: `nas:${name}`, before: before && nasView(before) });
   });
   return { removed: name };
 }

@@ -62,11 +62,12 @@ export async function disconnect(deps: Pick<ServiceDeps, 'db' | 'sessions' | 'co
   if ((input.username === undefined) === (input.session === undefined)) throw fail('MEMBER_OR_SESSION', {});
   const reason = input.reason ?? DEFAULT_DISCONNECT_REASON;
   const sessions =
-    input.session !== undefined ? [await findSession(deps.sessions, input.session, input.nas)] : await memberSessions(deps, input.username ?? '');
+    input.session !== undefined ? [await findSession(deps.sessions, input.session, input.nas)] : await memberSessions(deps, scope, input.username ?? '');
   const username = input.username ?? sessions[0]?.username ?? '';
   const disconnects = await disconnectSessions(coaDeps(deps, scope), sessions, reason);
   if (disconnects.length > 0) {
     await insertAudit(deps.db, {
+      tenantId: scope.tenant.id,
       actor: scope.actor.name,
       action: 'session.disconnect',
       target: `member:${username}`,
@@ -118,8 +119,8 @@ async function findSession(source: LiveSessionSource, id: string, nas: string | 
  * (usually a typo), unless sessions are still open under it (a member removed
  * while online): those can still be cut.
  */
-async function memberSessions(deps: Pick<ServiceDeps, 'db' | 'sessions'>, username: string): Promise<LiveSession[]> {
-  if (await getMember(deps.db, username)) return deps.sessions.listOpen({ username });
+async function memberSessions(deps: Pick<ServiceDeps, 'db' | 'sessions'>, scope: Scope, username: string): Promise<LiveSession[]> {
+  if (await getMember(deps.db, scope.tenant.id, username)) return deps.sessions.listOpen({ username });
   const leftOver = await deps.sessions.listOpen({ username }).catch(() => []);
   if (leftOver.length === 0) throw fail('UNKNOWN_MEMBER', { username });
   return leftOver;
