@@ -6,6 +6,7 @@
 import { closest } from '../admin/suggest.js';
 import type { PlanAttribute } from '../domain/plan.js';
 import { fail } from '../errors.js';
+import { REDACTED } from '../db/audit.js';
 import { attributeNames, AttributeValueError, encodeAttributeValue, findAttribute } from '../protocol/index.js';
 
 /**
@@ -39,6 +40,15 @@ export function checkPlanAttribute(a: PlanAttribute): PlanAttribute {
 }
 
 export const checkPlanAttributes = (attrs: readonly PlanAttribute[]): PlanAttribute[] => attrs.map(checkPlanAttribute);
+
+/**
+ * Attributes as people, scripts and the audit log see them: the value of one
+ * the dictionary encrypts with the shared secret (Tunnel-Password, RFC 2868
+ * §3.5) is a secret, shown as "[redacted]"; the reply still carries it.
+ */
+export function shownAttributes(attrs: readonly PlanAttribute[]): PlanAttribute[] {
+  return attrs.map((a) => (findAttribute(a.name.replace(/:\d{1,3}$/, ''))?.encrypt !== undefined ? { name: a.name, value: REDACTED } : a));
+}
 
 /** `Attribute=Value` (also `Name:tag=Value`) as a front end takes it in text; the value is checked by checkPlanAttribute. */
 export function splitAttribute(text: string): PlanAttribute {

@@ -10,7 +10,7 @@ import type { Plan, PlanAttribute } from '../domain/plan.js';
 import { fail } from '../errors.js';
 import type { ReadScope, Scope, ServiceDeps } from './deps.js';
 import { tenantNames } from './tenant-names.js';
-import { checkPlanAttributes } from './plan-attributes.js';
+import { checkPlanAttributes, shownAttributes } from './plan-attributes.js';
 
 type DbDeps = Pick<ServiceDeps, 'db'>;
 
@@ -23,7 +23,7 @@ export interface PlanView {
 }
 
 export function planView(p: Plan): PlanView {
-  return { name: p.name, attributes: p.attributes, created_at: p.createdAt.toISOString(), updated_at: p.updatedAt.toISOString() };
+  return { name: p.name, attributes: shownAttributes(p.attributes), created_at: p.createdAt.toISOString(), updated_at: p.updatedAt.toISOString() };
 }
 
 export interface PlanInput {

@@ -26,7 +26,7 @@ import type { PlanAttribute } from '../domain/plan.js';
 import type { Tenant, TenantSettings } from '../domain/tenant.js';
 import { fail } from '../errors.js';
 import type { Actor, ServiceDeps } from './deps.js';
-import { checkPlanAttributes } from './plan-attributes.js';
+import { checkPlanAttributes, shownAttributes } from './plan-attributes.js';
 
 type DbDeps = Pick<ServiceDeps, 'db'>;
 
@@ -62,7 +62,7 @@ export function tenantView(t: Tenant): TenantView {
     realms: t.realms,
     strip_realm: t.stripRealm,
     settings,
-    attributes: t.attributes,
+    attributes: shownAttributes(t.attributes),
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),
   };
