@@ -87,6 +87,13 @@ export interface ErrorData {
   TENANT_REQUIRED: { tenants: string[] };
   ALL_TENANTS_READ_ONLY: Record<string, never>;
   TENANT_AND_ALL_TENANTS: { tenant: string };
+  DUPLICATE_TENANT: { tenant: string };
+  /** A realm routes to one tenant in the whole deployment; `tenant` its holder (null: the table's key said so, not who). */
+  REALM_TAKEN: { realm: string; tenant: string | null };
+  /** `tenant remove` of a tenant that still holds members, plans, NAS or usage records. */
+  TENANT_IN_USE: { tenant: string; members: number; plans: number; ownedNas: string[]; carriedBy: string[]; usageSessions: number };
+  /** An access line already bound to another member of the same tenant (`holder` null: the table's key said so, not who). */
+  LINE_IN_USE: { line: string; holder: string | null };
   DUPLICATE_PLAN: { plan: string };
   /** `members` null: a member was put on the plan while it was being removed. */
   PLAN_IN_USE: { plan: string; members: number | null };
@@ -236,7 +243,22 @@ export type InvalidArgument =
   /** `nas set` given nothing to change. */
   | { problem: 'nas-set-nothing' }
   | { problem: 'plan-attributes-flags'; both: boolean }
-  | { problem: 'unreadable-file'; path: string; reason: string };
+  | { problem: 'unreadable-file'; path: string; reason: string }
+  /** An access-line identifier that is empty, too long or not printable. */
+  | { problem: 'line'; line: string }
+  | { problem: 'tenant-name'; name: string }
+  | { problem: 'display-name' }
+  /** A realm that is not a DNS-like name (labels of letters, digits and hyphens, dot-separated). */
+  | { problem: 'realm'; realm: string }
+  /** A tenant setting's flag with a value it cannot take; `expected` says what would do. */
+  | { problem: 'tenant-setting'; flag: string; value: string; expected: string }
+  | { problem: 'reply-reason'; text: string; reasons: string[] }
+  /** `tenant add --restricted-plan`: a new tenant has no plan yet. */
+  | { problem: 'restricted-plan-on-add'; tenant: string; plan: string }
+  | { problem: 'tenant-flags'; flags: string[] }
+  | { problem: 'tenant-nothing-to-change' }
+  /** Every command acts in some tenant: the last one stays. */
+  | { problem: 'last-tenant'; tenant: string };
 
 type Catalogue = { [C in keyof ErrorData]: (d: ErrorData[C]) => ErrorWords };
 
@@ -345,6 +367,32 @@ export const ERROR_MESSAGES: Catalogue = {
     ),
   ALL_TENANTS_READ_ONLY: () => words('--all-tenants shows every tenant in a listing; a change acts in one tenant', 'use `--tenant NAME` instead'),
   TENANT_AND_ALL_TENANTS: (d) => words(`--tenant ${d.tenant} and --all-tenants ask for two different scopes`, 'give one of them'),
+  DUPLICATE_TENANT: (d) => words(`tenant ${d.tenant} already exists`, `change it with \`radassoc tenant set ${d.tenant} ...\``),
+  REALM_TAKEN: (d) =>
+    words(
+      `realm ${d.realm} already routes to ${d.tenant === null ? 'another tenant' : `tenant ${d.tenant}`}: a realm names one tenant in the deployment`,
+      d.tenant === null ? 'see `radassoc tenant list`' : `choose another, or first \`radassoc tenant set ${d.tenant} --remove-realm ${d.realm}\``,
+    ),
+  TENANT_IN_USE: (d) => {
+    const held = [
+      d.members > 0 ? `${d.members} member${d.members === 1 ? '' : 's'}` : null,
+      d.plans > 0 ? `${d.plans} plan${d.plans === 1 ? '' : 's'}` : null,
+      d.ownedNas.length > 0 ? `NAS ${d.ownedNas.join(', ')}` : null,
+      d.carriedBy.length > 0 ? `a place on shared NAS ${d.carriedBy.join(', ')}` : null,
+      d.usageSessions > 0 ? `${d.usageSessions} usage record${d.usageSessions === 1 ? '' : 's'} (billing history)` : null,
+    ].filter((x): x is string => x !== null);
+    const steps = [
+      d.members > 0 ? `\`radassoc member remove USERNAME --tenant ${d.tenant}\`` : null,
+      d.plans > 0 ? `\`radassoc plan remove PLAN --tenant ${d.tenant}\`` : null,
+      d.ownedNas.length > 0 || d.carriedBy.length > 0 ? '`radassoc nas remove NAME` (or take the tenant off the shared NAS)' : null,
+      d.usageSessions > 0 ? `keep the usage (\`radassoc export --tenant ${d.tenant} ...\`): a tenant with billing history is not removed` : null,
+    ].filter((x): x is string => x !== null);
+    return words(`tenant ${d.tenant} still holds ${held.join(', ')}`, `remove them first: ${steps.join('; ')}`);
+  },
+  LINE_IN_USE: (d) =>
+    d.holder !== null
+      ? words(`line ${d.line} is already bound to member ${d.holder}`, `choose another, or free it first with \`radassoc member set ${d.holder} --line ''\``)
+      : words(`line ${d.line} is already bound to another member`, 'choose another; `radassoc member list --json` shows who has it'),
   DUPLICATE_PLAN: (d) => words(`plan ${d.plan} already exists`, 'see `radassoc plan list`'),
   PLAN_IN_USE: (d) =>
     words(
@@ -513,7 +561,7 @@ function invalidArgument(d: InvalidArgument): ErrorWords {
     case 'member-constraint':
       return words(`member ${d.username}: ${d.reason}`);
     case 'nothing-to-change':
-      return words('nothing to change: give at least one of --plan, --ipv4, --ipv6-prefix, --max-sessions, --paid-until or --auth');
+      return words('nothing to change: give at least one of --plan, --ipv4, --ipv6-prefix, --max-sessions, --paid-until, --line or --auth');
     case 'flag-needs-value':
       return words(`--${d.flag} needs a value${d.clearable ? ' (or none to clear it)' : ''}`);
     case 'secret-flags':
@@ -540,6 +588,31 @@ function invalidArgument(d: InvalidArgument): ErrorWords {
         : words('give the new attributes with --attr Attribute=Value (repeatable; they replace the old ones), or --clear');
     case 'unreadable-file':
       return words(`cannot read ${d.path}: ${d.reason}; check the path`);
+    case 'line':
+      return words(`invalid line ${JSON.stringify(d.line)}: the access-line identifier (Agent-Circuit-Id, Agent-Remote-Id or NAS-Port-Id) is 1 to 253 octets of printable text`);
+    case 'tenant-name':
+      return words(`invalid tenant name ${JSON.stringify(d.name)}: lower-case letters, digits, '-' and '_', starting with a letter or digit, at most 63`);
+    case 'display-name':
+      return words('the display name cannot be empty');
+    case 'realm':
+      return words(`invalid realm ${JSON.stringify(d.realm)}: a domain-like name such as asso-a.example (letters, digits and '-', labels separated by dots)`);
+    case 'tenant-setting':
+      return words(`--${d.flag} ${JSON.stringify(d.value)}: expected ${d.expected}`);
+    case 'reply-reason':
+      return words(`--reply-message '${d.text}' is not reason=text; the reasons are ${d.reasons.join(', ')}`);
+    case 'restricted-plan-on-add':
+      return words(
+        `a new tenant has no plan yet to serve as its restricted plan ${d.plan}`,
+        `add the tenant first, then \`radassoc plan add ${d.plan} --tenant ${d.tenant} ...\` and \`radassoc tenant set ${d.tenant} --restricted-plan ${d.plan}\``,
+      );
+    case 'tenant-flags':
+      return words(`give one of ${d.flags.join(', ')}, not several`);
+    case 'tenant-nothing-to-change':
+      return words(
+        'nothing to change: give at least one of --display-name, --realm, --add-realm, --remove-realm, --keep-realm, --strip-realm, --restricted-plan, --grace-days, --lockout, --auth-log-days, --reply-message, --attribute or --clear-attributes',
+      );
+    case 'last-tenant':
+      return words(`tenant ${d.tenant} is the deployment's only tenant and cannot be removed`, 'add the tenant that replaces it first (`radassoc tenant add NAME`)');
   }
 }
 

@@ -13,6 +13,7 @@ import type { Db } from '../../src/db/db.js';
 import { migrate } from '../../src/db/migrate.js';
 import { importMembers } from '../../src/db/member-import.js';
 import { insertNas } from '../../src/db/nas.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 import { ALL_AUTH_METHODS, type NewMember } from '../../src/domain/member.js';
 
 export const MAX_MEMBERS = 1_000_000;
@@ -55,7 +56,7 @@ export async function addMembers(db: Db, from: number, to: number, batch = 50_00
         ipv4: framedIp(i),
       });
     }
-    await importMembers(db, rows, { chunkSize: 10_000 });
+    await importMembers(db, DEFAULT_TENANT_ID, rows, { chunkSize: 10_000 });
   }
   return performance.now() - t0;
 }

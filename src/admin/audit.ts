@@ -29,7 +29,7 @@ export function describeChange(e: AuditEntry): string {
 export function registerAudit(cli: Argv<GlobalArgs>): void {
   cli.command(
     'audit',
-    'list admin actions, newest first: who, what, when, before and after',
+    'list admin actions, newest first: who, what, when, before and after (--all-tenants: every tenant\'s, marked)',
     (y) =>
       y
         .option('user', { type: 'string', describe: 'only actions on this member' })
@@ -37,16 +37,24 @@ export function registerAudit(cli: Argv<GlobalArgs>): void {
         .option('limit', { type: 'number', default: DEFAULT_AUDIT_LIMIT, describe: 'how many entries' }),
     async (argv) => {
       await withContext(argv, async (ctx) => {
-        const entries = await listAuditLog(ctx, {
+        const scope = await ctx.readScope();
+        const all = scope.tenant === 'all';
+        const entries = await listAuditLog(ctx, scope, {
           ...(argv.user !== undefined ? { username: argv.user } : {}),
           ...(argv.target !== undefined ? { target: argv.target } : {}),
           limit: argv.limit,
         });
+        // With --all-tenants each row says whose it is (null / '-': the deployment's own).
+        const tenant = (e: (typeof entries)[number]): { tenant?: string | null } => (all ? { tenant: e.tenant ?? null } : {});
         if (ctx.json) {
-          printRows(entries.map((e) => ({ id: e.id, time: e.time.toISOString(), actor: e.actor, action: e.action, target: e.target, before: e.before, after: e.after })), [], true);
+          printRows(
+            entries.map((e) => ({ id: e.id, ...tenant(e), time: e.time.toISOString(), actor: e.actor, action: e.action, target: e.target, before: e.before, after: e.after })),
+            [],
+            true,
+          );
         } else {
-          const rows = entries.map((e) => ({ time: e.time.toISOString().slice(0, 19).replace('T', ' '), actor: e.actor, action: e.action, target: e.target, change: describeChange(e) }));
-          printRows(rows, ['time', 'actor', 'action', 'target', 'change'], false);
+          const rows = entries.map((e) => ({ ...tenant(e), time: e.time.toISOString().slice(0, 19).replace('T', ' '), actor: e.actor, action: e.action, target: e.target, change: describeChange(e) }));
+          printRows(rows, [...(all ? ['tenant'] : []), 'time', 'actor', 'action', 'target', 'change'], false);
         }
       });
     },

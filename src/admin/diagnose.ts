@@ -30,8 +30,8 @@ export function registerDiagnose(cli: Argv<GlobalArgs>): void {
         .option('logins', { type: 'number', default: 10, describe: 'how many recent login attempts to show' }),
     async (argv) => {
       await withContext(argv, async (ctx) =>
-        withServices(ctx, async (deps) => {
-          const d = await diagnoseMember(deps, { username: argv.username, logins: argv.logins }).catch((e: unknown) => Promise.reject(withSentences(e)));
+        withServices(ctx, async (deps, scope) => {
+          const d = await diagnoseMember(deps, scope, { username: argv.username, logins: argv.logins }).catch((e: unknown) => Promise.reject(withSentences(e)));
           process.stdout.write(ctx.json ? `${JSON.stringify(d, jsonReplacer, 2)}\n` : formatDiagnosis(d));
         }),
       );

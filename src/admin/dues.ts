@@ -57,7 +57,7 @@ export function registerDues(cli: Argv<GlobalArgs>): void {
       async (argv) => {
         const days = parseDays(argv.within);
         await withContext(argv, async (ctx) => {
-          printLapsing(await listLapsing(readDeps(ctx), { withinDays: days }), ctx.json);
+          printLapsing(await listLapsing(readDeps(ctx), await ctx.scope(), { withinDays: days }), ctx.json);
         });
       },
     );

@@ -15,6 +15,7 @@ export interface FieldFlags {
   ipv6Prefix?: string | undefined;
   maxSessions?: string | undefined;
   paidUntil?: string | undefined;
+  line?: string | undefined;
 }
 
 export const PASSWORD_OPTIONS = {
@@ -32,6 +33,10 @@ export const FIELD_OPTIONS = {
   'ipv6-prefix': { type: 'string', describe: 'IPv6 prefix, e.g. 2001:db8:1200::/56' },
   'max-sessions': { type: 'string', describe: 'simultaneous sessions allowed (default: no limit)' },
   'paid-until': { type: 'string', describe: 'dues paid until YYYY-MM-DD' },
+  line: {
+    type: 'string',
+    describe: "the access line the member is bound to (Agent-Circuit-Id, Agent-Remote-Id or NAS-Port-Id), unique in the tenant; '' clears it",
+  },
 } as const;
 
 /**
@@ -55,6 +60,8 @@ export function fieldInput(f: FieldFlags, allowNone: boolean): MemberFields {
   if (max !== undefined) fields.maxSessions = max === null ? null : parseCount(max, '--max-sessions');
   const paid = read(f.paidUntil, 'paid-until');
   if (paid !== undefined) fields.paidUntil = paid === null ? null : parseDate(paid, '--paid-until');
+  // The line alone is cleared by an empty value too (`--line ''`): a line identifier is never empty.
+  if (f.line !== undefined) fields.lineId = f.line === '' || (allowNone && orNone(f.line) === null) ? null : f.line;
   return fields;
 }
 

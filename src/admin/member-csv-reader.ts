@@ -15,9 +15,12 @@ import { closest } from './suggest.js';
 
 const REQUIRED = ['username', 'password'] as const;
 const OPTIONAL = ['plan', 'ipv4', 'ipv6_prefix', 'max_sessions', 'paid_until', 'auth'] as const;
-type Column = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
-const KNOWN: readonly Column[] = [...REQUIRED, ...OPTIONAL];
+/** Read like the others, named apart: the access line a member is bound to (fibre), which most files do not have. */
+const LINE = 'line';
+type Column = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number] | typeof LINE;
+const KNOWN: readonly Column[] = [...REQUIRED, ...OPTIONAL, LINE];
 export const HEADER_HELP = `username,password[,${OPTIONAL.join(',')}]`;
+export const LINE_COLUMN_HELP = `a ${LINE} column binds each member to its access line (Agent-Circuit-Id, Agent-Remote-Id or NAS-Port-Id)`;
 
 /** What a whole file came to: the rows read (when nothing is wrong with them), what the faulty lines ask of the database, every fault. */
 export interface CheckedCsv {
@@ -60,12 +63,13 @@ const FAULTY = Symbol('faulty');
 interface Seen {
   user: Map<string, number>;
   ip: Map<string, number>;
+  line: Map<string, number>;
 }
 
 /** One record: every fault on it, the row when there is none, and what to check in the database regardless. */
 function checkRecord(header: Header, rec: CsvRecord, seen: Seen): { row: ImportRow | null; key: ImportKey; faults: string[] } {
   const { cols } = header;
-  const key: ImportKey = { line: rec.line, username: null, ipv4: null, plan: null };
+  const key: ImportKey = { line: rec.line, username: null, ipv4: null, plan: null, lineId: null };
   if (rec.fields.length !== cols.length) {
     return { row: null, key, faults: [`${rec.fields.length} fields where the header has ${cols.length}; quote any field that holds a comma`] };
   }
@@ -100,6 +104,7 @@ function checkRecord(header: Header, rec: CsvRecord, seen: Seen): { row: ImportR
   const maxSessions = max === null ? null : field('max_sessions', () => parseCount(max, 'the value'));
   const paid = opt('paid_until');
   const paidUntil = paid === null ? null : field('paid_until', () => parseDate(paid, 'paid_until'));
+  const lineId = field(LINE, () => check.lineId(opt(LINE)));
   if (username !== FAULTY) {
     const first = seen.user.get(username);
     if (first !== undefined) faults.push(`username ${username} already appears on line ${first}`);
@@ -116,8 +121,16 @@ function checkRecord(header: Header, rec: CsvRecord, seen: Seen): { row: ImportR
       key.ipv4 = ipv4;
     }
   }
+  if (lineId !== FAULTY && lineId !== null) {
+    const first = seen.line.get(lineId);
+    if (first !== undefined) faults.push(`${LINE}: ${lineId} already appears on line ${first}`);
+    else {
+      seen.line.set(lineId, rec.line);
+      key.lineId = lineId;
+    }
+  }
   key.plan = plan;
-  const values = [username, password, methods, ipv4, ipv6Prefix, maxSessions, paidUntil];
+  const values = [username, password, methods, ipv4, ipv6Prefix, maxSessions, paidUntil, lineId];
   if (faults.length > 0 || header.faults.length > 0 || values.includes(FAULTY)) return { row: null, key, faults };
   const ok = <T>(v: T | typeof FAULTY): T => v as T;
   const row: ImportRow = {
@@ -130,6 +143,7 @@ function checkRecord(header: Header, rec: CsvRecord, seen: Seen): { row: ImportR
     ipv6Prefix: ok(ipv6Prefix),
     maxSessions: ok(maxSessions),
     paidUntil: ok(paidUntil),
+    lineId: ok(lineId),
   };
   return { row, key, faults };
 }
@@ -145,7 +159,7 @@ export function checkMemberCsv(input: string | Buffer): CheckedCsv {
   }
   const header = readHeader(first);
   for (const message of header.faults) out.faults.push({ line: first.line, message });
-  const seen: Seen = { user: new Map(), ip: new Map() };
+  const seen: Seen = { user: new Map(), ip: new Map(), line: new Map() };
   for (const rec of rest) {
     const r = checkRecord(header, rec, seen);
     if (r.row) out.rows.push(r.row);

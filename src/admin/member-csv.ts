@@ -11,7 +11,7 @@ import { fail } from '../errors.js';
 import { importMembers } from '../services/members.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
-import { checkMemberCsv, HEADER_HELP } from './member-csv-reader.js';
+import { checkMemberCsv, HEADER_HELP, LINE_COLUMN_HELP } from './member-csv-reader.js';
 import { printRecord, say } from './output.js';
 
 
@@ -31,7 +31,7 @@ const slowHashing = (papOnly: number): void => {
 export function registerMemberImport(member: Argv<GlobalArgs>): void {
   member.command(
     'import <file>',
-    `add members from a CSV file, all or none (header: ${HEADER_HELP}; empty auth means all)`,
+    `add members from a CSV file, all or none (header: ${HEADER_HELP}; empty auth means all; ${LINE_COLUMN_HELP})`,
     (y) => y.positional('file', { type: 'string', demandOption: true, describe: 'CSV file (RFC 4180, UTF-8)' }),
     async (argv) => {
       const { rows, claims, faults } = checkMemberCsv(await readCsvFile(argv.file));

@@ -47,12 +47,12 @@ function registerReadCommands(member: Argv<GlobalArgs>): void {
     'show a member (everything but the password) and which methods its credential can serve',
     (y) => y.positional('username', { type: 'string', demandOption: true }),
     async (argv) => {
-      await withContext(argv, async (ctx) => printRecord({ ...(await showMember({ db: ctx.db }, argv.username)) }, ctx.json));
+      await withContext(argv, async (ctx) => printRecord({ ...(await showMember({ db: ctx.db }, await ctx.scope(), argv.username)) }, ctx.json));
     },
   );
   member.command(
     'list',
-    'list members',
+    'list members (--all-tenants: every tenant, each row marked with its own)',
     (y) =>
       y
         .option('status', { type: 'string', choices: MEMBER_STATUSES, describe: 'only active or only suspended members' })
@@ -60,13 +60,14 @@ function registerReadCommands(member: Argv<GlobalArgs>): void {
     async (argv) => {
       if (argv.lapsingWithin !== undefined) {
         const days = parseDays(argv.lapsingWithin);
-        await withContext(argv, async (ctx) => printLapsing(await listLapsing(readDeps(ctx), { withinDays: days }), ctx.json));
+        await withContext(argv, async (ctx) => printLapsing(await listLapsing(readDeps(ctx), await ctx.scope(), { withinDays: days }), ctx.json));
         return;
       }
       const status = argv.status as MemberStatus | undefined;
       await withContext(argv, async (ctx) => {
-        const rows = await listMembers({ db: ctx.db }, status === undefined ? {} : { status });
-        printRows(rows.map((m) => ({ ...m })), LIST_COLUMNS, ctx.json);
+        const scope = await ctx.readScope();
+        const rows = await listMembers({ db: ctx.db }, scope, status === undefined ? {} : { status });
+        printRows(rows.map((m) => ({ ...m })), scope.tenant === 'all' ? ['tenant', ...LIST_COLUMNS] : LIST_COLUMNS, ctx.json);
       });
     },
   );

@@ -18,6 +18,8 @@ export function registerMigrate(cli: Argv<GlobalArgs>): void {
           const applied = result.applied.map((m) => ({ version: m.version, name: m.name, file: m.file }));
           if (applied.length > 0) {
             await insertAudit(ctx.db, {
+              // The schema is the deployment's, no tenant's.
+              tenantId: null,
               actor: ctx.actor,
               action: 'schema.migrate',
               target: 'schema',

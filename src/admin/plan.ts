@@ -8,7 +8,7 @@ import type { Argv } from 'yargs';
 import type { PlanAttribute } from '../domain/plan.js';
 import { fail } from '../errors.js';
 import { checkPlanAttribute, splitAttribute } from '../services/plan-attributes.js';
-import { addPlan, listPlans, removePlan, setPlan } from '../services/plans.js';
+import { addPlan, listPlans, removePlan, setPlan, showPlan } from '../services/plans.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
 import { printRecord, printRows, say } from './output.js';
@@ -27,7 +27,7 @@ const attrOption = {
 const textOf = (attrs: readonly PlanAttribute[]): string => attrs.map((a) => `${a.name}=${a.value}`).join(', ');
 
 export function registerPlan(cli: Argv<GlobalArgs>): void {
-  cli.command('plan', 'plans (reply attributes): add, list, set, remove', (plan) => {
+  cli.command('plan', 'plans (reply attributes): add, list, show, set, remove', (plan) => {
     plan.command(
       'add <name>',
       'create a plan',
@@ -47,9 +47,23 @@ export function registerPlan(cli: Argv<GlobalArgs>): void {
       (y) => y,
       async (argv) => {
         await withContext(argv, async (ctx) => {
-          const plans = await listPlans({ db: ctx.db });
+          const scope = await ctx.readScope();
+          const plans = await listPlans({ db: ctx.db }, scope);
+          const all = scope.tenant === 'all';
           if (ctx.json) printRows(plans.map((p) => ({ ...p })), [], true);
-          else printRows(plans.map((p) => ({ name: p.name, attributes: textOf(p.attributes) || '-' })), ['name', 'attributes'], false);
+          else printRows(plans.map((p) => ({ tenant: p.tenant, name: p.name, attributes: textOf(p.attributes) || '-' })), [...(all ? ['tenant'] : []), 'name', 'attributes'], false);
+        });
+      },
+    );
+    plan.command(
+      'show <name>',
+      'show a plan and its attributes',
+      (y) => y.positional('name', { type: 'string', demandOption: true }),
+      async (argv) => {
+        await withContext(argv, async (ctx) => {
+          const p = await showPlan({ db: ctx.db }, await ctx.scope(), argv.name);
+          if (ctx.json) printRecord({ ...p }, true);
+          else printRecord({ name: p.name, attributes: textOf(p.attributes) || '-', created_at: p.created_at, updated_at: p.updated_at }, false);
         });
       },
     );
@@ -83,6 +97,6 @@ export function registerPlan(cli: Argv<GlobalArgs>): void {
         });
       },
     );
-    return plan.demandCommand(1, 'Name a plan command: add, list, set or remove.');
+    return plan.demandCommand(1, 'Name a plan command: add, list, show, set or remove.');
   });
 }

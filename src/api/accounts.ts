@@ -121,7 +121,7 @@ export async function addAdmin(deps: Deps, actor: Actor, input: AdminRoleInput &
       const id = await insertAdmin(tx, { username, passwordHash, operator: false });
       await grant(tx, id, input.role, input.tenant);
       const a = await findAdminById(tx, id);
-      await insertAudit(tx, { actor: actor.name, action: 'admin.add', target: `admin:${username}`, after: a && adminView(a) });
+      await insertAudit(tx, { tenantId: null, actor: actor.name, action: 'admin.add', target: `admin:${username}`, after: a && adminView(a) });
       return a;
     })
     .catch((e: unknown) => {
@@ -139,7 +139,7 @@ export async function grantAdminRole(deps: Deps, actor: Actor, input: AdminRoleI
     if (!before) throw fail('UNKNOWN_ADMIN', { username: input.username });
     await grant(tx, before.id, input.role, input.tenant);
     const after = (await findAdminById(tx, before.id)) ?? before;
-    await insertAudit(tx, { actor: actor.name, action: 'admin.grant', target: `admin:${before.username}`, before: adminView(before), after: adminView(after) });
+    await insertAudit(tx, { tenantId: null, actor: actor.name, action: 'admin.grant', target: `admin:${before.username}`, before: adminView(before), after: adminView(after) });
     return adminView(after);
   });
 }
@@ -160,7 +160,7 @@ export async function passwdAdmin(deps: Deps, actor: Actor, input: { username: s
     if (!a) throw fail('UNKNOWN_ADMIN', { username: input.username });
     await setAdminPassword(tx, a.id, passwordHash);
     await revokeAdminSessions(tx, a.id, new Date(deps.now()));
-    await insertAudit(tx, { actor: actor.name, action: 'admin.passwd', target: `admin:${a.username}`, after: { password: 'changed' } });
+    await insertAudit(tx, { tenantId: null, actor: actor.name, action: 'admin.passwd', target: `admin:${a.username}`, after: { password: 'changed' } });
     return adminView(a);
   });
 }
@@ -170,7 +170,7 @@ export async function removeAdmin(deps: Pick<Deps, 'db'>, actor: Actor, username
     const a = await findAdmin(tx, username);
     if (!a) throw fail('UNKNOWN_ADMIN', { username });
     await deleteAdmin(tx, a.id);
-    await insertAudit(tx, { actor: actor.name, action: 'admin.remove', target: `admin:${username}`, before: adminView(a) });
+    await insertAudit(tx, { tenantId: null, actor: actor.name, action: 'admin.remove', target: `admin:${username}`, before: adminView(a) });
   });
   return { removed: username };
 }
@@ -225,7 +225,7 @@ export async function addToken(deps: Pick<Deps, 'db'>, actor: Actor, input: AddT
       createdBy: actor.name,
       expiresAt: input.expiresAt ?? null,
     });
-    await insertAudit(tx, { actor: actor.name, action: 'token.add', target: `token:${t.id}`, after: tokenView(t) });
+    await insertAudit(tx, { tenantId: null, actor: actor.name, action: 'token.add', target: `token:${t.id}`, after: tokenView(t) });
     return t;
   });
   return { token, info: tokenView(row) };
@@ -240,7 +240,7 @@ export async function revokeApiToken(deps: Deps, actor: Actor, id: string): Prom
   await deps.db.transaction(async (tx) => {
     const changed = await revokeToken(tx, Number(id), new Date(deps.now()));
     if (!changed) throw fail('UNKNOWN_TOKEN', { id });
-    await insertAudit(tx, { actor: actor.name, action: 'token.revoke', target: `token:${id}` });
+    await insertAudit(tx, { tenantId: null, actor: actor.name, action: 'token.revoke', target: `token:${id}` });
   });
   return { revoked: id };
 }

@@ -17,10 +17,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ALL_AUTH_METHODS, type Member } from '../domain/member.js';
+import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 import { deriveCredential } from './credentials.js';
 
 const DECOY: Member = Object.freeze({
   id: 0,
+  tenantId: DEFAULT_TENANT_ID,
   username: '',
   credential: deriveCredential(randomBytes(24).toString('base64url'), ALL_AUTH_METHODS),
   authMethods: [...ALL_AUTH_METHODS],
@@ -33,6 +35,7 @@ const DECOY: Member = Object.freeze({
   ipv6Prefix: null,
   maxSessions: null,
   paidUntil: null,
+  lineId: null,
   createdAt: new Date(0),
   updatedAt: new Date(0),
 });

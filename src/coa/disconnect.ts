@@ -152,7 +152,7 @@ export async function pushChange(
  */
 async function planAttributes(deps: CoaDeps, member: Member): Promise<RawAttribute[] | null> {
   if (member.plan === null) return null;
-  const plan = await getPlan(deps.db, member.plan);
+  const plan = await getPlan(deps.db, member.tenantId, member.plan);
   if (!plan || plan.attributes.length === 0) return null;
   try {
     return planReplyAttributes(plan.attributes);

@@ -19,7 +19,7 @@ export interface AuditPageQuery {
 
 export async function auditPage(q: Queryable, p: AuditPageQuery): Promise<{ entries: AuditEntry[]; more: boolean }> {
   const r = await q.query<Record<string, unknown>>(
-    `SELECT id, time, actor, action, target, before, after FROM audit_log
+    `SELECT id, tenant_id, time, actor, action, target, before, after FROM audit_log
      WHERE (tenant_id = $1 OR (tenant_id IS NULL AND (SELECT count(*) FROM tenants) = 1))
        AND ($2::text IS NULL OR target = $2) AND ($3::bigint IS NULL OR id < $3)
      ORDER BY id DESC LIMIT $4`,
@@ -27,6 +27,7 @@ export async function auditPage(q: Queryable, p: AuditPageQuery): Promise<{ entr
   );
   const entries = r.rows.slice(0, p.limit).map((row) => ({
     id: num(row.id),
+    tenantId: row.tenant_id === null ? null : num(row.tenant_id),
     time: date(row.time),
     actor: str(row.actor),
     action: str(row.action),

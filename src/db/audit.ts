@@ -4,11 +4,13 @@
  * passwords, hashes and NAS shared secrets never reach this table.
  */
 import type { Queryable } from './db.js';
-import { date, num, str } from './rows.js';
+import { date, num, numOrNull, str } from './rows.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export interface NewAuditEntry {
+  /** The tenant whose object changed; null for what belongs to the deployment (the schema, a shared NAS, a removed tenant). */
+  tenantId: number | null;
   /** Who: --by or the OS user for the CLI, 'daemon' or a job name otherwise. */
   actor: string;
   /** What, e.g. 'member.suspend'. */
@@ -17,12 +19,12 @@ export interface NewAuditEntry {
   target: string;
   before?: unknown;
   after?: unknown;
-  /** The tenant the change was made in; null for a deployment-wide change (a shared NAS). */
-  tenantId?: number | null;
 }
 
 export interface AuditEntry {
   id: number;
+  /** null: a change to the deployment itself. */
+  tenantId: number | null;
   time: Date;
   actor: string;
   action: string;
@@ -59,7 +61,8 @@ export function redactSecrets(value: unknown): JsonValue {
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(redactSecrets(v)));
 
 export async function insertAudit(q: Queryable, e: NewAuditEntry): Promise<void> {
-  await q.query('INSERT INTO audit_log (actor, action, target, before, after, tenant_id) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6)', [
+  await q.query('INSERT INTO audit_log (tenant_id, actor, action, target, before, after) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)', [
+    e.tenantId,
     e.actor,
     e.action,
     e.target,
@@ -69,15 +72,19 @@ export async function insertAudit(q: Queryable, e: NewAuditEntry): Promise<void>
   ]);
 }
 
-/** Newest first; `target` narrows to one object's history. */
-export async function listAudit(q: Queryable, opts: { target?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+/**
+ * One tenant's entries, or with 'all' every entry (the deployment's own
+ * included), newest first; `target` narrows to one object's history.
+ */
+export async function listAudit(q: Queryable, tenant: number | 'all', opts: { target?: string; limit?: number } = {}): Promise<AuditEntry[]> {
   const r = await q.query<Record<string, unknown>>(
-    `SELECT id, time, actor, action, target, before, after FROM audit_log
-     WHERE ($1::text IS NULL OR target = $1) ORDER BY time DESC, id DESC LIMIT $2`,
-    [opts.target ?? null, opts.limit ?? 50],
+    `SELECT id, tenant_id, time, actor, action, target, before, after FROM audit_log
+     WHERE ($3::boolean OR tenant_id = $4) AND ($1::text IS NULL OR target = $1) ORDER BY time DESC, id DESC LIMIT $2`,
+    [opts.target ?? null, opts.limit ?? 50, tenant === 'all', tenant === 'all' ? null : tenant],
   );
   return r.rows.map((row) => ({
     id: num(row.id),
+    tenantId: numOrNull(row.tenant_id),
     time: date(row.time),
     actor: str(row.actor),
     action: str(row.action),

@@ -26,18 +26,24 @@ export function insertAuthLogBatch(q: Queryable, entries: readonly AuthLogEntry[
   return insertAuthLogRows(q, AuthLogRows.of(entries));
 }
 
+/** Whose rows a prune deletes: every row, one tenant's, or those no tenant was found for (null). */
+export type AuthLogOwner = 'all' | number | null;
+
 /**
- * Deletes the rows older than `before`, `batch` rows per statement so that no
- * single transaction holds a long lock or a huge WAL burst while the daemon
- * keeps writing (the BRIN index on time finds them). Returns how many went.
+ * Deletes the rows older than `before` (of `owner` only, when given), `batch`
+ * rows per statement so that no single transaction holds a long lock or a
+ * huge WAL burst while the daemon keeps writing (the BRIN index on time, or
+ * the (tenant_id, time) index, finds them). Returns how many went.
  */
-export async function pruneAuthLog(q: Queryable, before: Date, batch = 10_000): Promise<number> {
+export async function pruneAuthLog(q: Queryable, before: Date, batch = 10_000, owner: AuthLogOwner = 'all'): Promise<number> {
+  const which = owner === 'all' ? 'TRUE' : owner === null ? 'tenant_id IS NULL' : 'tenant_id = $3';
+  const params: unknown[] = typeof owner === 'number' ? [before, batch, owner] : [before, batch];
   let total = 0;
   for (;;) {
     const r = await q.query(
-      `WITH doomed AS (SELECT ctid FROM auth_log WHERE time < $1 LIMIT $2)
+      `WITH doomed AS (SELECT ctid FROM auth_log WHERE time < $1 AND ${which} LIMIT $2)
        DELETE FROM auth_log a USING doomed WHERE a.ctid = doomed.ctid`,
-      [before, batch],
+      params,
     );
     const n = r.rowCount;
     total += n;
@@ -45,12 +51,18 @@ export async function pruneAuthLog(q: Queryable, before: Date, batch = 10_000): 
   }
 }
 
-/** The latest attempts of one member, newest first: what `diagnose` shows. */
-export async function recentAuthLog(q: Queryable, username: string, limit = 20): Promise<AuthLogEntry[]> {
+/**
+ * The latest attempts under one username in one tenant, newest first: what
+ * `diagnose` shows. Rows no tenant was found for (tenant_id null) belong to
+ * whoever the deployment's only tenant is; once there are several they are
+ * nobody's, since the name may be another tenant's member.
+ */
+export async function recentAuthLog(q: Queryable, tenantId: number, username: string, limit = 20): Promise<AuthLogEntry[]> {
   const r = await q.query<Record<string, unknown>>(
     `SELECT time, username, nas, method, result, reason, calling_station_id, class_id FROM auth_log
-     WHERE username = $1 ORDER BY time DESC, id DESC LIMIT $2`,
-    [username, limit],
+     WHERE username = $1 AND (tenant_id = $3 OR (tenant_id IS NULL AND (SELECT count(*) FROM tenants) = 1))
+     ORDER BY time DESC, id DESC LIMIT $2`,
+    [username, limit, tenantId],
   );
   return r.rows.map((row) => ({
     time: date(row.time),

@@ -11,15 +11,16 @@ import { dbErrorInfo, keyValueFromDetail, SQLSTATE } from './pg-errors.js';
 import { bufOrNull, date, dateOrNull, num, numOrNull, str, strArray, strOrNull } from './rows.js';
 
 /** host() and ::text give canonical text; to_char keeps dates out of time zones. */
-export const MEMBER_COLUMNS = `id, username, cleartext, nt_hash, strong_hash, auth_methods, status,
+export const MEMBER_COLUMNS = `id, tenant_id, username, cleartext, nt_hash, strong_hash, auth_methods, status,
   suspended_reason, suspension_kind, suspended_at, plan, host(ipv4) AS ipv4, ipv6_prefix::text AS ipv6_prefix,
-  max_sessions, to_char(paid_until, 'YYYY-MM-DD') AS paid_until, created_at, updated_at`;
+  max_sessions, to_char(paid_until, 'YYYY-MM-DD') AS paid_until, line_id, created_at, updated_at`;
 
 export type MemberRow = Record<string, unknown>;
 
 export function toMember(r: MemberRow): Member {
   return {
     id: num(r.id),
+    tenantId: num(r.tenant_id),
     username: str(r.username),
     credential: { cleartext: strOrNull(r.cleartext), ntHash: bufOrNull(r.nt_hash), strongHash: strOrNull(r.strong_hash) },
     authMethods: strArray(r.auth_methods) as AuthMethod[],
@@ -32,6 +33,7 @@ export function toMember(r: MemberRow): Member {
     ipv6Prefix: strOrNull(r.ipv6_prefix),
     maxSessions: numOrNull(r.max_sessions),
     paidUntil: strOrNull(r.paid_until),
+    lineId: strOrNull(r.line_id),
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
   };
@@ -85,6 +87,18 @@ export const check = {
     }
     return [...new Set(v)] as AuthMethod[];
   },
+  /**
+   * An access-line identifier as the NAS sends it: RFC 4679 Agent-Circuit-Id
+   * or Agent-Remote-Id (§3.3.1, §3.3.2: up to 63 octets), or NAS-Port-Id
+   * (RFC 2869 §5.17), so at most one attribute's 253 octets of printable text.
+   */
+  lineId(v: string | null | undefined): string | null {
+    if (v === null || v === undefined) return null;
+    if (v.length === 0 || Buffer.byteLength(v) > 253 || /[\u0000-\u001f\u007f]/.test(v)) {
+      throw fail('INVALID_ARGUMENT', { problem: 'line', line: v });
+    }
+    return v;
+  },
   ntHash(v: Buffer | null): Buffer | null {
     if (v !== null && v.length !== 16) throw fail('INVALID_PASSWORD', { problem: 'nt-hash-length' });
     return v;
@@ -101,12 +115,15 @@ export function mapMemberError(e: unknown, username: string): unknown {
   const value = keyValueFromDetail(info.detail);
   switch (info.code) {
     case SQLSTATE.uniqueViolation:
-      if (info.constraint === 'members_ipv4_key') return addressInUse(value ?? '?', null);
-      return fail('DUPLICATE_MEMBER', { username: value ?? username, via: 'write' });
+      // The keys are per tenant, (tenant_id, value): the value is the last of the pair.
+      if (info.constraint === 'members_ipv4_key') return addressInUse(lastKeyPart(value) ?? '?', null);
+      if (info.constraint === 'members_line_id_key') return fail('LINE_IN_USE', { line: lastKeyPart(value) ?? '?', holder: null });
+      return fail('DUPLICATE_MEMBER', { username: lastKeyPart(value) ?? username, via: 'write' });
     case SQLSTATE.foreignKeyViolation:
-      return fail('UNKNOWN_PLAN', { plan: value ?? '?' });
+      return fail('UNKNOWN_PLAN', { plan: lastKeyPart(value) ?? '?' });
     case SQLSTATE.checkViolation:
       if (info.constraint === 'members_ipv4_check') return fail('INVALID_ADDRESS', { problem: 'not-single' });
+      if (info.constraint === 'members_line_id_check') return fail('INVALID_ARGUMENT', { problem: 'line', line: '' });
       if (info.constraint === 'members_ipv6_prefix_check') return fail('INVALID_CIDR', { value: null, reason: 'the IPv6 prefix must be an IPv6 block' });
       return fail('INVALID_ARGUMENT', { problem: 'member-constraint', username, reason: info.message });
     case SQLSTATE.invalidTextRepresentation:
@@ -119,6 +136,13 @@ export function mapMemberError(e: unknown, username: string): unknown {
     default:
       return e;
   }
+}
+
+/** "1, alice" (a per-tenant key's detail) → "alice"; a one-column key's value as it is. */
+export function lastKeyPart(value: string | null): string | null {
+  if (value === null) return null;
+  const m = /^\d+, (.*)$/.exec(value);
+  return m ? (m[1] ?? null) : value;
 }
 
 export function addressInUse(address: string, holder: string | null): RadassocError {

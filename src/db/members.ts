@@ -1,6 +1,9 @@
 /**
  * The members table: one exported function per query. Every function takes
- * the Queryable to run on (the pool, or a transaction) as its first argument.
+ * the Queryable to run on (the pool, or a transaction) as its first argument
+ * and, for one tenant's members, the tenant's id as its second: a username,
+ * an address or a line is unique within a tenant only, and no query here
+ * reads or changes another tenant's row.
  */
 import type { Member, MemberPatch, MemberStatus, NewMember, SuspensionKind } from '../domain/member.js';
 import { isIsoDate } from '../domain/validate.js';
@@ -18,21 +21,34 @@ async function run(q: Queryable, username: string, sql: string, params: unknown[
   }
 }
 
-/** Names the holder of a static address before the unique index refuses it with less to say. */
-async function assertAddressFree(q: Queryable, ipv4: string | null, username: string): Promise<void> {
+/** Names the holder of a static address (in the same tenant) before the unique index refuses it with less to say. */
+async function assertAddressFree(q: Queryable, tenantId: number, ipv4: string | null, username: string): Promise<void> {
   if (ipv4 === null) return;
   const r = await q.query<{ username: string }>(
-    'SELECT username FROM members WHERE ipv4 = $1::inet AND username <> $2 LIMIT 1',
-    [ipv4, username],
+    'SELECT username FROM members WHERE tenant_id = $1 AND ipv4 = $2::inet AND username <> $3 LIMIT 1',
+    [tenantId, ipv4, username],
   );
   const holder = r.rows[0]?.username;
   if (holder !== undefined) throw addressInUse(ipv4, holder);
 }
 
-export async function insertMember(q: Queryable, m: NewMember): Promise<Member> {
+/** The same for an access line: bound to one member of the tenant at most. */
+async function assertLineFree(q: Queryable, tenantId: number, lineId: string | null, username: string): Promise<void> {
+  if (lineId === null) return;
+  const r = await q.query<{ username: string }>(
+    'SELECT username FROM members WHERE tenant_id = $1 AND line_id = $2 AND username <> $3 LIMIT 1',
+    [tenantId, lineId, username],
+  );
+  const holder = r.rows[0]?.username;
+  if (holder !== undefined) throw fail('LINE_IN_USE', { line: lineId, holder });
+}
+
+export async function insertMember(q: Queryable, tenantId: number, m: NewMember): Promise<Member> {
   const username = check.username(m.username);
   const ipv4 = check.ipv4(m.ipv4);
+  const lineId = check.lineId(m.lineId);
   const params = [
+    tenantId,
     username,
     m.credential.cleartext,
     check.ntHash(m.credential.ntHash),
@@ -43,21 +59,23 @@ export async function insertMember(q: Queryable, m: NewMember): Promise<Member> 
     check.ipv6Prefix(m.ipv6Prefix),
     check.maxSessions(m.maxSessions),
     check.paidUntil(m.paidUntil),
+    lineId,
   ];
-  await assertAddressFree(q, ipv4, username);
+  await assertAddressFree(q, tenantId, ipv4, username);
+  await assertLineFree(q, tenantId, lineId, username);
   const rows = await run(
     q,
     username,
-    `INSERT INTO members (username, cleartext, nt_hash, strong_hash, auth_methods, plan, ipv4, ipv6_prefix, max_sessions, paid_until)
-     VALUES ($1, $2, $3, $4, $5::text[], $6, $7::inet, $8::cidr, $9, $10::date)
+    `INSERT INTO members (tenant_id, username, cleartext, nt_hash, strong_hash, auth_methods, plan, ipv4, ipv6_prefix, max_sessions, paid_until, line_id)
+     VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8::inet, $9::cidr, $10, $11::date, $12)
      RETURNING ${MEMBER_COLUMNS}`,
     params,
   );
   return toMember(rows[0] ?? {});
 }
 
-export async function getMember(q: Queryable, username: string): Promise<Member | null> {
-  const r = await q.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members WHERE username = $1`, [username]);
+export async function getMember(q: Queryable, tenantId: number, username: string): Promise<Member | null> {
+  const r = await q.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members WHERE tenant_id = $1 AND username = $2`, [tenantId, username]);
   const row = r.rows[0];
   return row ? toMember(row) : null;
 }
@@ -74,15 +92,16 @@ export interface MemberFilter {
   lapsingBefore?: string;
 }
 
-export async function listMembers(q: Queryable, filter: MemberFilter = {}): Promise<Member[]> {
+/** One tenant's members, or with 'all' every tenant's (the deployment-wide listing; each Member says its tenant). */
+export async function listMembers(q: Queryable, tenant: number | 'all', filter: MemberFilter = {}): Promise<Member[]> {
   if (filter.lapsingBefore !== undefined && !isIsoDate(filter.lapsingBefore)) {
     throw fail('INVALID_DATE', { value: filter.lapsingBefore });
   }
   const r = await q.query<MemberRow>(
     `SELECT ${MEMBER_COLUMNS} FROM members
-     WHERE ($1::text IS NULL OR status = $1) AND ($2::date IS NULL OR paid_until < $2::date)
-     ORDER BY username`,
-    [filter.status ?? null, filter.lapsingBefore ?? null],
+     WHERE ($3::integer IS NULL OR tenant_id = $3) AND ($1::text IS NULL OR status = $1) AND ($2::date IS NULL OR paid_until < $2::date)
+     ORDER BY username, tenant_id`,
+    [filter.status ?? null, filter.lapsingBefore ?? null, tenant === 'all' ? null : tenant],
   );
   return r.rows.map(toMember);
 }
@@ -95,6 +114,7 @@ function patchAssignments(patch: MemberPatch): Array<[column: string, value: unk
   if (patch.ipv6Prefix !== undefined) sets.push(['ipv6_prefix', check.ipv6Prefix(patch.ipv6Prefix), 'cidr']);
   if (patch.maxSessions !== undefined) sets.push(['max_sessions', check.maxSessions(patch.maxSessions), 'integer']);
   if (patch.paidUntil !== undefined) sets.push(['paid_until', check.paidUntil(patch.paidUntil), 'date']);
+  if (patch.lineId !== undefined) sets.push(['line_id', check.lineId(patch.lineId), 'text']);
   if (patch.authMethods !== undefined) sets.push(['auth_methods', check.authMethods(patch.authMethods), 'text[]']);
   if (patch.credential !== undefined) {
     sets.push(['cleartext', patch.credential.cleartext, 'text']);
@@ -105,33 +125,35 @@ function patchAssignments(patch: MemberPatch): Array<[column: string, value: unk
 }
 
 /** Applies the patch and returns the member as it now is. */
-export async function updateMember(q: Queryable, username: string, patch: MemberPatch): Promise<Member> {
+export async function updateMember(q: Queryable, tenantId: number, username: string, patch: MemberPatch): Promise<Member> {
   const sets = patchAssignments(patch);
   if (sets.length === 0) {
-    const current = await getMember(q, username);
+    const current = await getMember(q, tenantId, username);
     if (!current) throw unknownMember(username);
     return current;
   }
-  if (patch.ipv4) await assertAddressFree(q, check.ipv4(patch.ipv4), username);
+  if (patch.ipv4) await assertAddressFree(q, tenantId, check.ipv4(patch.ipv4), username);
+  if (patch.lineId) await assertLineFree(q, tenantId, check.lineId(patch.lineId), username);
   // Column names come from the fixed list above, never from input.
-  const assignments = sets.map(([col, , cast], i) => `${col} = $${i + 2}::${cast}`).join(', ');
+  const assignments = sets.map(([col, , cast], i) => `${col} = $${i + 3}::${cast}`).join(', ');
   const rows = await run(
     q,
     username,
-    `UPDATE members SET ${assignments} WHERE username = $1 RETURNING ${MEMBER_COLUMNS}`,
-    [username, ...sets.map(([, v]) => v)],
+    `UPDATE members SET ${assignments} WHERE tenant_id = $1 AND username = $2 RETURNING ${MEMBER_COLUMNS}`,
+    [tenantId, username, ...sets.map(([, v]) => v)],
   );
   if (!rows[0]) throw unknownMember(username);
   return toMember(rows[0]);
 }
 
-export async function deleteMember(q: Queryable, username: string): Promise<void> {
-  const r = await q.query('DELETE FROM members WHERE username = $1', [username]);
+export async function deleteMember(q: Queryable, tenantId: number, username: string): Promise<void> {
+  const r = await q.query('DELETE FROM members WHERE tenant_id = $1 AND username = $2', [tenantId, username]);
   if (r.rowCount === 0) throw unknownMember(username);
 }
 
 export async function suspendMember(
   q: Queryable,
+  tenantId: number,
   username: string,
   reason: string,
   at: Date = new Date(),
@@ -140,21 +162,21 @@ export async function suspendMember(
   const rows = await run(
     q,
     username,
-    `UPDATE members SET status = 'suspended', suspended_reason = $2, suspended_at = $3, suspension_kind = $4
-     WHERE username = $1 RETURNING ${MEMBER_COLUMNS}`,
-    [username, reason, at, kind],
+    `UPDATE members SET status = 'suspended', suspended_reason = $3, suspended_at = $4, suspension_kind = $5
+     WHERE tenant_id = $1 AND username = $2 RETURNING ${MEMBER_COLUMNS}`,
+    [tenantId, username, reason, at, kind],
   );
   if (!rows[0]) throw unknownMember(username);
   return toMember(rows[0]);
 }
 
-export async function resumeMember(q: Queryable, username: string): Promise<Member> {
+export async function resumeMember(q: Queryable, tenantId: number, username: string): Promise<Member> {
   const rows = await run(
     q,
     username,
     `UPDATE members SET status = 'active', suspended_reason = NULL, suspended_at = NULL, suspension_kind = NULL
-     WHERE username = $1 RETURNING ${MEMBER_COLUMNS}`,
-    [username],
+     WHERE tenant_id = $1 AND username = $2 RETURNING ${MEMBER_COLUMNS}`,
+    [tenantId, username],
   );
   if (!rows[0]) throw unknownMember(username);
   return toMember(rows[0]);

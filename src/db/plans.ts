@@ -1,15 +1,19 @@
-/** The plans table: named sets of reply attributes. One exported function per query. */
+/**
+ * The plans table: named sets of reply attributes, each tenant's own (the key
+ * is (tenant_id, name)). One exported function per query; each takes the
+ * tenant's id after the Queryable and touches no other tenant's plan.
+ */
 import type { Plan, PlanAttribute } from '../domain/plan.js';
 import { fail, type RadassocError } from '../errors.js';
 import type { Queryable } from './db.js';
 import { dbErrorInfo, SQLSTATE } from './pg-errors.js';
-import { date, str } from './rows.js';
+import { date, num, str } from './rows.js';
 
-const PLAN_COLUMNS = 'name, attributes, created_at, updated_at';
+const PLAN_COLUMNS = 'tenant_id, name, attributes, created_at, updated_at';
 type PlanRow = Record<string, unknown>;
 
 function toPlan(r: PlanRow): Plan {
-  return { name: str(r.name), attributes: checkAttributes(r.attributes), createdAt: date(r.created_at), updatedAt: date(r.updated_at) };
+  return { tenantId: num(r.tenant_id), name: str(r.name), attributes: checkAttributes(r.attributes), createdAt: date(r.created_at), updatedAt: date(r.updated_at) };
 }
 
 /** Shape only; whether a name is in the dictionary is auth/'s business. */
@@ -42,13 +46,13 @@ function mapPlanError(e: unknown, name: string): unknown {
   return e;
 }
 
-export async function insertPlan(q: Queryable, plan: { name: string; attributes: PlanAttribute[] }): Promise<Plan> {
+export async function insertPlan(q: Queryable, tenantId: number, plan: { name: string; attributes: PlanAttribute[] }): Promise<Plan> {
   const name = checkName(plan.name);
   const attributes = JSON.stringify(checkAttributes(plan.attributes));
   try {
     const r = await q.query<PlanRow>(
-      `INSERT INTO plans (name, attributes) VALUES ($1, $2::jsonb) RETURNING ${PLAN_COLUMNS}`,
-      [name, attributes],
+      `INSERT INTO plans (tenant_id, name, attributes) VALUES ($1, $2, $3::jsonb) RETURNING ${PLAN_COLUMNS}`,
+      [tenantId, name, attributes],
     );
     return toPlan(r.rows[0] ?? {});
   } catch (e) {
@@ -56,19 +60,23 @@ export async function insertPlan(q: Queryable, plan: { name: string; attributes:
   }
 }
 
-export async function getPlan(q: Queryable, name: string): Promise<Plan | null> {
-  const r = await q.query<PlanRow>(`SELECT ${PLAN_COLUMNS} FROM plans WHERE name = $1`, [name]);
+export async function getPlan(q: Queryable, tenantId: number, name: string): Promise<Plan | null> {
+  const r = await q.query<PlanRow>(`SELECT ${PLAN_COLUMNS} FROM plans WHERE tenant_id = $1 AND name = $2`, [tenantId, name]);
   return r.rows[0] ? toPlan(r.rows[0]) : null;
 }
 
-export async function listPlans(q: Queryable): Promise<Plan[]> {
-  const r = await q.query<PlanRow>(`SELECT ${PLAN_COLUMNS} FROM plans ORDER BY name`);
+/** One tenant's plans, or with 'all' every tenant's (the daemon's directory, the deployment-wide listing). */
+export async function listPlans(q: Queryable, tenant: number | 'all'): Promise<Plan[]> {
+  const r = await q.query<PlanRow>(`SELECT ${PLAN_COLUMNS} FROM plans WHERE $1::integer IS NULL OR tenant_id = $1 ORDER BY name, tenant_id`, [
+    tenant === 'all' ? null : tenant,
+  ]);
   return r.rows.map(toPlan);
 }
 
 /** Replaces the attributes and/or renames (members follow: ON UPDATE CASCADE). */
 export async function updatePlan(
   q: Queryable,
+  tenantId: number,
   name: string,
   change: { attributes?: PlanAttribute[]; rename?: string },
 ): Promise<Plan> {
@@ -76,9 +84,9 @@ export async function updatePlan(
   const newName = change.rename === undefined ? null : checkName(change.rename);
   try {
     const r = await q.query<PlanRow>(
-      `UPDATE plans SET attributes = COALESCE($2::jsonb, attributes), name = COALESCE($3, name)
-       WHERE name = $1 RETURNING ${PLAN_COLUMNS}`,
-      [name, attributes, newName],
+      `UPDATE plans SET attributes = COALESCE($3::jsonb, attributes), name = COALESCE($4, name)
+       WHERE tenant_id = $1 AND name = $2 RETURNING ${PLAN_COLUMNS}`,
+      [tenantId, name, attributes, newName],
     );
     if (!r.rows[0]) throw unknownPlan(name);
     return toPlan(r.rows[0]);
@@ -88,12 +96,12 @@ export async function updatePlan(
 }
 
 /** Members on the plan block its deletion: moving them is a decision for a person. */
-export async function deletePlan(q: Queryable, name: string): Promise<void> {
-  const used = await q.query<{ n: unknown }>('SELECT count(*) AS n FROM members WHERE plan = $1', [name]);
+export async function deletePlan(q: Queryable, tenantId: number, name: string): Promise<void> {
+  const used = await q.query<{ n: unknown }>('SELECT count(*) AS n FROM members WHERE tenant_id = $1 AND plan = $2', [tenantId, name]);
   const n = Number(used.rows[0]?.n ?? 0);
   if (n > 0) throw planInUse(name, n);
   try {
-    const r = await q.query('DELETE FROM plans WHERE name = $1', [name]);
+    const r = await q.query('DELETE FROM plans WHERE tenant_id = $1 AND name = $2', [tenantId, name]);
     if (r.rowCount === 0) throw unknownPlan(name);
   } catch (e) {
     // A member put on the plan between the count and the delete.

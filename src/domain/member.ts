@@ -55,6 +55,8 @@ export interface AuthMember {
 
 export interface Member {
   id: number;
+  /** The tenant the member belongs to (domain/tenant.ts); its username is unique there only. */
+  tenantId: number;
   /** Case-sensitive, exactly as the NAS sends it. */
   username: string;
   credential: StoredCredential;
@@ -72,6 +74,8 @@ export interface Member {
   maxSessions: number | null;
   /** YYYY-MM-DD, null: no dues tracked. */
   paidUntil: string | null;
+  /** The access line the member is bound to (RFC 4679 Agent-Circuit-Id / Agent-Remote-Id, or NAS-Port-Id), unique in its tenant. */
+  lineId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -86,6 +90,7 @@ export interface NewMember {
   ipv6Prefix?: string | null;
   maxSessions?: number | null;
   paidUntil?: string | null;
+  lineId?: string | null;
 }
 
 /** Fields `member set` may change; undefined leaves a field alone, null clears it. */
@@ -95,6 +100,7 @@ export interface MemberPatch {
   ipv6Prefix?: string | null;
   maxSessions?: number | null;
   paidUntil?: string | null;
+  lineId?: string | null;
   credential?: StoredCredential;
   authMethods?: AuthMethod[];
 }

@@ -7,6 +7,8 @@ export interface PlanAttribute {
 }
 
 export interface Plan {
+  /** The tenant the plan belongs to: plan names are unique within a tenant only. */
+  tenantId: number;
   name: string;
   attributes: PlanAttribute[];
   createdAt: Date;

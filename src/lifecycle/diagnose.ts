@@ -22,15 +22,18 @@ import { attemptWords } from './diagnose-words.js';
 import { suspendsOn } from './dues.js';
 import { summarize } from './diagnose-summary.js';
 import { recentNasDrops, type NasDrops } from './nas-diagnose.js';
+import { sessionsOfTenant } from './tenant-sessions.js';
 
 export interface DiagnoseDeps {
   db: Queryable;
+  /** The tenant whose member is diagnosed: nothing of another tenant's is read. */
+  tenantId: number;
   store: LiveSessionSource;
-  /** config.replyMessages: what the member's router is told on a reject. */
+  /** The tenant's reply messages over config.replyMessages: what the member's router is told on a reject. */
   replyMessages: Record<RejectReason, string>;
-  /** config.restrictedPlan */
+  /** The tenant's restricted plan, else config.restrictedPlan */
   restrictedPlan: string | null;
-  /** config.dues.graceDays */
+  /** The tenant's dues grace, else config.dues.graceDays */
   graceDays: number;
   now?: () => number;
 }
@@ -115,9 +118,9 @@ function duesOf(paidUntil: string | null, today: string, graceDays: number): Dia
   return { paidUntil, state, suspendsOn: on, graceDays };
 }
 
-async function readLive(store: LiveSessionSource, username: string, now: number): Promise<Pick<Diagnosis, 'liveSessions' | 'liveSessionsError'>> {
+async function readLive(store: LiveSessionSource, tenantId: number, username: string, now: number): Promise<Pick<Diagnosis, 'liveSessions' | 'liveSessionsError'>> {
   try {
-    const open = await store.listOpen({ username });
+    const open = sessionsOfTenant(await store.listOpen({ username }), tenantId);
     return {
       liveSessionsError: null,
       liveSessions: open.map((s) => ({
@@ -140,13 +143,13 @@ export async function diagnose(deps: DiagnoseDeps, username: string, limits: Dia
   const now = nowOf(deps);
   const today = utcDate(now);
   const [member, logins, finished, disconnects, live] = await Promise.all([
-    getMember(deps.db, username),
-    recentAuthLog(deps.db, username, limits.logins ?? 10),
-    recentFinishedSessions(deps.db, username, limits.finished ?? 5),
-    recentDisconnects(deps.db, username, limits.disconnects ?? 5),
-    readLive(deps.store, username, now),
+    getMember(deps.db, deps.tenantId, username),
+    recentAuthLog(deps.db, deps.tenantId, username, limits.logins ?? 10),
+    recentFinishedSessions(deps.db, username, limits.finished ?? 5, deps.tenantId),
+    recentDisconnects(deps.db, username, limits.disconnects ?? 5, deps.tenantId),
+    readLive(deps.store, deps.tenantId, username, now),
   ]);
-  const plan = member?.plan ? await getPlan(deps.db, member.plan) : null;
+  const plan = member?.plan ? await getPlan(deps.db, deps.tenantId, member.plan) : null;
   const viaNas = new Set([...logins.map((l) => l.nas), ...(live.liveSessions ?? []).map((s) => s.nas), ...finished.map((s) => s.nas)]);
   const nasDrops = await recentNasDrops(deps.db, [...viaNas], now);
   const d: Diagnosis = {

@@ -32,11 +32,11 @@ export function checkDay(day: string): string {
   return day;
 }
 
-/** Active members the dues job would suspend on `today` (YYYY-MM-DD). */
-export async function findLapsed(db: Queryable, today: string, graceDays: number): Promise<Member[]> {
+/** Active members of the tenant the dues job would suspend on `today` (YYYY-MM-DD). */
+export async function findLapsed(db: Queryable, tenantId: number, today: string, graceDays: number): Promise<Member[]> {
   checkDay(today);
   // paid_until + grace < today  ⇔  paid_until < today − grace
-  return listMembers(db, { status: 'active', lapsingBefore: addDays(today, -graceDays) });
+  return listMembers(db, tenantId, { status: 'active', lapsingBefore: addDays(today, -graceDays) });
 }
 
 export interface LapsingMember {
@@ -54,10 +54,10 @@ export interface LapsingMember {
  * on or before today + days), including those already in their grace
  * period; soonest first. For `member list --lapsing-within 30d`.
  */
-export async function lapsingWithin(db: Queryable, today: string, days: number, graceDays: number): Promise<LapsingMember[]> {
+export async function lapsingWithin(db: Queryable, tenantId: number, today: string, days: number, graceDays: number): Promise<LapsingMember[]> {
   checkDay(today);
   if (!Number.isInteger(days) || days < 0) throw fail('INVALID_DAYS', { days });
-  const members = await listMembers(db, { status: 'active', lapsingBefore: addDays(today, days + 1) });
+  const members = await listMembers(db, tenantId, { status: 'active', lapsingBefore: addDays(today, days + 1) });
   return members
     .filter((m): m is Member & { paidUntil: string } => m.paidUntil !== null)
     .map((m) => ({ username: m.username, paidUntil: m.paidUntil, daysLeft: daysBetween(today, m.paidUntil), suspendsOn: suspendsOn(m.paidUntil, graceDays), plan: m.plan }))

@@ -20,6 +20,8 @@ export interface MemberView {
   ipv6_prefix: string | null;
   max_sessions: number | null;
   paid_until: string | null;
+  /** The access line the member is bound to (--line), null when none. */
+  line: string | null;
   /** Methods the member is allowed (--auth). */
   auth: AuthMethod[];
   /** Methods the stored credential can check. */
@@ -54,6 +56,7 @@ export function memberView(m: Member): MemberView {
     ipv6_prefix: m.ipv6Prefix,
     max_sessions: m.maxSessions,
     paid_until: m.paidUntil,
+    line: m.lineId,
     auth: m.authMethods,
     serves: servedMethods(m.credential),
     credential: credentialKind(m.credential),

@@ -5,8 +5,10 @@
  * it (a typo in the member's router): details.sentences.
  */
 import { fail, RadassocError } from '../errors.js';
+import { tenantSettings } from '../db/tenants.js';
 import { diagnose, type Diagnosis } from '../lifecycle/diagnose.js';
-import type { ServiceDeps } from './deps.js';
+import type { Scope, ServiceDeps } from './deps.js';
+import { effectiveSettings } from './tenant-settings.js';
 
 export interface DiagnoseInput {
   username: string;
@@ -14,14 +16,22 @@ export interface DiagnoseInput {
   logins?: number;
 }
 
-export async function diagnoseMember(deps: Pick<ServiceDeps, 'db' | 'sessions' | 'config' | 'now'>, input: DiagnoseInput): Promise<Diagnosis> {
+/** The diagnosis of the scope's member `username`, worded with the tenant's own settings. */
+export async function diagnoseMember(deps: Pick<ServiceDeps, 'db' | 'sessions' | 'config' | 'now'>, scope: Scope, input: DiagnoseInput): Promise<Diagnosis> {
+  const settings = effectiveSettings(await tenantSettings(deps.db, scope.tenant.id), {
+    graceDays: deps.config.dues.graceDays,
+    restrictedPlan: deps.config.restrictedPlan,
+    replyMessages: deps.config.replyMessages,
+    authLogRetentionDays: deps.config.authLog.retentionDays,
+  });
   const d = await diagnose(
     {
       db: deps.db,
+      tenantId: scope.tenant.id,
       store: deps.sessions,
-      replyMessages: deps.config.replyMessages,
-      restrictedPlan: deps.config.restrictedPlan,
-      graceDays: deps.config.dues.graceDays,
+      replyMessages: settings.replyMessages,
+      restrictedPlan: settings.restrictedPlan,
+      graceDays: settings.graceDays,
       now: deps.now,
     },
     input.username,

@@ -19,7 +19,9 @@ import { fail } from '../errors.js';
 import { utcDate } from '../lifecycle/days.js';
 import { checkDay, DUES_REASON, findLapsed, isLapsed, lapsingWithin, suspendsOn, type LapsingMember } from '../lifecycle/dues.js';
 import { auditView } from '../lifecycle/member-view.js';
+import { sessionsOfTenant } from '../lifecycle/tenant-sessions.js';
 import type { Scope, ServiceDeps } from './deps.js';
+import { graceDaysOf, restrictedPlanOf } from './tenant-settings.js';
 
 /** What acting on a member and its live sessions needs. */
 export type LifecycleDeps = Pick<ServiceDeps, 'db' | 'sessions' | 'coa' | 'log' | 'now'>;
@@ -64,32 +66,33 @@ export async function suspend(deps: LifecycleDeps, scope: Scope, input: SuspendI
  */
 async function suspendAs(deps: LifecycleDeps, scope: Scope, username: string, why: string, kind: SuspensionKind, onlyIf?: (m: Member) => boolean): Promise<SuspendReport> {
   const at = new Date(deps.now());
+  const tenantId = scope.tenant.id;
   const step = await deps.db.transaction(async (tx) => {
-    await lockMember(tx, username);
-    const before = await getMember(tx, username);
+    await lockMember(tx, tenantId, username);
+    const before = await getMember(tx, tenantId, username);
     if (!before) throw fail('UNKNOWN_MEMBER', { username });
     if (onlyIf && !onlyIf(before)) return { before, after: before, skipped: true, changed: false };
     if (before.status === 'suspended' && before.suspendedReason === why && before.suspensionKind === kind) {
       return { before, after: before, skipped: false, changed: false };
     }
     // A new reason or kind for a member already suspended keeps the original date: "suspended since" is when logins stopped.
-    const after = await suspendMember(tx, username, why, before.suspendedAt ?? at, kind);
-    await insertAudit(tx, { actor: scope.actor.name, action: 'member.suspend', target: `member:${username}`, before: auditView(before), after: auditView(after) });
+    const after = await suspendMember(tx, tenantId, username, why, before.suspendedAt ?? at, kind);
+    await insertAudit(tx, { tenantId, actor: scope.actor.name, action: 'member.suspend', target: `member:${username}`, before: auditView(before), after: auditView(after) });
     return { before, after, skipped: false, changed: true };
   });
   const report: SuspendReport = { username, ...step, disconnects: [], sessionsError: null };
   if (step.skipped) return report;
   // Even when the row did not change: a session left over from a failed disconnect is cut now.
-  const live = await liveSessions(deps, username);
+  const live = await liveSessions(deps, scope, username);
   if ('error' in live) report.sessionsError = live.error;
   else report.disconnects = await disconnectSessions(coaDeps(deps, scope), live.sessions, why);
   return report;
 }
 
-/** The member's open sessions, or why they cannot be known (daemon not running in embedded mode, Redis down). */
-async function liveSessions(deps: Pick<ServiceDeps, 'sessions'>, username: string): Promise<{ sessions: LiveSession[] } | { error: string }> {
+/** The member's open sessions (its tenant's only), or why they cannot be known (daemon not running in embedded mode, Redis down). */
+async function liveSessions(deps: Pick<ServiceDeps, 'sessions'>, scope: Scope, username: string): Promise<{ sessions: LiveSession[] } | { error: string }> {
   try {
-    return { sessions: await deps.sessions.listOpen({ username }) };
+    return { sessions: sessionsOfTenant(await deps.sessions.listOpen({ username }), scope.tenant.id) };
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }
@@ -113,28 +116,29 @@ export interface ResumeReport {
 
 /**
  * Lets a suspended member log in again. Where suspended members are accepted
- * into a restricted plan, their live sessions are still in it: those get the
- * member's own plan by CoA, or are disconnected so they reconnect with it
- * (coa/disconnect.ts pushChange).
+ * into a restricted plan (the tenant's, else config.restrictedPlan), their
+ * live sessions are still in it: those get the member's own plan by CoA, or
+ * are disconnected so they reconnect with it (coa/disconnect.ts pushChange).
  */
 export async function resume(deps: LifecycleDeps & { config: RestrictedPlanConfig }, scope: Scope, input: ResumeInput): Promise<ResumeReport> {
-  return resumeAs(deps, scope, input.username, deps.config.restrictedPlan);
+  return resumeAs(deps, scope, input.username, await restrictedPlanOf(deps.db, scope.tenant.id, deps.config.restrictedPlan));
 }
 
 async function resumeAs(deps: LifecycleDeps, scope: Scope, username: string, restrictedPlan: string | null, onlyIf?: (m: Member) => boolean): Promise<ResumeReport> {
+  const tenantId = scope.tenant.id;
   const step = await deps.db.transaction(async (tx) => {
-    await lockMember(tx, username);
-    const before = await getMember(tx, username);
+    await lockMember(tx, tenantId, username);
+    const before = await getMember(tx, tenantId, username);
     if (!before) throw fail('UNKNOWN_MEMBER', { username });
     if (onlyIf && !onlyIf(before)) return { before, after: before, skipped: true, changed: false };
     if (before.status === 'active') return { before, after: before, skipped: false, changed: false };
-    const after = await resumeMember(tx, username);
-    await insertAudit(tx, { actor: scope.actor.name, action: 'member.resume', target: `member:${username}`, before: auditView(before), after: auditView(after) });
+    const after = await resumeMember(tx, tenantId, username);
+    await insertAudit(tx, { tenantId, actor: scope.actor.name, action: 'member.resume', target: `member:${username}`, before: auditView(before), after: auditView(after) });
     return { before, after, skipped: false, changed: true };
   });
   const report: ResumeReport = { username, ...step, pushed: [], sessionsError: null };
   if (!step.changed || !restrictedPlan) return report;
-  const live = await liveSessions(deps, username);
+  const live = await liveSessions(deps, scope, username);
   if ('error' in live) report.sessionsError = live.error;
   else if (live.sessions.length > 0) report.pushed = await pushChange(coaDeps(deps, scope), step.after, live.sessions, 'resumed: leaving the restricted plan');
   return report;
@@ -158,17 +162,18 @@ export interface DuesRunReport {
 }
 
 /**
- * The dues run (config dues.graceDays): suspends every active member past
- * paid-until plus grace with the reason "dues lapsed" (kind 'dues') and
- * disconnects them; the dry run only lists them. Each member is re-checked
- * under its lock, so a payment recorded meanwhile, or another daemon running
- * the same job, is not overridden.
+ * The dues run in the scope's tenant (its duesGraceDays, else config
+ * dues.graceDays): suspends every active member past paid-until plus grace
+ * with the reason "dues lapsed" (kind 'dues') and disconnects them; the dry
+ * run only lists them. Each member is re-checked under its lock, so a
+ * payment recorded meanwhile, or another daemon running the same job, is
+ * not overridden.
  */
 export async function runDues(deps: LifecycleDeps & { config: DuesConfig }, scope: Scope, input: DuesRunInput = {}): Promise<DuesRunReport> {
-  const graceDays = deps.config.dues.graceDays;
   const dryRun = input.dryRun ?? false;
   const today = checkDay(input.today ?? utcDate(deps.now()));
-  const lapsedMembers = await findLapsed(deps.db, today, graceDays);
+  const graceDays = await graceDaysOf(deps.db, scope.tenant.id, deps.config.dues.graceDays);
+  const lapsedMembers = await findLapsed(deps.db, scope.tenant.id, today, graceDays);
   const lapsed = lapsedMembers.map((m) => ({ username: m.username, paidUntil: m.paidUntil ?? '', suspendsOn: suspendsOn(m.paidUntil ?? today, graceDays) }));
   const report: DuesRunReport = { today, graceDays, dryRun, lapsed, suspended: [] };
   if (dryRun) return report;
@@ -193,9 +198,10 @@ export interface LapsingInput {
   today?: string;
 }
 
-/** Active members whose dues run out within the period, or already in grace; soonest first (`dues list`, `member list --lapsing-within`). */
-export async function listLapsing(deps: Pick<ServiceDeps, 'db' | 'now'> & { config: DuesConfig }, input: LapsingInput): Promise<LapsingMember[]> {
-  return lapsingWithin(deps.db, input.today ?? utcDate(deps.now()), input.withinDays, deps.config.dues.graceDays);
+/** The tenant's active members whose dues run out within the period, or already in grace; soonest first (`dues list`, `member list --lapsing-within`). */
+export async function listLapsing(deps: Pick<ServiceDeps, 'db' | 'now'> & { config: DuesConfig }, scope: Scope, input: LapsingInput): Promise<LapsingMember[]> {
+  const graceDays = await graceDaysOf(deps.db, scope.tenant.id, deps.config.dues.graceDays);
+  return lapsingWithin(deps.db, scope.tenant.id, input.today ?? utcDate(deps.now()), input.withinDays, graceDays);
 }
 
 export interface MemberChangeInput {
@@ -235,11 +241,12 @@ export async function memberChanged(
   const report: MemberChangeReport = { resumed: null, stillLapsed: false, pushed: [], sessionsError: null };
   const today = input.today ?? utcDate(deps.now());
   if (before.paidUntil !== after.paidUntil && after.status === 'suspended' && after.suspensionKind === 'dues') {
-    if (isLapsed(after.paidUntil, today, deps.config.dues.graceDays)) {
+    if (isLapsed(after.paidUntil, today, await graceDaysOf(deps.db, scope.tenant.id, deps.config.dues.graceDays))) {
       report.stillLapsed = true;
     } else {
       const forDues = (m: Member): boolean => m.status === 'suspended' && m.suspensionKind === 'dues';
-      report.resumed = await resumeAs(deps, scope, after.username, deps.config.restrictedPlan, forDues);
+      const restrictedPlan = await restrictedPlanOf(deps.db, scope.tenant.id, deps.config.restrictedPlan);
+      report.resumed = await resumeAs(deps, scope, after.username, restrictedPlan, forDues);
       report.sessionsError = report.resumed.sessionsError;
       // Leaving the restricted plan already pushed the member's (new) plan.
       if (report.resumed.pushed.length > 0) return report;
@@ -250,7 +257,7 @@ export async function memberChanged(
   const planChanged = before.plan !== after.plan;
   // A suspended member's sessions are gone, or sit in the restricted plan: nothing to push.
   if (member.status !== 'active' || (!addressChanged && !planChanged)) return report;
-  const live = await liveSessions(deps, member.username);
+  const live = await liveSessions(deps, scope, member.username);
   if ('error' in live) {
     report.sessionsError = live.error;
     return report;

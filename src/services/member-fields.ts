@@ -19,6 +19,8 @@ export interface MemberFields {
   maxSessions?: number | null;
   /** YYYY-MM-DD */
   paidUntil?: string | null;
+  /** The access line the member is bound to (Agent-Circuit-Id, Agent-Remote-Id or NAS-Port-Id), unique in its tenant. */
+  lineId?: string | null;
 }
 
 export const MEMBER_STATUSES: readonly MemberStatus[] = ['active', 'suspended'];
@@ -34,6 +36,7 @@ export function checkFields(f: MemberFields): MemberFieldPatch {
   if (f.ipv6Prefix !== undefined) patch.ipv6Prefix = check.ipv6Prefix(f.ipv6Prefix);
   if (f.maxSessions !== undefined) patch.maxSessions = check.maxSessions(f.maxSessions);
   if (f.paidUntil !== undefined) patch.paidUntil = check.paidUntil(f.paidUntil);
+  if (f.lineId !== undefined) patch.lineId = check.lineId(f.lineId);
   return patch;
 }
 

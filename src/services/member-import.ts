@@ -3,7 +3,8 @@
  * database for what they collide with (names, addresses, plans), and one
  * refusal lists every faulty line with every fault on it, a reader's faults
  * (a CSV header, a short line) with them, so a spreadsheet is fixed in one
- * pass. Then credentials are derived (scrypt for PAP-only rows runs on the
+ * pass. Only the scope's tenant is looked at: a name another tenant uses is
+ * free here. Then credentials are derived (scrypt for PAP-only rows runs on the
  * thread pool, a batch at a time) and the rows go in with their audit entry
  * in one transaction.
  */
@@ -78,10 +79,19 @@ function checkRow(r: ImportRow, faults: ImportFault[]): { row: CheckedRow | null
   const ipv6Prefix = at('ipv6_prefix', () => checkFields({ ipv6Prefix: r.ipv6Prefix ?? null }).ipv6Prefix ?? null);
   const maxSessions = at('max_sessions', () => checkFields({ maxSessions: r.maxSessions ?? null }).maxSessions ?? null);
   const paidUntil = at('paid_until', () => checkFields({ paidUntil: r.paidUntil ?? null }).paidUntil ?? null);
+  const lineId = at('line', () => checkFields({ lineId: r.lineId ?? null }).lineId ?? null);
   const plan = r.plan ?? null;
-  const key: ImportKey = { line: r.line, username: username ?? null, ipv4: ipv4 ?? null, plan };
+  const key: ImportKey = { line: r.line, username: username ?? null, ipv4: ipv4 ?? null, plan, lineId: lineId ?? null };
   if (faults.length > before || username === undefined || password === undefined || methods === undefined) return { row: null, key };
-  const fields = { username, plan, ipv4: ipv4 ?? null, ipv6Prefix: ipv6Prefix ?? null, maxSessions: maxSessions ?? null, paidUntil: paidUntil ?? null };
+  const fields = {
+    username,
+    plan,
+    ipv4: ipv4 ?? null,
+    ipv6Prefix: ipv6Prefix ?? null,
+    maxSessions: maxSessions ?? null,
+    paidUntil: paidUntil ?? null,
+    lineId: lineId ?? null,
+  };
   return { row: { line: r.line, password, methods, fields }, key };
 }
 
@@ -96,16 +106,26 @@ function checkRows(rows: readonly ImportRow[]): { checked: CheckedRow[]; keys: I
   const keys: ImportKey[] = [];
   const seenUser = new Map<string, number>();
   const seenIp = new Map<string, number>();
+  const seenLine = new Map<string, number>();
   for (const r of rows) {
     const { row, key } = checkRow(r, faults);
+    const lineId = key.lineId ?? null;
     const dupUser = key.username === null ? undefined : seenUser.get(key.username);
     const dupIp = key.ipv4 === null ? undefined : seenIp.get(key.ipv4);
+    const dupLine = lineId === null ? undefined : seenLine.get(lineId);
     if (dupUser !== undefined) faults.push({ line: r.line, message: `username ${key.username} already appears on line ${dupUser}` });
     else if (key.username !== null) seenUser.set(key.username, r.line);
     if (dupIp !== undefined) faults.push({ line: r.line, message: `ipv4: address ${key.ipv4} already appears on line ${dupIp}` });
     else if (key.ipv4 !== null) seenIp.set(key.ipv4, r.line);
-    keys.push({ ...key, username: dupUser === undefined ? key.username : null, ipv4: dupIp === undefined ? key.ipv4 : null });
-    if (row !== null && dupUser === undefined && dupIp === undefined) checked.push(row);
+    if (dupLine !== undefined) faults.push({ line: r.line, message: `line: ${lineId} already appears on line ${dupLine}` });
+    else if (lineId !== null) seenLine.set(lineId, r.line);
+    keys.push({
+      ...key,
+      username: dupUser === undefined ? key.username : null,
+      ipv4: dupIp === undefined ? key.ipv4 : null,
+      lineId: dupLine === undefined ? lineId : null,
+    });
+    if (row !== null && dupUser === undefined && dupIp === undefined && dupLine === undefined) checked.push(row);
   }
   return { checked, keys, faults };
 }
@@ -129,6 +149,7 @@ async function insertWithAudit(db: Db, scope: Scope, source: string, rows: reado
       db.transaction(async (tx) => {
         const result = await fn(tx);
         await insertAudit(tx, {
+          tenantId: scope.tenant.id,
           actor: scope.actor.name,
           action: 'member.import',
           target: `import:${source}`,
@@ -137,14 +158,14 @@ async function insertWithAudit(db: Db, scope: Scope, source: string, rows: reado
         return result;
       }),
   };
-  const { inserted } = await insertRows(audited, members, { lineOf: (i) => rows[i]?.line ?? 0 });
+  const { inserted } = await insertRows(audited, scope.tenant.id, members, { lineOf: (i) => rows[i]?.line ?? 0 });
   return inserted;
 }
 
 export async function importMembers(deps: Pick<ServiceDeps, 'db'>, scope: Scope, input: MemberImportInput): Promise<MemberImportResult> {
   const { checked, keys: own, faults } = checkRows(input.rows);
   const keys = [...own, ...(input.claims ?? [])].sort((a, b) => a.line - b.line);
-  const all = [...(input.faults ?? []), ...faults, ...(await findImportConflicts(deps.db, keys))];
+  const all = [...(input.faults ?? []), ...faults, ...(await findImportConflicts(deps.db, scope.tenant.id, keys))];
   if (all.length > 0) throw importFailure(all);
   const members = await toNewMembers(checked, input.onSlowHashing);
   return { imported: await insertWithAudit(deps.db, scope, input.source, checked, members) };

@@ -3,7 +3,9 @@
  * and the console). Each checks its input, makes its change in one
  * transaction with its audit entry, does what follows from it (a plan or
  * address change reaching live sessions), and returns the member as people
- * may see it: never a password, a hash or the credential itself.
+ * may see it: never a password, a hash or the credential itself. Each acts
+ * in its scope's tenant alone: another tenant's member of the same name is
+ * simply not there.
  */
 import { deriveCredential } from '../auth/credentials.js';
 import { insertAudit } from '../db/audit.js';
@@ -15,7 +17,8 @@ import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberPatch, type 
 import { fail, isRadassocError } from '../errors.js';
 import { memberChanged, type MemberChangeReport } from './lifecycle.js';
 import { auditView, memberView, type MemberView } from '../lifecycle/member-view.js';
-import type { Scope, ServiceDeps } from './deps.js';
+import type { ReadScope, Scope, ServiceDeps } from './deps.js';
+import { tenantNames } from './tenant-names.js';
 import { checkFields, checkMethods, checkPassword, credentialForMethods, MEMBER_STATUSES, type MemberFieldPatch, type MemberFields } from './member-fields.js';
 
 export { importMembers, type ImportRow, type MemberImportInput, type MemberImportResult } from './member-import.js';
@@ -48,16 +51,19 @@ export interface MemberListInput {
   status?: MemberStatus;
 }
 
+/** A listed member; with --all-tenants, marked with its tenant's name. */
+export type MemberListRow = MemberView & { tenant?: string };
+
 export interface SetMemberResult {
   member: MemberView;
   /** What followed: a dues suspension lifted, CoA/Disconnect sent to which NAS for which session. */
   follow: MemberChangeReport;
 }
 
-/** Refuses a plan that does not exist, before a foreign key says less. */
-async function assertPlanExists(q: Queryable, plan: string | null | undefined): Promise<void> {
+/** Refuses a plan the tenant does not have, before a foreign key says less. */
+async function assertPlanExists(q: Queryable, tenantId: number, plan: string | null | undefined): Promise<void> {
   if (plan === null || plan === undefined) return;
-  if (!(await getPlan(q, plan))) throw fail('UNKNOWN_PLAN', { plan });
+  if (!(await getPlan(q, tenantId, plan))) throw fail('UNKNOWN_PLAN', { plan });
 }
 
 /**
@@ -73,10 +79,11 @@ async function changeMember(
   note?: Record<string, string>,
 ): Promise<{ before: Member; after: Member }> {
   return deps.db.transaction(async (tx) => {
-    const before = await getMember(tx, username);
+    const before = await getMember(tx, scope.tenant.id, username);
     if (!before) throw fail('UNKNOWN_MEMBER', { username });
     const after = await change(tx, before);
     await insertAudit(tx, {
+      tenantId: scope.tenant.id,
       actor: scope.actor.name,
       action,
       target: `member:${username}`,
@@ -102,10 +109,11 @@ export async function addMember(deps: DbDeps, scope: Scope, input: AddMemberInpu
   const { username, methods, fields, password } = checkAddMember(input);
   const added = await deps.db
     .transaction(async (tx) => {
-      if (await getMember(tx, username)) throw fail('DUPLICATE_MEMBER', { username });
-      await assertPlanExists(tx, fields.plan);
-      const m = await insertMember(tx, { username, credential: deriveCredential(password, methods), authMethods: methods, ...fields });
-      await insertAudit(tx, { actor: scope.actor.name, action: 'member.add', target: `member:${username}`, after: auditView(m) });
+      const tenantId = scope.tenant.id;
+      if (await getMember(tx, tenantId, username)) throw fail('DUPLICATE_MEMBER', { username });
+      await assertPlanExists(tx, tenantId, fields.plan);
+      const m = await insertMember(tx, tenantId, { username, credential: deriveCredential(password, methods), authMethods: methods, ...fields });
+      await insertAudit(tx, { tenantId, actor: scope.actor.name, action: 'member.add', target: `member:${username}`, after: auditView(m) });
       return m;
     })
     .catch((e: unknown) => {
@@ -115,19 +123,22 @@ export async function addMember(deps: DbDeps, scope: Scope, input: AddMemberInpu
   return memberView(added);
 }
 
-export async function showMember(deps: DbDeps, username: string): Promise<MemberView> {
-  const m = await getMember(deps.db, username);
+export async function showMember(deps: DbDeps, scope: Scope, username: string): Promise<MemberView> {
+  const m = await getMember(deps.db, scope.tenant.id, username);
   if (!m) throw fail('UNKNOWN_MEMBER', { username });
   return memberView(m);
 }
 
-export async function listMembers(deps: DbDeps, input: MemberListInput = {}): Promise<MemberView[]> {
+/** The scope's members; every tenant's with the deployment-wide scope, each row then marked with its tenant. */
+export async function listMembers(deps: DbDeps, scope: ReadScope, input: MemberListInput = {}): Promise<MemberListRow[]> {
   const filter: MemberFilter = {};
   if (input.status !== undefined) {
     if (!MEMBER_STATUSES.includes(input.status)) throw fail('INVALID_ARGUMENT', { problem: 'member-status', status: input.status });
     filter.status = input.status;
   }
-  return (await listMemberRows(deps.db, filter)).map(memberView);
+  if (scope.tenant !== 'all') return (await listMemberRows(deps.db, scope.tenant.id, filter)).map(memberView);
+  const [rows, names] = await Promise.all([listMemberRows(deps.db, 'all', filter), tenantNames(deps.db)]);
+  return rows.map((m) => ({ tenant: names.get(m.tenantId) ?? String(m.tenantId), ...memberView(m) }));
 }
 
 /** What `passwdMember` checks before it touches the database. */
@@ -145,7 +156,7 @@ export async function passwdMember(deps: DbDeps, scope: Scope, input: PasswdInpu
     'member.passwd',
     (tx, before) => {
       const authMethods = methods ?? before.authMethods;
-      return updateMember(tx, input.username, { credential: deriveCredential(password, authMethods), authMethods });
+      return updateMember(tx, scope.tenant.id, input.username, { credential: deriveCredential(password, authMethods), authMethods });
     },
     { password: 'changed' },
   );
@@ -168,13 +179,13 @@ export function checkSetMember(input: SetMemberInput): { fields: MemberFieldPatc
 export async function setMember(deps: ServiceDeps, scope: Scope, input: SetMemberInput): Promise<SetMemberResult> {
   const { fields, methods } = checkSetMember(input);
   const { before, after } = await changeMember(deps, scope, input.username, 'member.set', async (tx, current) => {
-    await assertPlanExists(tx, fields.plan);
+    await assertPlanExists(tx, scope.tenant.id, fields.plan);
     const patch: MemberPatch = { ...fields };
     if (methods !== undefined) {
       patch.credential = credentialForMethods(current, methods);
       patch.authMethods = methods;
     }
-    return updateMember(tx, input.username, patch);
+    return updateMember(tx, scope.tenant.id, input.username, patch);
   });
   const follow = await memberChanged(deps, scope, { before, after });
   return { member: memberView(after), follow };
@@ -183,10 +194,10 @@ export async function setMember(deps: ServiceDeps, scope: Scope, input: SetMembe
 /** Deletes a member; its accounting history stays. */
 export async function removeMember(deps: DbDeps, scope: Scope, username: string): Promise<{ removed: string }> {
   await deps.db.transaction(async (tx) => {
-    const before = await getMember(tx, username);
+    const before = await getMember(tx, scope.tenant.id, username);
     if (!before) throw fail('UNKNOWN_MEMBER', { username });
-    await deleteMember(tx, username);
-    await insertAudit(tx, { actor: scope.actor.name, action: 'member.remove', target: `member:${username}`, before: auditView(before) });
+    await deleteMember(tx, scope.tenant.id, username);
+    await insertAudit(tx, { tenantId: scope.tenant.id, actor: scope.actor.name, action: 'member.remove', target: `member:${username}`, before: auditView(before) });
   });
   return { removed: username };
 }

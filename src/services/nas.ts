@@ -20,7 +20,6 @@ import { getNas, insertNas, listNas as listNasRows, removeNas as deleteNas, setN
 import type { Queryable } from '../db/db.js';
 import { findTenantRef, listTenantRefs } from '../db/tenants.js';
 import { isSharedNas, tenancyOf, type DisconnectProfile, type NasClient, type NasTenancy, type NewNas } from '../domain/nas.js';
-import { DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME } from '../domain/tenant.js';
 import { fail, isRadassocError } from '../errors.js';
 import type { Actor, ReadScope, Scope, ServiceDeps } from './deps.js';
 
@@ -202,14 +201,11 @@ export async function addSharedNas(deps: DbDeps, actor: Actor, input: AddNasInpu
   return { nas: deploymentView(added, await tenantNames(deps.db)), warnings: warningsFor(added.name, input.secret, requireMessageAuthenticator) };
 }
 
-const DEFAULT_SCOPE: ReadScope = { actor: { name: 'radassoc' }, tenant: { id: DEFAULT_TENANT_ID, name: DEFAULT_TENANT_NAME } };
-
 /**
  * The NAS a scope sees: a tenant's own and the shared ones carrying it
- * (marked shared); with every tenant, all of them with their owner. Without
- * a scope, the default tenant's (callers from before tenancy).
+ * (marked shared); with every tenant, all of them with their owner.
  */
-export async function listNas(deps: DbDeps, scope: ReadScope = DEFAULT_SCOPE): Promise<NasView[]> {
+export async function listNas(deps: DbDeps, scope: ReadScope): Promise<NasView[]> {
   if (scope.tenant === 'all') {
     const names = await tenantNames(deps.db);
     return (await listNasRows(deps.db)).map((n) => deploymentView(n, names));

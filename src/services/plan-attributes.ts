@@ -6,6 +6,7 @@
 import { closest } from '../admin/suggest.js';
 import type { PlanAttribute } from '../domain/plan.js';
 import { fail } from '../errors.js';
+import { REDACTED } from '../db/audit.js';
 import { attributeNames, AttributeValueError, encodeReplyAttribute, findAttribute, HIDDEN } from '../protocol/index.js';
 
 /**
@@ -50,9 +51,13 @@ export function checkPlanAttribute(a: PlanAttribute): PlanAttribute {
   return { name, value };
 }
 
-/** Reply attributes as people and the audit log see them: a password (Tunnel-Password and the like) as [hidden]. */
+/**
+ * Reply attributes as people, scripts and the audit log see them: a password
+ * (Tunnel-Password and the like, encrypted with the shared secret, RFC 2868
+ * §3.5) as "[redacted]"; the reply still carries it.
+ */
 export const shownAttributes = (attrs: readonly PlanAttribute[]): PlanAttribute[] =>
-  attrs.map((a) => (isSensitive(a.name) ? { name: a.name, value: HIDDEN } : { name: a.name, value: a.value }));
+  attrs.map((a) => (isSensitive(a.name) ? { name: a.name, value: REDACTED } : { name: a.name, value: a.value }));
 
 export const checkPlanAttributes = (attrs: readonly PlanAttribute[]): PlanAttribute[] => attrs.map(checkPlanAttribute);
 

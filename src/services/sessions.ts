@@ -13,7 +13,6 @@ import { insertAudit } from '../db/audit.js';
 import { memberExistsIn } from '../db/members.js';
 import { listTenantRefs } from '../db/tenants.js';
 import { sessionTenant, type LiveSession } from '../domain/session.js';
-import { DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME } from '../domain/tenant.js';
 import { fail } from '../errors.js';
 import type { Scope, LiveSessionSource, ReadScope, ServiceDeps } from './deps.js';
 import { coaDeps } from './lifecycle.js';
@@ -32,19 +31,10 @@ export interface ListedSession extends LiveSession {
   tenant?: string | null;
 }
 
-/** Where callers from before tenancy act: the default tenant, the one a single association lives in. */
-const DEFAULT_SCOPE: Scope = { actor: { name: 'radassoc' }, tenant: { id: DEFAULT_TENANT_ID, name: DEFAULT_TENANT_NAME } };
-
-const isScope = (v: ReadScope | SessionFilter | undefined): v is ReadScope => v !== undefined && 'actor' in v && 'tenant' in v;
-
 type ListDeps = Pick<ServiceDeps, 'db' | 'sessions' | 'now'>;
 
 /** Open sessions of the scope's tenant (or, deployment-wide, of every tenant, each marked), by member then start time. */
-export function listSessions(deps: ListDeps, scope: ReadScope, filter?: SessionFilter): Promise<ListedSession[]>;
-/** The default tenant's open sessions: callers from before tenancy. */
-export function listSessions(deps: ListDeps, filter?: SessionFilter): Promise<ListedSession[]>;
-export async function listSessions(deps: ListDeps, a?: ReadScope | SessionFilter, b?: SessionFilter): Promise<ListedSession[]> {
-  const [scope, filter] = isScope(a) ? [a, b ?? {}] : [DEFAULT_SCOPE, a ?? {}];
+export async function listSessions(deps: ListDeps, scope: ReadScope, filter: SessionFilter = {}): Promise<ListedSession[]> {
   const nas = filter.nas !== undefined ? { nas: filter.nas } : {};
   let sessions: LiveSession[];
   let names: Map<number, string> | null = null;
@@ -103,11 +93,11 @@ export async function disconnect(deps: Pick<ServiceDeps, 'db' | 'sessions' | 'co
   const disconnects = await disconnectSessions(coaDeps(deps, scope), sessions, reason);
   if (disconnects.length > 0) {
     await insertAudit(deps.db, {
+      tenantId: scope.tenant.id,
       actor: scope.actor.name,
       action: 'session.disconnect',
       target: `member:${username}`,
       after: { reason, sessions: disconnects.map(attemptRecord) },
-      tenantId,
     });
   }
   return { username, reason, disconnects, unconfirmed: disconnects.filter((a) => a.outcome !== 'ack').length };

@@ -16,7 +16,6 @@ import {
   type DetailRow,
   type SummaryRow,
 } from '../accounting/export.js';
-import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 import { isIsoDate } from '../domain/validate.js';
 import { fail } from '../errors.js';
 import type { ReadScope, ServiceDeps } from './deps.js';
@@ -45,11 +44,8 @@ export type BillingExport =
  * format asked (CSV by default). Only the scope's tenant's usage; every
  * tenant's, each row marked, when the scope is deployment-wide.
  */
-export function billingExport(deps: Pick<ServiceDeps, 'db'>, scope: ReadScope, input: ExportInput): Promise<BillingExport>;
-/** The default tenant's: callers from before tenancy. */
-export function billingExport(deps: Pick<ServiceDeps, 'db'>, input: ExportInput): Promise<BillingExport>;
-export async function billingExport(deps: Pick<ServiceDeps, 'db'>, a: ReadScope | ExportInput, b?: ExportInput): Promise<BillingExport> {
-  const [tenant, input] = 'from' in a ? [DEFAULT_TENANT_ID, a] : [a.tenant === 'all' ? ('all' as const) : a.tenant.id, b as ExportInput];
+export async function billingExport(deps: Pick<ServiceDeps, 'db'>, scope: ReadScope, input: ExportInput): Promise<BillingExport> {
+  const tenant = scope.tenant === 'all' ? ('all' as const) : scope.tenant.id;
   for (const field of ['from', 'to'] as const) {
     if (!isIsoDate(input[field])) throw fail('INVALID_DATE', { field, value: input[field] });
   }

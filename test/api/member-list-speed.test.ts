@@ -25,7 +25,7 @@ beforeAll(async () => {
     authMethods: ['pap', 'chap'],
     paidUntil: `2027-${String((i % 12) + 1).padStart(2, '0')}-15`,
   }));
-  await importMembers(db, rows);
+  await importMembers(db, 1, rows);
   await db.query("UPDATE members SET status = 'suspended', suspended_reason = 'test' WHERE username LIKE 'member%7'");
   await db.query('ANALYZE members');
 }, 180_000);

@@ -15,6 +15,7 @@ import { getAttribute, getVendorAttribute } from '../../src/protocol/packet.js';
 import { migratedPostgres, newMember } from '../db/helpers.js';
 import { liveSession, silentLog } from '../lifecycle/fixtures.js';
 import { SimulatedDas } from './simulated-das.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const MT_SECRET = 'mikrotik-secret-of-32-octets-xyz';
 const CISCO_SECRET = 'cisco-secret-of-32-octets-abcdef';
@@ -29,8 +30,8 @@ beforeAll(async () => {
   cisco = await SimulatedDas.open(CISCO_SECRET, '127.0.0.2');
   await insertNas(db, { name: 'bras1', address: '127.0.0.1/32', secret: MT_SECRET, coaPort: mikrotik.port, disconnectProfile: 'mikrotik' });
   await insertNas(db, { name: 'lns1', address: '127.0.0.2/32', secret: CISCO_SECRET, coaPort: cisco.port, disconnectProfile: 'cisco', supportsCoa: true });
-  await insertPlan(db, { name: 'fibre-100', attributes: [{ name: 'Session-Timeout', value: '86400' }, { name: 'Mikrotik-Rate-Limit', value: '100M/100M' }] });
-  await insertMember(db, newMember('alice', { plan: 'fibre-100' }));
+  await insertPlan(db, DEFAULT_TENANT_ID, { name: 'fibre-100', attributes: [{ name: 'Session-Timeout', value: '86400' }, { name: 'Mikrotik-Rate-Limit', value: '100M/100M' }] });
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('alice', { plan: 'fibre-100' }));
   deps = { db, coa: new CoaClient({ timeoutsMs: [40, 80, 160] }), log: silentLog, actor: 'tester' };
 });
 
@@ -46,7 +47,7 @@ beforeEach(() => {
   cisco.reset();
 });
 
-const alice = async () => (await getMember(db, 'alice'))!;
+const alice = async () => (await getMember(db, DEFAULT_TENANT_ID, 'alice'))!;
 
 describe('disconnectSessions', () => {
   it('sends each NAS a correctly signed Disconnect-Request naming the session its way, and records the ACK', async () => {

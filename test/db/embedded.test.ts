@@ -12,6 +12,7 @@ import { insertAudit, listAudit } from '../../src/db/audit.js';
 import { CHANNELS } from '../../src/db/notify.js';
 import { openDatabase } from '../../src/db/open.js';
 import { newMember, tempDataDir, waitFor } from './helpers.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 let dir: string;
 let daemon: EmbeddedDb;
@@ -44,11 +45,11 @@ describe('embedded database served to the CLI', () => {
     const got: string[] = [];
     const off = await daemon.db.listen(CHANNELS.members, (p) => got.push(p));
     const cli = await socketClient();
-    await insertMember(cli, newMember('from-cli'));
+    await insertMember(cli, DEFAULT_TENANT_ID, newMember('from-cli'));
     await cli.end();
     await waitFor(() => (got.includes('1:from-cli') ? true : undefined), 1000);
     // The daemon's own writes reach it too.
-    await insertMember(daemon.db, newMember('from-daemon'));
+    await insertMember(daemon.db, DEFAULT_TENANT_ID, newMember('from-daemon'));
     await waitFor(() => (got.includes('1:from-daemon') ? true : undefined), 1000);
     await off();
   });
@@ -57,12 +58,12 @@ describe('embedded database served to the CLI', () => {
     const cli = await socketClient();
     await cli.query('BEGIN');
     await cli.query('INSERT INTO plans (name) VALUES ($1)', ['cli-plan']);
-    const daemonWrite = insertMember(daemon.db, newMember('daemon-during-cli-tx'));
+    const daemonWrite = insertMember(daemon.db, DEFAULT_TENANT_ID, newMember('daemon-during-cli-tx'));
     await new Promise((r) => setTimeout(r, 100)); // the daemon waits for the client's transaction
     await cli.query('ROLLBACK');
     await daemonWrite;
     await cli.end();
-    expect(await getMember(daemon.db, 'daemon-during-cli-tx')).not.toBeNull();
+    expect(await getMember(daemon.db, DEFAULT_TENANT_ID, 'daemon-during-cli-tx')).not.toBeNull();
     expect((await daemon.db.query('SELECT 1 FROM plans WHERE name = $1', ['cli-plan'])).rows).toEqual([]);
   });
 
@@ -111,7 +112,7 @@ describe('embedded database served to the CLI', () => {
     await cli.query('BEGIN');
     await cli.query('INSERT INTO plans (name) VALUES ($1)', ['abandoned']);
     (cli as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
-    await insertMember(daemon.db, newMember('after-abandon'));
+    await insertMember(daemon.db, DEFAULT_TENANT_ID, newMember('after-abandon'));
     expect((await daemon.db.query('SELECT 1 FROM plans WHERE name = $1', ['abandoned'])).rows).toEqual([]);
   });
 
@@ -120,7 +121,7 @@ describe('embedded database served to the CLI', () => {
     cli.on('error', () => undefined);
     await cli.query('BEGIN');
     const started = Date.now();
-    await insertMember(daemon.db, newMember('after-idle-client'));
+    await insertMember(daemon.db, DEFAULT_TENANT_ID, newMember('after-idle-client'));
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     await expect(cli.query('SELECT 1')).rejects.toThrow();
   });
@@ -136,7 +137,7 @@ describe('embedded database served to the CLI', () => {
     const opened = await openDatabase({ databaseUrl: null, dataDir: dir, embeddedPort: 0, role: 'cli' });
     expect(opened).toMatchObject({ mode: 'embedded-client', embedded: true, url: daemon.url });
     expect(opened.db.kind).toBe('embedded');
-    expect(await getMember(opened.db, 'from-cli')).not.toBeNull();
+    expect(await getMember(opened.db, DEFAULT_TENANT_ID, 'from-cli')).not.toBeNull();
     await opened.close();
   });
 });
@@ -149,14 +150,14 @@ describe('embedded database without a daemon', () => {
     const opened = await openDatabase({ databaseUrl: null, dataDir: d, embeddedPort: 0, role: 'cli' });
     expect(opened).toMatchObject({ mode: 'embedded-direct', embedded: true, url: null });
     await migrate(opened.db);
-    await insertMember(opened.db, newMember('persisted'));
+    await insertMember(opened.db, DEFAULT_TENANT_ID, newMember('persisted'));
     await opened.close();
     expect(existsSync(join(d, 'pgdata.lock'))).toBe(false);
 
     // The daemon started later finds the data, serves it, and cleans up after itself.
     const served = await openDatabase({ databaseUrl: null, dataDir: d, embeddedPort: 0, role: 'daemon' });
     expect(served.mode).toBe('embedded-daemon');
-    expect(await getMember(served.db, 'persisted')).not.toBeNull();
+    expect(await getMember(served.db, DEFAULT_TENANT_ID, 'persisted')).not.toBeNull();
     await served.close();
     expect(existsSync(join(d, 'embedded.json'))).toBe(false);
     expect(discoverEmbeddedUrl(d)).toBeNull();
@@ -175,18 +176,18 @@ describe('embedded database misuse', () => {
 
 describe('repositories on the embedded database', () => {
   it('return the same domain values as on PostgreSQL, in-process and over the socket', async () => {
-    await insertPlan(daemon.db, { name: 'emb', attributes: [{ name: 'Session-Timeout', value: '60' }] });
-    const m = await insertMember(daemon.db, newMember('emb-alice', { plan: 'emb', ipv4: '192.0.2.99', paidUntil: '2026-02-28' }));
+    await insertPlan(daemon.db, DEFAULT_TENANT_ID, { name: 'emb', attributes: [{ name: 'Session-Timeout', value: '60' }] });
+    const m = await insertMember(daemon.db, DEFAULT_TENANT_ID, newMember('emb-alice', { plan: 'emb', ipv4: '192.0.2.99', paidUntil: '2026-02-28' }));
     expect(typeof m.id).toBe('number');
     expect(Buffer.isBuffer(m.credential.ntHash)).toBe(true);
     const cli = await socketClient();
-    expect(await getMember(cli, 'emb-alice')).toEqual(m);
-    await expect(insertMember(cli, newMember('emb-alice'))).rejects.toMatchObject({ code: 'DUPLICATE_MEMBER' });
-    await expect(deletePlan(cli, 'emb')).rejects.toMatchObject({ code: 'PLAN_IN_USE' });
+    expect(await getMember(cli, DEFAULT_TENANT_ID, 'emb-alice')).toEqual(m);
+    await expect(insertMember(cli, DEFAULT_TENANT_ID, newMember('emb-alice'))).rejects.toMatchObject({ code: 'DUPLICATE_MEMBER' });
+    await expect(deletePlan(cli, DEFAULT_TENANT_ID, 'emb')).rejects.toMatchObject({ code: 'PLAN_IN_USE' });
     await cli.end();
-    expect((await updateMember(daemon.db, 'emb-alice', { maxSessions: 4 })).maxSessions).toBe(4);
-    await deleteMember(daemon.db, 'emb-alice');
-    await expect(deleteMember(daemon.db, 'emb-alice')).rejects.toMatchObject({ code: 'UNKNOWN_MEMBER' });
+    expect((await updateMember(daemon.db, DEFAULT_TENANT_ID, 'emb-alice', { maxSessions: 4 })).maxSessions).toBe(4);
+    await deleteMember(daemon.db, DEFAULT_TENANT_ID, 'emb-alice');
+    await expect(deleteMember(daemon.db, DEFAULT_TENANT_ID, 'emb-alice')).rejects.toMatchObject({ code: 'UNKNOWN_MEMBER' });
 
     await insertNas(daemon.db, { name: 'emb-nas', address: '198.51.100.0/25', secret: 's' });
     await expect(insertNas(daemon.db, { name: 'emb-nas2', address: '198.51.100.5', secret: 's' })).rejects.toMatchObject({
@@ -195,17 +196,17 @@ describe('repositories on the embedded database', () => {
 
     const time = new Date('2025-01-01T00:00:00Z');
     await insertAuthLogBatch(daemon.db, [{ time, username: 'emb-bob', nas: 'emb-nas', method: 'chap', result: 'reject', reason: 'bad-password', callingStationId: null, classId: null }]);
-    expect(await recentAuthLog(daemon.db, 'emb-bob', 5)).toEqual([
+    expect(await recentAuthLog(daemon.db, DEFAULT_TENANT_ID, 'emb-bob', 5)).toEqual([
       { time, username: 'emb-bob', nas: 'emb-nas', method: 'chap', result: 'reject', reason: 'bad-password', callingStationId: null, classId: null },
     ]);
-    await insertAudit(daemon.db, { actor: 't', action: 'x', target: 'member:emb-bob', after: { password: 'p' } });
-    expect((await listAudit(daemon.db, { target: 'member:emb-bob' }))[0]?.after).toEqual({ password: '[redacted]' });
+    await insertAudit(daemon.db, { tenantId: DEFAULT_TENANT_ID, actor: 't', action: 'x', target: 'member:emb-bob', after: { password: 'p' } });
+    expect((await listAudit(daemon.db, DEFAULT_TENANT_ID, { target: 'member:emb-bob' }))[0]?.after).toEqual({ password: '[redacted]' });
 
     const rows = Array.from({ length: 2000 }, (_, i) => newMember(`emb-bulk${i}`));
     rows[1500] = newMember('emb-bulk1500', { ipv4: 'bad' });
-    await expect(importMembers(daemon.db, rows)).rejects.toMatchObject({ message: expect.stringMatching(/^line 1502: /) });
+    await expect(importMembers(daemon.db, DEFAULT_TENANT_ID, rows)).rejects.toMatchObject({ message: expect.stringMatching(/^line 1502: /) });
     rows[1500] = newMember('emb-bulk1500');
-    expect(await importMembers(daemon.db, rows)).toEqual({ inserted: 2000 });
+    expect(await importMembers(daemon.db, DEFAULT_TENANT_ID, rows)).toEqual({ inserted: 2000 });
     expect((await loadAllMembers(daemon.db, 500)).filter((x) => x.username.startsWith('emb-bulk')).length).toBe(2000);
   });
 });

@@ -4,6 +4,7 @@ import { insertAuthLogBatch, recentAuthLog } from '../../src/db/auth-log.js';
 import { insertAudit, listAudit, REDACTED } from '../../src/db/audit.js';
 import type { AuthLogEntry } from '../../src/domain/auth-result.js';
 import { migratedPostgres } from './helpers.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 let db: Db;
 beforeAll(async () => {
@@ -26,7 +27,7 @@ describe('authentication log', () => {
       entry('bob', 2),
       entry('alice', 2, { method: 'mschapv2' }),
     ]);
-    const recent = await recentAuthLog(db, 'alice', 2);
+    const recent = await recentAuthLog(db, DEFAULT_TENANT_ID, 'alice', 2);
     expect(recent).toEqual([
       entry('alice', 3, { result: 'reject', reason: 'bad-password', method: 'chap', callingStationId: '02-00-00-00-00-01' }),
       entry('alice', 2, { method: 'mschapv2' }),
@@ -40,12 +41,12 @@ describe('authentication log', () => {
 
 describe('audit log', () => {
   it('records who changed what, with secrets redacted before they are stored', async () => {
-    await insertAudit(db, {
+    await insertAudit(db, { tenantId: DEFAULT_TENANT_ID,
       actor: 'treasurer', action: 'member.passwd', target: 'member:alice',
       before: { username: 'alice', credential: { cleartext: 'old-pw', ntHash: Buffer.alloc(16) }, plan: 'basic' },
       after: { username: 'alice', password: 'new-pw', paidUntil: '2026-01-31', nested: [{ secret: 'nas-secret' }] },
     });
-    const [e] = await listAudit(db, { target: 'member:alice', limit: 5 });
+    const [e] = await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:alice', limit: 5 });
     expect(e).toMatchObject({
       actor: 'treasurer', action: 'member.passwd', target: 'member:alice',
       before: { username: 'alice', credential: REDACTED, plan: 'basic' },
@@ -56,11 +57,11 @@ describe('audit log', () => {
   });
 
   it('lists newest first, filtered by target', async () => {
-    await insertAudit(db, { actor: 'a', action: 'nas.add', target: 'nas:edge1', after: { name: 'edge1' } });
-    await insertAudit(db, { actor: 'a', action: 'nas.remove', target: 'nas:edge1', before: { name: 'edge1' } });
-    const forNas = await listAudit(db, { target: 'nas:edge1' });
+    await insertAudit(db, { tenantId: DEFAULT_TENANT_ID, actor: 'a', action: 'nas.add', target: 'nas:edge1', after: { name: 'edge1' } });
+    await insertAudit(db, { tenantId: DEFAULT_TENANT_ID, actor: 'a', action: 'nas.remove', target: 'nas:edge1', before: { name: 'edge1' } });
+    const forNas = await listAudit(db, DEFAULT_TENANT_ID, { target: 'nas:edge1' });
     expect(forNas.map((e) => e.action)).toEqual(['nas.remove', 'nas.add']);
     expect(forNas[0]?.after).toBeNull();
-    expect((await listAudit(db, { limit: 1 })).length).toBe(1);
+    expect((await listAudit(db, DEFAULT_TENANT_ID, { limit: 1 })).length).toBe(1);
   });
 });

@@ -4,11 +4,12 @@ import { countMembers, getMember, importMembers, insertMember, loadAllMembers } 
 import { insertPlan } from '../../src/db/plans.js';
 import type { NewMember } from '../../src/domain/member.js';
 import { migratedPostgres, newMember } from './helpers.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 let db: Db;
 beforeAll(async () => {
   ({ db } = await migratedPostgres());
-  await insertPlan(db, { name: 'basic', attributes: [] });
+  await insertPlan(db, DEFAULT_TENANT_ID, { name: 'basic', attributes: [] });
 });
 afterAll(async () => {
   await db.close();
@@ -29,20 +30,20 @@ describe('member import', () => {
   it('inserts 10,000 members in one go, quickly', async () => {
     const input = rows(10_000, 'fast');
     const started = performance.now();
-    const r = await importMembers(db, input);
+    const r = await importMembers(db, DEFAULT_TENANT_ID, input);
     const ms = performance.now() - started;
     console.log(`importMembers: 10,000 in ${ms.toFixed(0)} ms`);
     expect(r.inserted).toBe(10_000);
     expect(await countMembers(db)).toBe(10_000);
     expect(ms).toBeLessThan(5000);
-    expect(await getMember(db, 'fast9999')).toMatchObject({ plan: 'basic', ipv4: '10.0.39.15', paidUntil: '2026-01-31' });
+    expect(await getMember(db, DEFAULT_TENANT_ID, 'fast9999')).toMatchObject({ plan: 'basic', ipv4: '10.0.39.15', paidUntil: '2026-01-31' });
   });
 
   it('inserts nothing when one row of 10,000 is bad, and names its line', async () => {
     const before = await countMembers(db);
     const input = rows(10_000, 'bad');
     input[4321] = { ...input[4321]!, paidUntil: '2025-02-30' };
-    await expect(importMembers(db, input)).rejects.toMatchObject({
+    await expect(importMembers(db, DEFAULT_TENANT_ID, input)).rejects.toMatchObject({
       code: 'IMPORT_FAILED',
       message: expect.stringMatching(/^line 4323: "2025-02-30" is not a date/),
     });
@@ -51,14 +52,14 @@ describe('member import', () => {
 
   it('uses the caller line numbers', async () => {
     const input = [newMember('ln-a'), newMember('ln-b', { ipv4: 'nope' })];
-    await expect(importMembers(db, input, { lineOf: (i) => [7, 11][i]! })).rejects.toMatchObject({
+    await expect(importMembers(db, DEFAULT_TENANT_ID, input, { lineOf: (i) => [7, 11][i]! })).rejects.toMatchObject({
       message: expect.stringMatching(/^line 11: /),
     });
   });
 
   it('reports duplicates inside the file with both lines', async () => {
     const input = [newMember('dup-a'), newMember('dup-b', { ipv4: '172.16.0.1' }), newMember('dup-a'), newMember('dup-c', { ipv4: '172.16.0.1' })];
-    const err = await importMembers(db, input).catch((e: unknown) => e);
+    const err = await importMembers(db, DEFAULT_TENANT_ID, input).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'IMPORT_FAILED' });
     const message = (err as Error).message;
     expect(message).toContain('line 4: username dup-a already appears on line 2');
@@ -66,20 +67,20 @@ describe('member import', () => {
   });
 
   it('reports rows that collide with the database or name an unknown plan, inserting nothing', async () => {
-    await insertMember(db, newMember('existing', { ipv4: '172.16.1.1' }));
+    await insertMember(db, DEFAULT_TENANT_ID, newMember('existing', { ipv4: '172.16.1.1' }));
     const before = await countMembers(db);
     const input = [newMember('ok-1'), newMember('existing'), newMember('ok-2', { ipv4: '172.16.1.1' }), newMember('ok-3', { plan: 'gold' })];
-    const err = await importMembers(db, input).catch((e: unknown) => e);
+    const err = await importMembers(db, DEFAULT_TENANT_ID, input).catch((e: unknown) => e);
     const message = (err as Error).message;
     expect(message).toContain('line 3: member existing already exists');
     expect(message).toContain('line 4: address 172.16.1.1 is already assigned to member existing');
     expect(message).toContain('line 5: no plan named gold');
     expect(await countMembers(db)).toBe(before);
-    expect(await getMember(db, 'ok-1')).toBeNull();
+    expect(await getMember(db, DEFAULT_TENANT_ID, 'ok-1')).toBeNull();
   });
 
   it('loads 100,000 members for the daemon cache in under 3 seconds', async () => {
-    await importMembers(db, rows(90_000, 'bulk', false));
+    await importMembers(db, DEFAULT_TENANT_ID, rows(90_000, 'bulk', false));
     const started = performance.now();
     const all = await loadAllMembers(db);
     const ms = performance.now() - started;

@@ -4,6 +4,7 @@ import { insertMember } from '../../src/db/members.js';
 import { deletePlan, getPlan, insertPlan, listPlans, updatePlan } from '../../src/db/plans.js';
 import { getNas, insertNas, listNas, loadAllNas, removeNas } from '../../src/db/nas.js';
 import { migratedPostgres, newMember } from './helpers.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 let db: Db;
 beforeAll(async () => {
@@ -16,15 +17,15 @@ afterAll(async () => {
 describe('plans repository', () => {
   it('keeps reply attributes in the order given', async () => {
     const attrs = [{ name: 'Session-Timeout', value: '86400' }, { name: 'Mikrotik-Rate-Limit', value: '10M/10M' }];
-    const p = await insertPlan(db, { name: 'home', attributes: attrs });
+    const p = await insertPlan(db, DEFAULT_TENANT_ID, { name: 'home', attributes: attrs });
     expect(p.attributes).toEqual(attrs);
-    expect(await getPlan(db, 'home')).toEqual(p);
-    expect((await listPlans(db)).map((x) => x.name)).toContain('home');
+    expect(await getPlan(db, DEFAULT_TENANT_ID, 'home')).toEqual(p);
+    expect((await listPlans(db, DEFAULT_TENANT_ID)).map((x) => x.name)).toContain('home');
   });
 
   it('refuses a duplicate name', async () => {
-    await insertPlan(db, { name: 'dup', attributes: [] });
-    await expect(insertPlan(db, { name: 'dup', attributes: [] })).rejects.toMatchObject({
+    await insertPlan(db, DEFAULT_TENANT_ID, { name: 'dup', attributes: [] });
+    await expect(insertPlan(db, DEFAULT_TENANT_ID, { name: 'dup', attributes: [] })).rejects.toMatchObject({
       code: 'DUPLICATE_PLAN',
       message: expect.stringContaining('plan dup already exists'),
     });
@@ -32,29 +33,29 @@ describe('plans repository', () => {
 
   it('refuses attributes that are not name/value pairs', async () => {
     const bad = [{ name: 'Session-Timeout', value: 3 }] as unknown as { name: string; value: string }[];
-    await expect(insertPlan(db, { name: 'bad', attributes: bad })).rejects.toMatchObject({ code: 'INVALID_ATTRIBUTE' });
+    await expect(insertPlan(db, DEFAULT_TENANT_ID, { name: 'bad', attributes: bad })).rejects.toMatchObject({ code: 'INVALID_ATTRIBUTE' });
   });
 
   it('replaces attributes and renames', async () => {
-    await insertPlan(db, { name: 'p1', attributes: [] });
-    const u = await updatePlan(db, 'p1', { attributes: [{ name: 'Idle-Timeout', value: '600' }], rename: 'p2' });
+    await insertPlan(db, DEFAULT_TENANT_ID, { name: 'p1', attributes: [] });
+    const u = await updatePlan(db, DEFAULT_TENANT_ID, 'p1', { attributes: [{ name: 'Idle-Timeout', value: '600' }], rename: 'p2' });
     expect(u).toMatchObject({ name: 'p2', attributes: [{ name: 'Idle-Timeout', value: '600' }] });
-    expect(await getPlan(db, 'p1')).toBeNull();
-    await expect(updatePlan(db, 'nope', { attributes: [] })).rejects.toMatchObject({ code: 'UNKNOWN_PLAN' });
+    expect(await getPlan(db, DEFAULT_TENANT_ID, 'p1')).toBeNull();
+    await expect(updatePlan(db, DEFAULT_TENANT_ID, 'nope', { attributes: [] })).rejects.toMatchObject({ code: 'UNKNOWN_PLAN' });
   });
 
   it('refuses to delete a plan members are on, saying how many', async () => {
-    await insertPlan(db, { name: 'busy', attributes: [] });
-    await insertMember(db, newMember('on-busy-1', { plan: 'busy' }));
-    await insertMember(db, newMember('on-busy-2', { plan: 'busy' }));
-    await expect(deletePlan(db, 'busy')).rejects.toMatchObject({
+    await insertPlan(db, DEFAULT_TENANT_ID, { name: 'busy', attributes: [] });
+    await insertMember(db, DEFAULT_TENANT_ID, newMember('on-busy-1', { plan: 'busy' }));
+    await insertMember(db, DEFAULT_TENANT_ID, newMember('on-busy-2', { plan: 'busy' }));
+    await expect(deletePlan(db, DEFAULT_TENANT_ID, 'busy')).rejects.toMatchObject({
       code: 'PLAN_IN_USE',
       message: expect.stringContaining('plan busy is used by 2 members'),
     });
-    await insertPlan(db, { name: 'idle', attributes: [] });
-    await deletePlan(db, 'idle');
-    expect(await getPlan(db, 'idle')).toBeNull();
-    await expect(deletePlan(db, 'idle')).rejects.toMatchObject({ code: 'UNKNOWN_PLAN' });
+    await insertPlan(db, DEFAULT_TENANT_ID, { name: 'idle', attributes: [] });
+    await deletePlan(db, DEFAULT_TENANT_ID, 'idle');
+    expect(await getPlan(db, DEFAULT_TENANT_ID, 'idle')).toBeNull();
+    await expect(deletePlan(db, DEFAULT_TENANT_ID, 'idle')).rejects.toMatchObject({ code: 'UNKNOWN_PLAN' });
   });
 });
 

@@ -10,6 +10,7 @@ import { CHANNELS, RELOAD_ALL } from '../../src/db/notify.js';
 import { freePort } from '../support/services.js';
 import { freshDatabaseUrl } from '../support/database.js';
 import { newMember, waitFor } from './helpers.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 let url: string;
 let db: Db;
@@ -65,12 +66,12 @@ describe('change notifications', () => {
     // Another client entirely, as psql or another daemon would be.
     const other = new pg.Client({ connectionString: url });
     await other.connect();
-    await insertPlan(other, { name: 'basic', attributes: [] });
-    await insertMember(other, newMember('alice', { plan: 'basic' }));
-    await suspendMember(other, 'alice', 'dues');
+    await insertPlan(other, DEFAULT_TENANT_ID, { name: 'basic', attributes: [] });
+    await insertMember(other, DEFAULT_TENANT_ID, newMember('alice', { plan: 'basic' }));
+    await suspendMember(other, DEFAULT_TENANT_ID, 'alice', 'dues');
     await insertNas(other, { name: 'edge1', address: '192.0.2.1', secret: 's' });
-    await updatePlan(other, 'basic', { rename: 'standard' }); // cascades to alice
-    await deleteMember(other, 'alice');
+    await updatePlan(other, DEFAULT_TENANT_ID, 'basic', { rename: 'standard' }); // cascades to alice
+    await deleteMember(other, DEFAULT_TENANT_ID, 'alice');
     await other.end();
     await waitFor(() => (got.length >= 8 ? true : undefined));
     expect(got).toEqual([
@@ -85,7 +86,7 @@ describe('change notifications', () => {
   it('sends one reload-all instead of a notification per row for a bulk change', async () => {
     const got: string[] = [];
     const off = await db.listen(CHANNELS.members, (p) => got.push(p));
-    await importMembers(db, Array.from({ length: 500 }, (_, i) => newMember(`bulk${i}`)));
+    await importMembers(db, DEFAULT_TENANT_ID, Array.from({ length: 500 }, (_, i) => newMember(`bulk${i}`)));
     await waitFor(() => (got.length > 0 ? true : undefined));
     await new Promise((r) => setTimeout(r, 100));
     expect(got).toEqual([RELOAD_ALL]);
@@ -104,7 +105,7 @@ describe('change notifications', () => {
     expect(Number(killed.rows[0]?.n)).toBeGreaterThan(0);
     await waitFor(() => events.find((e) => e.type === 'reconnected'), 10_000);
     expect(events.map((e) => e.type)).toContain('lost');
-    await insertMember(admin, newMember('after-reconnect'));
+    await insertMember(admin, DEFAULT_TENANT_ID, newMember('after-reconnect'));
     await waitFor(() => (got.includes('1:after-reconnect') ? true : undefined));
     await admin.end();
     await off();

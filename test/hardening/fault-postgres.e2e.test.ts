@@ -17,6 +17,7 @@ import { Attr, PacketCode } from '../../src/protocol/codes.js';
 import { attr, SimulatedNas } from '../support/nas.js';
 import { startPostgres, type PostgresServer } from '../support/services.js';
 import { startHardenedDaemon, waitFor, type HardenedDaemon } from './support/daemon.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const SECRET = 'pg-fault-nas-secret-of-32-octets';
 let pg: PostgresServer;
@@ -73,7 +74,7 @@ describe('PostgreSQL down, then back', () => {
     expect((await t.scrape()).get('radassoc_auth_log_dropped')).toBe(0);
 
     // The cache follows the database again: a member added now can log in.
-    await insertMember(t.db, { username: 'ivan', credential: deriveCredential('ivan-pass', ALL_AUTH_METHODS), authMethods: [...ALL_AUTH_METHODS] });
+    await insertMember(t.db, DEFAULT_TENANT_ID, { username: 'ivan', credential: deriveCredential('ivan-pass', ALL_AUTH_METHODS), authMethods: [...ALL_AUTH_METHODS] });
     await waitFor(() => t.daemon.directory.member('ivan') !== undefined, 20_000, 'new member in the cache');
     expect((await nas.request(pap('ivan', 'ivan-pass'), t.auth)).response?.code).toBe(PacketCode.AccessAccept);
   });

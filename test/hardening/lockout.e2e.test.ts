@@ -16,6 +16,7 @@ import { freshDb } from '../support/daemon.js';
 import { redisPrefix } from '../support/database.js';
 import { attr, SimulatedNas } from '../support/nas.js';
 import { startHardenedDaemon, waitFor, type HardenedDaemon } from './support/daemon.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const SECRET = 'lockout-nas-secret-of-32-octets!';
 const BUSY_SECRET = 'busy-bras-secret-of-32-octets-ok';
@@ -59,7 +60,7 @@ describe('brute force', () => {
     expect(await replyTo(one.auth, 'alice', 'alice-pass')).toBe(DEFAULT_REPLY_MESSAGES['locked-out']);
     // The second daemon saw none of the failures: the lock reached it through Redis.
     expect(await replyTo(two.auth, 'alice', 'alice-pass')).toBe(DEFAULT_REPLY_MESSAGES['locked-out']);
-    await waitFor(async () => (await recentAuthLog(one.db, 'alice', 5)).some((r) => r.reason === 'locked-out'), 3000, 'locked-out in the authentication log');
+    await waitFor(async () => (await recentAuthLog(one.db, DEFAULT_TENANT_ID, 'alice', 5)).some((r) => r.reason === 'locked-out'), 3000, 'locked-out in the authentication log');
     expect(one.log.find('locked out').length + two.log.find('locked out').length).toBe(1);
     // Another member is not affected.
     expect((await nas.request(pap('bob', 'bob-pass'), two.auth)).response?.code).toBe(PacketCode.AccessAccept);

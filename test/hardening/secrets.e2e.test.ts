@@ -20,6 +20,7 @@ import { attr, SimulatedNas } from '../support/nas.js';
 import { startRedis, type RedisServer } from '../support/services.js';
 import { vsa } from './support/packets.js';
 import { startHardenedDaemon, waitFor, type HardenedDaemon } from './support/daemon.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const NAS_SECRET = 'Nas-Secret-Xq7Lm2Vp9Rt4Wz8Ks3Hd';
 const LEGACY_SECRET = 'Legacy-Jf6Bn1Cy5';
@@ -39,8 +40,8 @@ beforeAll(async () => {
   const { db, url } = await freshDb();
   await insertNas(db, { name: 'bras', address: '127.0.0.1/32', secret: NAS_SECRET });
   await insertNas(db, { name: 'modems', address: '127.0.0.2/32', secret: LEGACY_SECRET, requireMessageAuthenticator: false });
-  await insertMember(db, { username: 'alice', credential: deriveCredential(MEMBER_PW, ['pap', 'chap', 'mschapv1', 'mschapv2']), authMethods: ['pap', 'chap', 'mschapv1', 'mschapv2'], maxSessions: 5 });
-  await insertMember(db, { username: 'bob', credential: deriveCredential(PAP_ONLY_PW, ['pap']), authMethods: ['pap'] });
+  await insertMember(db, DEFAULT_TENANT_ID, { username: 'alice', credential: deriveCredential(MEMBER_PW, ['pap', 'chap', 'mschapv1', 'mschapv2']), authMethods: ['pap', 'chap', 'mschapv1', 'mschapv2'], maxSessions: 5 });
+  await insertMember(db, DEFAULT_TENANT_ID, { username: 'bob', credential: deriveCredential(PAP_ONLY_PW, ['pap']), authMethods: ['pap'] });
   await db.close();
   // Trust authentication and a Redis without requirepass ignore these passwords, but the URLs carry them all along.
   t = await startHardenedDaemon({

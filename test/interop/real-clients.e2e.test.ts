@@ -13,6 +13,7 @@ import { insertNas } from '../../src/db/nas.js';
 import { insertPlan } from '../../src/db/plans.js';
 import { ALL_AUTH_METHODS } from '../../src/domain/member.js';
 import { freshDb, startTestDaemon, type TestDaemon } from '../support/daemon.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const run = promisify(execFile);
 const SECRET = 'interop-secret-0123456789abcdefgh';
@@ -22,10 +23,10 @@ let t: TestDaemon;
 beforeAll(async () => {
   const { db, url } = await freshDb();
   await insertNas(db, { name: 'lab', address: '127.0.0.1/32', secret: SECRET });
-  await insertPlan(db, { name: 'adsl', attributes: [{ name: 'Session-Timeout', value: '3600' }] });
-  await insertMember(db, { username: 'alice', credential: deriveCredential('alice-pass', [...ALL_AUTH_METHODS]), authMethods: [...ALL_AUTH_METHODS], plan: 'adsl', ipv4: '198.51.100.7' });
-  await insertMember(db, { username: 'carol', credential: deriveCredential('carol-pass', [...ALL_AUTH_METHODS]), authMethods: [...ALL_AUTH_METHODS] });
-  await suspendMember(db, 'carol', 'dues lapsed');
+  await insertPlan(db, DEFAULT_TENANT_ID, { name: 'adsl', attributes: [{ name: 'Session-Timeout', value: '3600' }] });
+  await insertMember(db, DEFAULT_TENANT_ID, { username: 'alice', credential: deriveCredential('alice-pass', [...ALL_AUTH_METHODS]), authMethods: [...ALL_AUTH_METHODS], plan: 'adsl', ipv4: '198.51.100.7' });
+  await insertMember(db, DEFAULT_TENANT_ID, { username: 'carol', credential: deriveCredential('carol-pass', [...ALL_AUTH_METHODS]), authMethods: [...ALL_AUTH_METHODS] });
+  await suspendMember(db, DEFAULT_TENANT_ID, 'carol', 'dues lapsed');
   await db.close();
   t = await startTestDaemon(url);
 });

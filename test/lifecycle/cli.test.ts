@@ -27,6 +27,7 @@ import { redisPrefix } from '../support/database.js';
 import { tempDir } from '../support/temp.js';
 import { SimulatedDas } from '../coa/simulated-das.js';
 import { startRecord, storeWith } from './fixtures.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const SECRET = 'cli-test-secret-of-32-octets-abc';
 let db: Db;
@@ -76,8 +77,8 @@ beforeAll(async () => {
   ({ db, url } = await migratedPostgres());
   das = await SimulatedDas.open(SECRET);
   await insertNas(db, { name: 'bras1', address: '127.0.0.1/32', secret: SECRET, coaPort: das.port, disconnectProfile: 'mikrotik' });
-  await insertMember(db, newMember('alice', { paidUntil: '2026-10-01' }));
-  await insertMember(db, newMember('bob', { paidUntil: '2026-11-20' }));
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('alice', { paidUntil: '2026-10-01' }));
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('bob', { paidUntil: '2026-11-20' }));
   redis = await openSessionStore({ redisUrl: inject('redisUrl'), dataDir: dir, prefix });
   await redis.applyRecord(startRecord());
   await redis.applyRecord(startRecord({ acctSessionId: '81000002', framedIp: '192.0.2.11' }));

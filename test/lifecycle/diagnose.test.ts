@@ -18,6 +18,7 @@ import { formatDiagnosis } from '../../src/admin/diagnose-format.js';
 import { diagnose, type DiagnoseDeps } from '../../src/lifecycle/diagnose.js';
 import { migratedPostgres, newMember } from '../db/helpers.js';
 import { liveSession, startRecord, storeWith } from './fixtures.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const NOW = Date.parse('2026-11-10T12:00:00Z');
 let db: Db;
@@ -39,11 +40,11 @@ function attempts(username: string, result: 'accept' | 'reject', reason: RejectR
 
 beforeAll(async () => {
   ({ db } = await migratedPostgres());
-  await insertPlan(db, { name: 'fibre-100', attributes: [{ name: 'Session-Timeout', value: '86400' }] });
-  for (const u of ['bad', 'locked', 'malformed', 'limited', 'susp', 'quiet']) await insertMember(db, newMember(u, u === 'limited' ? { maxSessions: 1 } : {}));
-  await insertMember(db, { username: 'papper', credential: deriveCredential('pw-papper-1', ['pap']), authMethods: ['pap'] });
-  await insertMember(db, newMember('alice', { plan: 'fibre-100', ipv4: '192.0.2.10', paidUntil: '2026-11-05' }));
-  await suspendMember(db, 'susp', 'dues lapsed', new Date('2026-11-02T03:00:00Z'), 'dues');
+  await insertPlan(db, DEFAULT_TENANT_ID, { name: 'fibre-100', attributes: [{ name: 'Session-Timeout', value: '86400' }] });
+  for (const u of ['bad', 'locked', 'malformed', 'limited', 'susp', 'quiet']) await insertMember(db, DEFAULT_TENANT_ID, newMember(u, u === 'limited' ? { maxSessions: 1 } : {}));
+  await insertMember(db, DEFAULT_TENANT_ID, { username: 'papper', credential: deriveCredential('pw-papper-1', ['pap']), authMethods: ['pap'] });
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('alice', { plan: 'fibre-100', ipv4: '192.0.2.10', paidUntil: '2026-11-05' }));
+  await suspendMember(db, DEFAULT_TENANT_ID, 'susp', 'dues lapsed', new Date('2026-11-02T03:00:00Z'), 'dues');
   await insertAuthLogBatch(db, [
     ...attempts('bad', 'reject', 'bad-password', 3),
     ...attempts('locked', 'reject', 'locked-out'),
@@ -57,7 +58,7 @@ beforeAll(async () => {
   store = await storeWith(startRecord({ username: 'limited', acctSessionId: 'l-1', receivedAt: NOW - 3 * 3600_000 - 5 * 60_000 }));
   await upsertSessions(db, [liveSession({ uniqueId: 'old-1', username: 'alice', startTime: NOW - 86_400_000, lastUpdate: NOW - 82_800_000, stopTime: NOW - 82_800_000, sessionTime: 3600, terminateCause: 'Lost-Carrier', inputOctets: 1_500_000_000 })], NOW);
   await insertDisconnectLog(db, { username: 'susp', nas: 'bras1', uniqueId: 'x', acctSessionId: 'x-1', kind: 'disconnect', outcome: 'timeout', errorCause: null, attempts: 3, ms: 7000, actor: 'dues-job', reason: 'dues lapsed', detail: null, time: new Date('2026-11-02T03:00:01Z') });
-  deps = { db, store, replyMessages: DEFAULT_REPLY_MESSAGES, restrictedPlan: null, graceDays: 7, now: () => NOW };
+  deps = { db, tenantId: DEFAULT_TENANT_ID, store, replyMessages: DEFAULT_REPLY_MESSAGES, restrictedPlan: null, graceDays: 7, now: () => NOW };
 });
 
 afterAll(async () => {

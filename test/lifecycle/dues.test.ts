@@ -22,6 +22,7 @@ import { PacketCode } from '../../src/protocol/codes.js';
 import { migratedPostgres, newMember } from '../db/helpers.js';
 import { SimulatedDas } from '../coa/simulated-das.js';
 import { silentLog, startRecord, storeWith } from './fixtures.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const SECRET = 'dues-test-secret-of-32-octets-ok';
 const GRACE = 7;
@@ -37,15 +38,15 @@ beforeAll(async () => {
   ({ db } = await migratedPostgres());
   das = await SimulatedDas.open(SECRET);
   await insertNas(db, { name: 'bras1', address: '127.0.0.1/32', secret: SECRET, coaPort: das.port, disconnectProfile: 'mikrotik' });
-  await insertPlan(db, { name: 'slow', attributes: [{ name: 'Mikrotik-Rate-Limit', value: '2M/2M' }] });
-  await insertPlan(db, { name: 'fast', attributes: [{ name: 'Mikrotik-Rate-Limit', value: '100M/100M' }] });
-  await insertMember(db, newMember('late', { paidUntil: '2026-10-31' }));
-  await insertMember(db, newMember('grace', { paidUntil: '2026-11-05' }));
-  await insertMember(db, newMember('soon', { paidUntil: '2026-11-30', plan: 'slow' }));
-  await insertMember(db, newMember('paid', { paidUntil: '2026-12-31' }));
-  await insertMember(db, newMember('untracked'));
-  await insertMember(db, newMember('abuser', { paidUntil: '2026-01-01' }));
-  await suspendMember(db, 'abuser', 'abuse');
+  await insertPlan(db, DEFAULT_TENANT_ID, { name: 'slow', attributes: [{ name: 'Mikrotik-Rate-Limit', value: '2M/2M' }] });
+  await insertPlan(db, DEFAULT_TENANT_ID, { name: 'fast', attributes: [{ name: 'Mikrotik-Rate-Limit', value: '100M/100M' }] });
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('late', { paidUntil: '2026-10-31' }));
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('grace', { paidUntil: '2026-11-05' }));
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('soon', { paidUntil: '2026-11-30', plan: 'slow' }));
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('paid', { paidUntil: '2026-12-31' }));
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('untracked'));
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('abuser', { paidUntil: '2026-01-01' }));
+  await suspendMember(db, DEFAULT_TENANT_ID, 'abuser', 'abuse');
   store = await storeWith(startRecord({ username: 'late', acctSessionId: 'late-1', framedIp: '192.0.2.21' }), startRecord({ username: 'soon', acctSessionId: 'soon-1', framedIp: '192.0.2.22' }));
   coa = new CoaClient({ timeoutsMs: [50, 100, 200] });
   deps = { db, sessions: store, coa, log: silentLog, config: { ...DEFAULT_CONFIG, dues: { ...DEFAULT_CONFIG.dues, graceDays: GRACE } }, now: () => Date.now() };
@@ -60,13 +61,13 @@ afterAll(async () => {
 beforeEach(() => das.reset());
 
 const statusOf = async (u: string) => {
-  const m = await getMember(db, u);
+  const m = await getMember(db, DEFAULT_TENANT_ID, u);
   return [m?.status, m?.suspendedReason];
 };
 
 async function set(username: string, patch: MemberPatch, today: string) {
-  const before = (await getMember(db, username))!;
-  const after = await updateMember(db, username, patch);
+  const before = (await getMember(db, DEFAULT_TENANT_ID, username))!;
+  const after = await updateMember(db, DEFAULT_TENANT_ID, username, patch);
   return memberChanged({ ...deps, now: () => at(today) }, treasurer, { before, after });
 }
 
@@ -88,7 +89,7 @@ describe('the dues job', () => {
     expect(r.suspended).toEqual([]);
     expect(await statusOf('late')).toEqual(['active', null]);
     expect(das.received).toHaveLength(0);
-    expect(await listAudit(db, { target: 'member:late' })).toEqual([]);
+    expect(await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:late' })).toEqual([]);
   });
 
   it('suspends members past paid-until plus grace with "dues lapsed" and disconnects them', async () => {
@@ -101,8 +102,8 @@ describe('the dues job', () => {
       expect(req).toMatchObject({ authenticatorValid: true, userName: 'late', acctSessionId: 'late-1', framedIp: '192.0.2.21' });
       expect(await statusOf('late')).toEqual(['suspended', 'dues lapsed']);
       expect(await statusOf('grace')).toEqual(['active', null]);
-      expect((await getMember(db, 'late'))?.suspendedAt?.toISOString()).toBe('2026-11-10T03:00:00.000Z');
-      expect((await listAudit(db, { target: 'member:late' }))[0]).toMatchObject({ actor: 'dues-job', action: 'member.suspend' });
+      expect((await getMember(db, DEFAULT_TENANT_ID, 'late'))?.suspendedAt?.toISOString()).toBe('2026-11-10T03:00:00.000Z');
+      expect((await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:late' }))[0]).toMatchObject({ actor: 'dues-job', action: 'member.suspend' });
       expect((await recentDisconnects(db, 'late'))[0]).toMatchObject({ actor: 'dues-job', reason: 'dues lapsed', outcome: 'ack' });
 
       // A second run the same day (another daemon copy) finds nothing to do.
@@ -113,7 +114,7 @@ describe('the dues job', () => {
   });
 
   it('catches members whose grace ends later', async () => {
-    expect((await findLapsed(db, '2026-11-12', GRACE)).map((m) => m.username)).toEqual([]);
+    expect((await findLapsed(db, DEFAULT_TENANT_ID, '2026-11-12', GRACE)).map((m) => m.username)).toEqual([]);
     const r = await runDues({ ...deps, now: () => at('2026-11-13') }, scopeOf('dues-job'), { dryRun: false });
     expect(r.suspended.map((s) => s.username)).toEqual(['grace']);
     expect(r.suspended[0]?.disconnects).toEqual([]);
@@ -133,7 +134,7 @@ describe('a new paid-until', () => {
     expect(r.resumed?.changed).toBe(true);
     expect(r.stillLapsed).toBe(false);
     expect(await statusOf('late')).toEqual(['active', null]);
-    expect((await listAudit(db, { target: 'member:late' }))[0]).toMatchObject({ actor: 'treasurer', action: 'member.resume' });
+    expect((await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:late' }))[0]).toMatchObject({ actor: 'treasurer', action: 'member.resume' });
   });
 
   it('does not resume when the new date is lapsed too', async () => {
@@ -145,10 +146,10 @@ describe('a new paid-until', () => {
 
 describe('member list --lapsing-within', () => {
   it('lists active members whose dues run out within the period, soonest first', async () => {
-    const rows = await lapsingWithin(db, '2026-11-14', 30, GRACE);
+    const rows = await lapsingWithin(db, DEFAULT_TENANT_ID, '2026-11-14', 30, GRACE);
     expect(rows).toEqual([{ username: 'soon', paidUntil: '2026-11-30', daysLeft: 16, suspendsOn: '2026-12-08', plan: 'slow' }]);
     // Suspended members (grace, abuser) are not "lapsing": they already lapsed.
-    expect((await lapsingWithin(db, '2026-11-14', 60, GRACE)).map((m) => m.username)).toEqual(['soon', 'late', 'paid']);
+    expect((await lapsingWithin(db, DEFAULT_TENANT_ID, '2026-11-14', 60, GRACE)).map((m) => m.username)).toEqual(['soon', 'late', 'paid']);
   });
 });
 

@@ -11,6 +11,7 @@ import { resume, suspend, type LifecycleDeps } from '../../src/services/lifecycl
 import { migratedPostgres, newMember } from '../db/helpers.js';
 import { SimulatedDas } from '../coa/simulated-das.js';
 import { silentLog, startRecord, storeWith } from './fixtures.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const SECRET = 'edge-test-secret-of-32-octets-ok';
 let db: Db;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   ({ db } = await migratedPostgres());
   das = await SimulatedDas.open(SECRET);
   await insertNas(db, { name: 'bras1', address: '127.0.0.1/32', secret: SECRET, coaPort: das.port });
-  for (const u of ['erin', 'frank']) await insertMember(db, newMember(u));
+  for (const u of ['erin', 'frank']) await insertMember(db, DEFAULT_TENANT_ID, newMember(u));
   deps = {
     db,
     sessions: await storeWith(startRecord({ username: 'frank', acctSessionId: 'f-1' })),
@@ -44,8 +45,8 @@ describe('suspend', () => {
     const broken = { listOpen: () => Promise.reject(new Error('daemon not running')), getSession: () => Promise.resolve(null) };
     const r = await suspend({ ...deps, sessions: broken }, ops, { username: 'erin', reason: 'abuse report' });
     expect(r).toMatchObject({ changed: true, disconnects: [], sessionsError: 'daemon not running' });
-    expect((await getMember(db, 'erin'))?.status).toBe('suspended');
-    expect((await listAudit(db, { target: 'member:erin' }))[0]).toMatchObject({ action: 'member.suspend', actor: 'ops' });
+    expect((await getMember(db, DEFAULT_TENANT_ID, 'erin'))?.status).toBe('suspended');
+    expect((await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:erin' }))[0]).toMatchObject({ action: 'member.suspend', actor: 'ops' });
   });
 
   it('refuses an unknown member and an empty reason', async () => {
@@ -54,7 +55,7 @@ describe('suspend', () => {
   });
 
   it('keeps the original date when the reason changes', async () => {
-    const first = (await getMember(db, 'erin'))!.suspendedAt;
+    const first = (await getMember(db, DEFAULT_TENANT_ID, 'erin'))!.suspendedAt;
     const r = await suspend({ ...deps, now: () => Date.now() + 86_400_000 }, ops, { username: 'erin', reason: 'abuse confirmed' });
     expect(r.after.suspendedReason).toBe('abuse confirmed');
     expect(r.after.suspendedAt).toEqual(first);

@@ -24,6 +24,7 @@ import { attr, SimulatedNas } from '../support/nas.js';
 import { tempDir } from '../support/temp.js';
 import { SimulatedDas } from '../coa/simulated-das.js';
 import { silentLog } from './fixtures.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const SECRET = 'bras-secret-of-32-octets-for-e2e';
 let t: TestDaemon;
@@ -62,7 +63,7 @@ beforeAll(async () => {
   await insertNas(db, { name: 'bras1', address: '127.0.0.1/32', secret: SECRET, coaPort: das.port, disconnectProfile: 'mikrotik' });
   await db.close();
   t = await startTestDaemon(url);
-  await insertMember(t.db, { username: 'alice', credential: deriveCredential('alice-pass', ['pap', 'chap']), authMethods: ['pap', 'chap'] });
+  await insertMember(t.db, DEFAULT_TENANT_ID, { username: 'alice', credential: deriveCredential('alice-pass', ['pap', 'chap']), authMethods: ['pap', 'chap'] });
   nas = await SimulatedNas.open(SECRET, '127.0.0.1');
   // What the CLI does with REDIS_URL: its own connection to the daemon's Redis.
   store = await openSessionStore({ redisUrl: t.config.redisUrl, dataDir: tempDir(), prefix: t.config.redisKeyPrefix });
@@ -79,7 +80,7 @@ afterAll(async () => {
 });
 
 const diagnoseAlice = () =>
-  diagnose({ db: t.db, store, replyMessages: DEFAULT_REPLY_MESSAGES, restrictedPlan: null, graceDays: 7 }, 'alice');
+  diagnose({ tenantId: DEFAULT_TENANT_ID, db: t.db, store, replyMessages: DEFAULT_REPLY_MESSAGES, restrictedPlan: null, graceDays: 7 }, 'alice');
 
 describe('member suspension with a live session', () => {
   it('disconnects the live session, refuses the next login, and diagnose says why', async () => {
@@ -98,7 +99,7 @@ describe('member suspension with a live session', () => {
     const { response } = await nas.request(pap('alice', 'alice-pass'), t.auth);
     expect(response?.code).toBe(PacketCode.AccessReject);
     expect(getString(response!, Attr.ReplyMessage)).toBe(DEFAULT_REPLY_MESSAGES.suspended);
-    await until(async () => ((await recentAuthLog(t.db, 'alice', 1))[0]?.reason === 'suspended' ? true : undefined), 'the auth log');
+    await until(async () => ((await recentAuthLog(t.db, DEFAULT_TENANT_ID, 'alice', 1))[0]?.reason === 'suspended' ? true : undefined), 'the auth log');
 
     const d = await diagnoseAlice();
     expect(d.status).toBe('suspended');
@@ -109,7 +110,7 @@ describe('member suspension with a live session', () => {
     expect(d.summary.join(' ')).toMatch(/acknowledged the disconnect of session 81000001 .* yet it is still open/);
     expect(formatDiagnosis(d)).toMatch(/alice: SUSPENDED\n {2}Suspended since/);
 
-    const audit = await listAudit(t.db, { target: 'member:alice' });
+    const audit = await listAudit(t.db, DEFAULT_TENANT_ID, { target: 'member:alice' });
     expect(audit[0]).toMatchObject({ actor: 'volunteer', action: 'member.suspend' });
   });
 
@@ -126,7 +127,7 @@ describe('member suspension with a live session', () => {
     expect(r.changed).toBe(true);
     await until(() => (t.daemon.directory.member('alice')?.status === 'active' ? true : undefined), 'the resumption in the cache', 1000);
     expect((await nas.request(pap('alice', 'alice-pass'), t.auth)).response?.code).toBe(PacketCode.AccessAccept);
-    expect((await listAudit(t.db, { target: 'member:alice' }))[0]).toMatchObject({ action: 'member.resume', actor: 'volunteer' });
+    expect((await listAudit(t.db, DEFAULT_TENANT_ID, { target: 'member:alice' }))[0]).toMatchObject({ action: 'member.resume', actor: 'volunteer' });
   });
 
   it('a second suspension for the same reason changes nothing but still cuts a leftover session', async () => {

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemoryStore } from '../../src/accounting/memory-store.js';
 import { CoaClient } from '../../src/coa/client.js';
-import { insertAudit } from '../../src/db/audit.js';
 import type { Db } from '../../src/db/db.js';
 import { defaultMigrationsDir, migrate } from '../../src/db/migrate.js';
 import { getMember, insertMember, updateMember } from '../../src/db/members.js';
@@ -25,6 +24,7 @@ import { DEFAULT_CONFIG, DEFAULT_REPLY_MESSAGES } from '../../src/config/schema.
 import { migratedPostgres, newMember } from '../db/helpers.js';
 import { freshDatabaseUrl } from '../support/database.js';
 import { silentLog, storeWith } from './fixtures.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const GRACE = 7;
 const at = (day: string): number => Date.parse(`${day}T03:00:00Z`);
@@ -40,8 +40,8 @@ beforeAll(async () => {
   store = await storeWith();
   coa = new CoaClient({ timeoutsMs: [50] });
   deps = { db, sessions: store, coa, log: silentLog, config: { ...DEFAULT_CONFIG, dues: { ...DEFAULT_CONFIG.dues, graceDays: GRACE } }, now: () => Date.now() };
-  await insertMember(db, newMember('by-hand', { paidUntil: '2026-10-31' }));
-  await insertMember(db, newMember('by-job', { paidUntil: '2026-10-31' }));
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('by-hand', { paidUntil: '2026-10-31' }));
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('by-job', { paidUntil: '2026-10-31' }));
 });
 
 afterAll(async () => {
@@ -50,8 +50,8 @@ afterAll(async () => {
 });
 
 async function pay(username: string, patch: MemberPatch, today: string) {
-  const before = (await getMember(db, username))!;
-  const after = await updateMember(db, username, patch);
+  const before = (await getMember(db, DEFAULT_TENANT_ID, username))!;
+  const after = await updateMember(db, DEFAULT_TENANT_ID, username, patch);
   return memberChanged({ ...deps, now: () => at(today) }, treasurer, { before, after });
 }
 
@@ -61,8 +61,8 @@ describe('suspension kinds', () => {
     expect(r.after).toMatchObject({ status: 'suspended', suspendedReason: 'dues lapsed', suspensionKind: 'manual' });
     const change = await pay('by-hand', { paidUntil: '2027-01-31' }, '2026-11-14');
     expect(change.resumed).toBeNull();
-    expect(await getMember(db, 'by-hand')).toMatchObject({ status: 'suspended', suspensionKind: 'manual', paidUntil: '2027-01-31' });
-    const d = await diagnose({ db, store, replyMessages: DEFAULT_REPLY_MESSAGES, restrictedPlan: null, graceDays: GRACE, now: () => at('2026-11-14') }, 'by-hand');
+    expect(await getMember(db, DEFAULT_TENANT_ID, 'by-hand')).toMatchObject({ status: 'suspended', suspensionKind: 'manual', paidUntil: '2027-01-31' });
+    const d = await diagnose({ tenantId: DEFAULT_TENANT_ID, db, store, replyMessages: DEFAULT_REPLY_MESSAGES, restrictedPlan: null, graceDays: GRACE, now: () => at('2026-11-14') }, 'by-hand');
     expect(d.member?.suspensionKind).toBe('manual');
     expect(d.summary.join('\n')).toMatch(/Suspended by an admin, so a payment does not lift it: `radassoc member resume by-hand`/);
   });
@@ -70,16 +70,16 @@ describe('suspension kinds', () => {
   it('lifts the dues job\'s suspension with a new paid-until, and clears the kind', async () => {
     const r = await runDues({ ...deps, now: () => at('2026-11-10') }, duesJob, { dryRun: false });
     expect(r.suspended.map((s) => s.username)).toEqual(['by-job']);
-    const suspended = (await getMember(db, 'by-job'))!;
+    const suspended = (await getMember(db, DEFAULT_TENANT_ID, 'by-job'))!;
     expect(memberView(suspended)).toMatchObject({ status: 'suspended', suspended_reason: 'dues lapsed', suspension_kind: 'dues' });
     const change = await pay('by-job', { paidUntil: '2026-12-31' }, '2026-11-14');
     expect(change.resumed?.changed).toBe(true);
-    expect(await getMember(db, 'by-job')).toMatchObject({ status: 'active', suspendedReason: null, suspensionKind: null });
+    expect(await getMember(db, DEFAULT_TENANT_ID, 'by-job')).toMatchObject({ status: 'active', suspendedReason: null, suspensionKind: null });
   });
 
   it('turns a dues suspension into a manual one when an admin suspends again, reason unchanged', async () => {
     await runDues({ ...deps, now: () => at('2027-01-20') }, duesJob, { dryRun: false });
-    expect((await getMember(db, 'by-job'))?.suspensionKind).toBe('dues');
+    expect((await getMember(db, DEFAULT_TENANT_ID, 'by-job'))?.suspensionKind).toBe('dues');
     const r = await suspend(deps, treasurer, { username: 'by-job', reason: 'dues lapsed' });
     expect(r.changed).toBe(true);
     expect(r.after.suspensionKind).toBe('manual');
@@ -116,7 +116,12 @@ describe('migration 032 of existing suspensions', () => {
         [user, reason === null ? 'active' : 'suspended', reason, reason === null ? null : new Date('2026-11-02T03:00:00Z')],
       );
       for (const actor of actors) {
-        await insertAudit(old, { actor, action: 'member.suspend', target: `member:${user}`, after: { suspended_reason: reason } });
+        // As the audit log was before tenants (migration 040): no tenant_id column yet.
+        await old.query(`INSERT INTO audit_log (actor, action, target, after) VALUES ($1, 'member.suspend', $2, $3::jsonb)`, [
+          actor,
+          `member:${user}`,
+          JSON.stringify({ suspended_reason: reason }),
+        ]);
       }
     }
     const applied = await migrate(old);

@@ -17,6 +17,7 @@ import { DEFAULT_REPLY_MESSAGES } from '../../src/config/schema.js';
 import type { AuthMethod } from '../../src/domain/member.js';
 import { freshDb, startTestDaemon, type TestDaemon } from '../support/daemon.js';
 import { attr, SimulatedNas } from '../support/nas.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const SECRET = 'a-shared-secret-of-32-octets-ok!';
 const LEGACY_SECRET = 'legacy-nas-secret';
@@ -25,7 +26,7 @@ let nas: SimulatedNas;
 let legacy: SimulatedNas;
 
 async function addMember(username: string, password: string, extra: Record<string, unknown> = {}, methods: AuthMethod[] = ['pap', 'chap', 'mschapv1', 'mschapv2']): Promise<void> {
-  await insertMember(t.db, { username, credential: deriveCredential(password, methods), authMethods: methods, ...extra });
+  await insertMember(t.db, DEFAULT_TENANT_ID, { username, credential: deriveCredential(password, methods), authMethods: methods, ...extra });
 }
 
 const pap = (user: string, password: string) => ({ code: PacketCode.AccessRequest, attributes: [attr(Attr.UserName, user), attr(Attr.UserPassword, password)] });
@@ -34,13 +35,13 @@ beforeAll(async () => {
   const { db, url } = await freshDb();
   await insertNas(db, { name: 'bras1', address: '127.0.0.1/32', secret: SECRET });
   await insertNas(db, { name: 'old-modems', address: '127.0.0.2/32', secret: LEGACY_SECRET, requireMessageAuthenticator: false });
-  await insertPlan(db, { name: 'fibre-100', attributes: [{ name: 'Session-Timeout', value: '86400' }, { name: 'Acct-Interim-Interval', value: '300' }, { name: 'Mikrotik-Rate-Limit', value: '100M/100M' }] });
+  await insertPlan(db, DEFAULT_TENANT_ID, { name: 'fibre-100', attributes: [{ name: 'Session-Timeout', value: '86400' }, { name: 'Acct-Interim-Interval', value: '300' }, { name: 'Mikrotik-Rate-Limit', value: '100M/100M' }] });
   await db.close();
   t = await startTestDaemon(url);
   await addMember('alice', 'alice-pass', { plan: 'fibre-100', ipv4: '192.0.2.10', ipv6Prefix: '2001:db8:1200::/56' });
   await addMember('bob', 'bob-pass', {}, ['pap']);
   await addMember('carol', 'carol-pass');
-  await suspendMember(t.db, 'carol', 'dues lapsed');
+  await suspendMember(t.db, DEFAULT_TENANT_ID, 'carol', 'dues lapsed');
   await addMember('dave', 'dave-pass', { maxSessions: 1 });
   nas = await SimulatedNas.open(SECRET, '127.0.0.1');
   legacy = await SimulatedNas.open(LEGACY_SECRET, '127.0.0.2');
@@ -152,7 +153,7 @@ describe('Access-Request over UDP', () => {
     await addMember('erin', 'erin-pass');
     await waitFor(() => t.daemon.directory.member('erin') !== undefined, 1000);
     expect((await nas.request(pap('erin', 'erin-pass'), t.auth)).response?.code).toBe(PacketCode.AccessAccept);
-    await suspendMember(t.db, 'erin', 'test');
+    await suspendMember(t.db, DEFAULT_TENANT_ID, 'erin', 'test');
     await waitFor(() => t.daemon.directory.member('erin')?.status === 'suspended', 1000);
     expect((await nas.request(pap('erin', 'erin-pass'), t.auth)).response?.code).toBe(PacketCode.AccessReject);
   });
@@ -215,7 +216,7 @@ describe('duplicates and Status-Server', () => {
 async function waitForLog(user: string, reason: string): Promise<void> {
   const end = Date.now() + 3000;
   for (;;) {
-    const rows = await recentAuthLog(t.db, user, 5);
+    const rows = await recentAuthLog(t.db, DEFAULT_TENANT_ID, user, 5);
     if (rows.some((r) => r.reason === reason)) return;
     if (Date.now() > end) throw new Error(`no auth log entry for ${user} with ${reason}: ${JSON.stringify(rows)}`);
     await new Promise((r) => setTimeout(r, 100));

@@ -4,6 +4,7 @@
  * through it sees what the daemon received over UDP, and its flush writes the
  * daemon's finished sessions to PostgreSQL.
  */
+import { scopeOf } from '../support/scope.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Attr, PacketCode } from '../../src/protocol/codes.js';
 import { insertNas } from '../../src/db/nas.js';
@@ -60,12 +61,12 @@ describe("the daemon's service dependencies", () => {
   it('let a service read the live sessions the daemon keeps', async () => {
     await account(1, 'SVC-1', 'alice');
     clock = START + 90_000;
-    const listed = await listSessions(t.daemon.services, { username: 'alice' });
+    const listed = await listSessions(t.daemon.services, scopeOf('test'), { username: 'alice' });
     expect(listed.map((s) => ({ username: s.username, nas: s.nas, id: s.acctSessionId }))).toEqual([
       { username: 'alice', nas: 'bras1', id: 'SVC-1' },
     ]);
     expect(listed[0]!.seconds).toBe(Math.round((clock - listed[0]!.startTime) / 1000));
-    expect(await listSessions(t.daemon.services, { username: 'bob' })).toEqual([]);
+    expect(await listSessions(t.daemon.services, scopeOf('test'), { username: 'bob' })).toEqual([]);
   });
 
   it("flush the daemon's finished sessions to PostgreSQL", async () => {

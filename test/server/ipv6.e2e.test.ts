@@ -6,6 +6,7 @@ import { insertNas } from '../../src/db/nas.js';
 import { Attr, PacketCode } from '../../src/protocol/codes.js';
 import { freshDb, startTestDaemon, type TestDaemon } from '../support/daemon.js';
 import { attr, SimulatedNas } from '../support/nas.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const SECRET = 'ipv6-secret-0123456789abcdefghijk';
 let t: TestDaemon;
@@ -13,7 +14,7 @@ let t: TestDaemon;
 beforeAll(async () => {
   const { db, url } = await freshDb();
   await insertNas(db, { name: 'v6-bras', address: '::1/128', secret: SECRET });
-  await insertMember(db, { username: 'alice', credential: deriveCredential('alice-pass', ['pap']), authMethods: ['pap'] });
+  await insertMember(db, DEFAULT_TENANT_ID, { username: 'alice', credential: deriveCredential('alice-pass', ['pap']), authMethods: ['pap'] });
   await db.close();
   t = await startTestDaemon(url, { bind: '::1' });
 });

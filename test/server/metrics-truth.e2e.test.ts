@@ -24,6 +24,7 @@ import { freshDb, startTestDaemon, type TestDaemon } from '../support/daemon.js'
 import { attr, SimulatedNas } from '../support/nas.js';
 import { freePort, startRedis, type RedisServer } from '../support/services.js';
 import { tempDir } from '../support/temp.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const BIN = fileURLToPath(new URL('../../bin/radassoc.js', import.meta.url));
 const SECRET = 'metrics-truth-secret-0123456789!';
@@ -122,7 +123,7 @@ describe('/metrics with Redis tells what the CLI tells', () => {
     const fresh = await freshDb();
     url = fresh.url;
     await insertNas(fresh.db, { name: 'bras1', address: '127.0.0.1/32', secret: SECRET });
-    await insertMember(fresh.db, { username: 'alice', credential: deriveCredential('alice-pass', ALL_AUTH_METHODS), authMethods: [...ALL_AUTH_METHODS] });
+    await insertMember(fresh.db, DEFAULT_TENANT_ID, { username: 'alice', credential: deriveCredential('alice-pass', ALL_AUTH_METHODS), authMethods: [...ALL_AUTH_METHODS] });
     await fresh.db.close();
     redis = await startRedis();
     httpPort = await freePort();

@@ -18,6 +18,7 @@ import type { Diagnosis } from '../../src/lifecycle/diagnose.js';
 import { runCli, type CliResult } from '../admin/cli-harness.js';
 import { freshDb, startTestDaemon, type TestDaemon } from '../support/daemon.js';
 import { attr, SimulatedNas } from '../support/nas.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const SECRET = 'bras1-shared-secret-of-32-octets';
 const WRONG = 'not-the-secret-radassoc-was-given';
@@ -83,7 +84,7 @@ beforeAll(async () => {
   await insertNas(fresh.db, { name: 'bras-strict', address: '127.0.0.3/32', secret: SECRET });
   await insertNas(fresh.db, { name: 'acct1', address: '127.0.0.4/32', secret: ACCT_SECRET });
   await insertNas(fresh.db, { name: 'quiet', address: '127.0.8.0/24', secret: SECRET });
-  await insertMember(fresh.db, { username: 'alice', credential: deriveCredential(PASSWORD, ['pap']), authMethods: ['pap'] });
+  await insertMember(fresh.db, DEFAULT_TENANT_ID, { username: 'alice', credential: deriveCredential(PASSWORD, ['pap']), authMethods: ['pap'] });
   await fresh.db.close();
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -108,7 +109,7 @@ describe('a NAS mistake is logged once, with its source, NAS and likely cause', 
   it('wrong shared secret: the Message-Authenticator does not verify', async () => {
     const right = await nasAt(SECRET, '127.0.0.1');
     expect((await right.request(pap('alice', PASSWORD), t.auth)).response?.code).toBe(PacketCode.AccessAccept);
-    await until(async () => ((await recentAuthLog(t.db, 'alice', 1)).length > 0 ? true : undefined));
+    await until(async () => ((await recentAuthLog(t.db, DEFAULT_TENANT_ID, 'alice', 1)).length > 0 ? true : undefined));
     const wrong = await nasAt(WRONG, '127.0.0.1');
     for (let i = 0; i < 3; i++) expect((await wrong.request(pap('alice', PASSWORD), t.auth, { timeoutMs: 150 })).response).toBeNull();
     const [line, ...more] = await until(() => (dropLines('127.0.0.1', 'bad-message-authenticator').length ? dropLines('127.0.0.1', 'bad-message-authenticator') : undefined));

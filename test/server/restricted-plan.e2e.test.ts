@@ -9,6 +9,7 @@ import { Attr, PacketCode } from '../../src/protocol/codes.js';
 import { getAttribute, getString } from '../../src/protocol/packet.js';
 import { freshDb, startTestDaemon, type TestDaemon } from '../support/daemon.js';
 import { attr, SimulatedNas } from '../support/nas.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const SECRET = 'walled-garden-secret-0123456789ab';
 let t: TestDaemon;
@@ -16,10 +17,10 @@ let t: TestDaemon;
 beforeAll(async () => {
   const { db, url } = await freshDb();
   await insertNas(db, { name: 'bras1', address: '127.0.0.1/32', secret: SECRET });
-  await insertPlan(db, { name: 'fibre', attributes: [{ name: 'Session-Timeout', value: '86400' }] });
-  await insertPlan(db, { name: 'walled-garden', attributes: [{ name: 'Filter-Id', value: 'payment-only' }, { name: 'Session-Timeout', value: '900' }] });
-  await insertMember(db, { username: 'lapsed', credential: deriveCredential('pw-lapsed', ['pap']), authMethods: ['pap'], plan: 'fibre' });
-  await suspendMember(db, 'lapsed', 'dues lapsed');
+  await insertPlan(db, DEFAULT_TENANT_ID, { name: 'fibre', attributes: [{ name: 'Session-Timeout', value: '86400' }] });
+  await insertPlan(db, DEFAULT_TENANT_ID, { name: 'walled-garden', attributes: [{ name: 'Filter-Id', value: 'payment-only' }, { name: 'Session-Timeout', value: '900' }] });
+  await insertMember(db, DEFAULT_TENANT_ID, { username: 'lapsed', credential: deriveCredential('pw-lapsed', ['pap']), authMethods: ['pap'], plan: 'fibre' });
+  await suspendMember(db, DEFAULT_TENANT_ID, 'lapsed', 'dues lapsed');
   await db.close();
   t = await startTestDaemon(url, { restrictedPlan: 'walled-garden' });
 });
@@ -38,6 +39,6 @@ it('accepts a suspended member into the restricted plan, not its own, and still 
   expect((await nas.request(pap('wrong'), t.auth)).response?.code).toBe(PacketCode.AccessReject);
   nas.close();
   await t.daemon.stop();
-  const log = await recentAuthLog(t.db, 'lapsed', 5);
+  const log = await recentAuthLog(t.db, DEFAULT_TENANT_ID, 'lapsed', 5);
   expect(log.map((e) => [e.result, e.reason])).toEqual([['reject', 'bad-password'], ['accept', null]]);
 });

@@ -14,6 +14,7 @@ import { Attr, PacketCode } from '../../src/protocol/codes.js';
 import { freshDb, startTestDaemon, type TestDaemon } from '../support/daemon.js';
 import { redisPrefix } from '../support/database.js';
 import { attr, SimulatedNas } from '../support/nas.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const SECRET = 'two-daemons-secret-0123456789abcd';
 let a: TestDaemon;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   const { db, url } = await freshDb();
   await insertNas(db, { name: 'bras1', address: '127.0.0.1/32', secret: SECRET });
   for (const u of ['solo', 'zoe']) {
-    await insertMember(db, { username: u, credential: deriveCredential(`pw-${u}`, ['pap']), authMethods: ['pap'], maxSessions: 1 });
+    await insertMember(db, DEFAULT_TENANT_ID, { username: u, credential: deriveCredential(`pw-${u}`, ['pap']), authMethods: ['pap'], maxSessions: 1 });
   }
   await db.close();
   // The same database, the same Redis and the same key prefix: one logical server.
@@ -56,7 +57,7 @@ describe('two daemons sharing PostgreSQL and Redis', () => {
   });
 
   it('sees a suspension made once on both daemons', async () => {
-    await suspendMember(a.db, 'zoe', 'dues lapsed');
+    await suspendMember(a.db, DEFAULT_TENANT_ID, 'zoe', 'dues lapsed');
     const end = Date.now() + 2000;
     while ((a.daemon.directory.member('zoe')?.status !== 'suspended' || b.daemon.directory.member('zoe')?.status !== 'suspended') && Date.now() < end) {
       await new Promise((r) => setTimeout(r, 20));

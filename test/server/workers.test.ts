@@ -20,6 +20,7 @@ import { attr, SimulatedNas } from '../support/nas.js';
 import { freePort } from '../support/services.js';
 import { tempDir } from '../support/temp.js';
 import { runCli } from '../admin/cli-harness.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const BIN = fileURLToPath(new URL('../../bin/radassoc.js', import.meta.url));
 const SECRET = 'a-shared-secret-of-32-octets-ok!';
@@ -125,7 +126,7 @@ beforeAll(async () => {
   const fresh = await freshDb();
   url = fresh.url;
   await insertNas(fresh.db, { name: 'bras1', address: '127.0.0.1/32', secret: SECRET });
-  await insertMember(fresh.db, { username: 'alice', credential: deriveCredential('alice-pass', ALL_AUTH_METHODS), authMethods: [...ALL_AUTH_METHODS] });
+  await insertMember(fresh.db, DEFAULT_TENANT_ID, { username: 'alice', credential: deriveCredential('alice-pass', ALL_AUTH_METHODS), authMethods: [...ALL_AUTH_METHODS] });
   await fresh.db.close();
   authPort = await freePort();
   acctPort = await freePort();

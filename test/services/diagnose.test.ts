@@ -12,6 +12,8 @@ import type { AuthLogEntry } from '../../src/domain/auth-result.js';
 import { diagnoseMember } from '../../src/services/diagnose.js';
 import { migratedPostgres, newMember } from '../db/helpers.js';
 import { serviceDeps, type TestDeps } from './fixtures.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
+import { scopeOf } from '../support/scope.js';
 
 const NOW = Date.parse('2026-11-10T12:00:00Z');
 let db: Db;
@@ -30,8 +32,8 @@ const reject = (username: string, minutesAgo: number): AuthLogEntry => ({
 
 beforeAll(async () => {
   ({ db } = await migratedPostgres());
-  await insertMember(db, newMember('ann', { paidUntil: '2026-11-08' }));
-  await suspendMember(db, 'ann', 'abuse', new Date(NOW - 86_400_000));
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('ann', { paidUntil: '2026-11-08' }));
+  await suspendMember(db, DEFAULT_TENANT_ID, 'ann', 'abuse', new Date(NOW - 86_400_000));
   await insertAuthLogBatch(db, [reject('ann', 1), reject('ann', 2), reject('ann', 3), reject('annn', 5), reject('annn', 6)]);
   deps = await serviceDeps(db, { config: { restrictedPlan: 'walled', dues: { ...DEFAULT_CONFIG.dues, graceDays: 3 } }, now: () => NOW });
 });
@@ -43,20 +45,20 @@ afterAll(async () => {
 
 describe('diagnoseMember', () => {
   it('words the diagnosis with the configuration and clock it is given', async () => {
-    const d = await diagnoseMember(deps, { username: 'ann', logins: 2 });
+    const d = await diagnoseMember(deps, scopeOf('test'), { username: 'ann', logins: 2 });
     expect(d).toMatchObject({ username: 'ann', at: '2026-11-10T12:00:00.000Z', found: true, status: 'suspended', liveSessions: [] });
     expect(d.dues).toEqual({ paidUntil: '2026-11-08', state: 'grace', suspendsOn: '2026-11-12', graceDays: 3 });
     expect(d.summary[0]).toMatch(/Logins are accepted, but into the restricted plan walled\./);
     expect(d.logins).toHaveLength(2);
-    expect((await diagnoseMember(deps, { username: 'ann', logins: 0 })).logins).toHaveLength(1);
+    expect((await diagnoseMember(deps, scopeOf('test'), { username: 'ann', logins: 0 })).logins).toHaveLength(1);
   });
 
   it('refuses a name that is no member, with whether a NAS tried it', async () => {
-    await expect(diagnoseMember(deps, { username: 'annn' })).rejects.toMatchObject({
+    await expect(diagnoseMember(deps, scopeOf('test'), { username: 'annn' })).rejects.toMatchObject({
       code: 'UNKNOWN_MEMBER',
       text: 'no member named annn',
       details: { username: 'annn', sentences: [expect.stringMatching(/^A NAS tried this name 2 times recently .* via bras1\): check the user name/)] },
     });
-    await expect(diagnoseMember(deps, { username: 'zed' })).rejects.toMatchObject({ code: 'UNKNOWN_MEMBER', details: { username: 'zed', sentences: [] } });
+    await expect(diagnoseMember(deps, scopeOf('test'), { username: 'zed' })).rejects.toMatchObject({ code: 'UNKNOWN_MEMBER', details: { username: 'zed', sentences: [] } });
   });
 });

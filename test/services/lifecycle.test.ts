@@ -17,6 +17,7 @@ import { migratedPostgres, newMember } from '../db/helpers.js';
 import { SimulatedDas } from '../coa/simulated-das.js';
 import { startRecord, storeWith } from '../lifecycle/fixtures.js';
 import { serviceDeps, type TestDeps } from './fixtures.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const SECRET = 'service-test-secret-of-32-octets';
 const at = (day: string): number => Date.parse(`${day}T03:00:00Z`);
@@ -29,10 +30,10 @@ beforeAll(async () => {
   ({ db } = await migratedPostgres());
   das = await SimulatedDas.open(SECRET);
   await insertNas(db, { name: 'bras1', address: '127.0.0.1/32', secret: SECRET, coaPort: das.port, disconnectProfile: 'mikrotik' });
-  await insertMember(db, newMember('ann'));
-  await insertMember(db, newMember('ben'));
-  await insertMember(db, newMember('late', { paidUntil: '2026-10-01' }));
-  await insertMember(db, newMember('soon', { paidUntil: '2026-11-20' }));
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('ann'));
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('ben'));
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('late', { paidUntil: '2026-10-01' }));
+  await insertMember(db, DEFAULT_TENANT_ID, newMember('soon', { paidUntil: '2026-11-20' }));
   const store = await storeWith(
     startRecord({ username: 'ann', acctSessionId: 'ann-1', framedIp: '192.0.2.41' }),
     startRecord({ username: 'ben', acctSessionId: 'ben-1', framedIp: '192.0.2.42' }),
@@ -55,7 +56,7 @@ describe('suspend', () => {
     expect(r.after).toMatchObject({ status: 'suspended', suspendedReason: 'abuse report', suspensionKind: 'manual' });
     expect(r.disconnects.map((a) => [a.nas, a.acctSessionId, a.kind, a.outcome])).toEqual([['bras1', 'ann-1', 'disconnect', 'ack']]);
     expect(das.requests(PacketCode.DisconnectRequest)[0]).toMatchObject({ userName: 'ann', acctSessionId: 'ann-1', framedIp: '192.0.2.41' });
-    const [audit] = await listAudit(db, { target: 'member:ann' });
+    const [audit] = await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:ann' });
     expect(audit).toMatchObject({ actor: 'carol', action: 'member.suspend', before: { status: 'active' }, after: { status: 'suspended', suspended_reason: 'abuse report' } });
     expect((await recentDisconnects(db, 'ann'))[0]).toMatchObject({ actor: 'carol', reason: 'abuse report', outcome: 'ack' });
   });
@@ -82,7 +83,7 @@ describe('resume', () => {
     const r = await resume({ ...deps, config: { ...deps.config, restrictedPlan: 'walled-garden' } }, scopeOf('dave'), { username: 'ben' });
     expect(r).toMatchObject({ changed: true, sessionsError: null });
     expect(r.pushed.map((a) => [a.acctSessionId, a.kind, a.outcome])).toEqual([['ben-1', 'disconnect', 'ack']]);
-    expect((await listAudit(db, { target: 'member:ben' }))[0]).toMatchObject({ actor: 'dave', action: 'member.resume' });
+    expect((await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:ben' }))[0]).toMatchObject({ actor: 'dave', action: 'member.resume' });
     await expect(resume(deps, carol, { username: 'nobody' })).rejects.toMatchObject({ code: 'UNKNOWN_MEMBER' });
   });
 });
@@ -92,13 +93,13 @@ describe('dues', () => {
     const dry = await runDues(deps, carol, { dryRun: true });
     expect(dry).toMatchObject({ today: '2026-11-10', graceDays: 5, dryRun: true, suspended: [] });
     expect(dry.lapsed).toEqual([{ username: 'late', paidUntil: '2026-10-01', suspendsOn: '2026-10-07' }]);
-    expect((await getMember(db, 'late'))?.status).toBe('active');
+    expect((await getMember(db, DEFAULT_TENANT_ID, 'late'))?.status).toBe('active');
   });
 
   it('suspends as the actor given, the dues job or an admin', async () => {
     const r = await runDues(deps, scopeOf('dues-job'));
     expect(r.suspended.map((s) => [s.username, s.after.suspensionKind])).toEqual([['late', 'dues']]);
-    expect((await listAudit(db, { target: 'member:late' }))[0]).toMatchObject({ actor: 'dues-job', action: 'member.suspend' });
+    expect((await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:late' }))[0]).toMatchObject({ actor: 'dues-job', action: 'member.suspend' });
   });
 
   it('refuses a day that is no date, with the field and value', async () => {
@@ -110,16 +111,16 @@ describe('dues', () => {
   });
 
   it('lists who lapses within a number of days, and refuses a negative one', async () => {
-    expect(await listLapsing(deps, { withinDays: 15 })).toEqual([{ username: 'soon', paidUntil: '2026-11-20', daysLeft: 10, suspendsOn: '2026-11-26', plan: null }]);
-    await expect(listLapsing(deps, { withinDays: -1 })).rejects.toMatchObject({ code: 'INVALID_DAYS', details: { days: -1 } });
+    expect(await listLapsing(deps, scopeOf('test'), { withinDays: 15 })).toEqual([{ username: 'soon', paidUntil: '2026-11-20', daysLeft: 10, suspendsOn: '2026-11-26', plan: null }]);
+    await expect(listLapsing(deps, scopeOf('test'), { withinDays: -1 })).rejects.toMatchObject({ code: 'INVALID_DAYS', details: { days: -1 } });
   });
 
   it('resumes a member suspended for dues once a new paid-until covers today, as the actor who recorded it', async () => {
-    const before = (await getMember(db, 'late'))!;
-    const after = await updateMember(db, 'late', { paidUntil: '2026-12-31' });
+    const before = (await getMember(db, DEFAULT_TENANT_ID, 'late'))!;
+    const after = await updateMember(db, DEFAULT_TENANT_ID, 'late', { paidUntil: '2026-12-31' });
     const r = await memberChanged(deps, scopeOf('treasurer'), { before, after });
     expect(r).toMatchObject({ stillLapsed: false, pushed: [], sessionsError: null });
     expect(r.resumed?.changed).toBe(true);
-    expect((await listAudit(db, { target: 'member:late' }))[0]).toMatchObject({ actor: 'treasurer', action: 'member.resume' });
+    expect((await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:late' }))[0]).toMatchObject({ actor: 'treasurer', action: 'member.resume' });
   });
 });

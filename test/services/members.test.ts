@@ -19,6 +19,7 @@ import { listLapsing } from '../../src/services/lifecycle.js';
 import { SimulatedDas } from '../coa/simulated-das.js';
 import { migratedPostgres } from '../db/helpers.js';
 import { silentLog, startRecord, storeWith } from '../lifecycle/fixtures.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const SECRET = 'service-test-secret-of-32-octets';
 const PASSWORDS = ['alice-pw-1', 'bob-pw-2', 'alice-new-3', 'import-pw-4'];
@@ -33,8 +34,8 @@ beforeAll(async () => {
   ({ db } = await migratedPostgres());
   das = await SimulatedDas.open(SECRET);
   await insertNas(db, { name: 'bras1', address: '127.0.0.1/32', secret: SECRET, coaPort: das.port });
-  await insertPlan(db, { name: 'basic', attributes: [{ name: 'Session-Timeout', value: '86400' }] });
-  await insertPlan(db, { name: 'fast', attributes: [] });
+  await insertPlan(db, DEFAULT_TENANT_ID, { name: 'basic', attributes: [{ name: 'Session-Timeout', value: '86400' }] });
+  await insertPlan(db, DEFAULT_TENANT_ID, { name: 'fast', attributes: [] });
   store = await storeWith(startRecord({ username: 'bob', acctSessionId: 'b-1', framedIp: '192.0.2.20' }));
   deps = {
     db,
@@ -78,26 +79,26 @@ describe('adding and reading members', () => {
       auth: ['pap', 'chap', 'mschapv1', 'mschapv2'], credential: 'cleartext',
     });
     expect(JSON.stringify(view)).not.toContain(PASSWORDS[0]);
-    const [entry] = await listAudit(db, { target: 'member:alice' });
+    const [entry] = await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:alice' });
     expect(entry).toMatchObject({ actor: 'treasurer', action: 'member.add', after: { username: 'alice', plan: 'basic' } });
     const pap = await addMember(deps, admin, { username: 'bob', password: PASSWORDS[1]!, authMethods: ['pap'], plan: 'basic' });
     expect(pap).toMatchObject({ auth: ['pap'], serves: ['pap'], credential: 'strong-hash' });
   });
 
   it('shows one member and lists them by status; refuses an unknown name or status with its code', async () => {
-    expect(await showMember(deps, 'bob')).toMatchObject({ username: 'bob', plan: 'basic' });
-    expect((await listMembers(deps)).map((m) => m.username)).toEqual(['alice', 'bob']);
-    expect(await listMembers(deps, { status: 'suspended' })).toEqual([]);
-    const unknown = await refusal(showMember(deps, 'nobody'));
+    expect(await showMember(deps, scopeOf('test'), 'bob')).toMatchObject({ username: 'bob', plan: 'basic' });
+    expect((await listMembers(deps, scopeOf('test'))).map((m) => m.username)).toEqual(['alice', 'bob']);
+    expect(await listMembers(deps, scopeOf('test'), { status: 'suspended' })).toEqual([]);
+    const unknown = await refusal(showMember(deps, scopeOf('test'), 'nobody'));
     expect(unknown).toMatchObject({ code: 'UNKNOWN_MEMBER', text: 'no member named nobody', details: { username: 'nobody' } });
-    const status = await refusal(listMembers(deps, { status: 'lapsed' as 'active' }));
+    const status = await refusal(listMembers(deps, scopeOf('test'), { status: 'lapsed' as 'active' }));
     expect(status).toMatchObject({ code: 'INVALID_ARGUMENT', details: { problem: 'member-status', status: 'lapsed' } });
   });
 
   it('lists who lapses within some days of the injected today, the grace period counted', async () => {
-    const lapsing = await listLapsing(deps, { withinDays: 30 });
+    const lapsing = await listLapsing(deps, scopeOf('test'), { withinDays: 30 });
     expect(lapsing).toEqual([{ username: 'alice', paidUntil: '2026-11-20', daysLeft: 18, suspendsOn: '2026-11-28', plan: 'basic' }]);
-    expect(await listLapsing(deps, { withinDays: 10 })).toEqual([]);
+    expect(await listLapsing(deps, scopeOf('test'), { withinDays: 10 })).toEqual([]);
   });
 
   it('refuses each mistake with its own code and data, writing nothing', async () => {
@@ -132,8 +133,8 @@ describe('changing members', () => {
   it('changes the password and its methods, auditing the change without the password', async () => {
     const view = await passwdMember(deps, admin, { username: 'alice', password: PASSWORDS[2]!, authMethods: ['mschapv2'] });
     expect(view).toMatchObject({ auth: ['mschapv2'], credential: 'nt-hash' });
-    expect((await getMember(db, 'alice'))?.credential.cleartext).toBeNull();
-    const [entry] = await listAudit(db, { target: 'member:alice' });
+    expect((await getMember(db, DEFAULT_TENANT_ID, 'alice'))?.credential.cleartext).toBeNull();
+    const [entry] = await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:alice' });
     expect(entry).toMatchObject({ action: 'member.passwd', actor: 'treasurer', after: { password: REDACTED, auth: ['mschapv2'] } });
     expect(await refusal(passwdMember(deps, admin, { username: 'nobody', password: 'x' }))).toMatchObject({ code: 'UNKNOWN_MEMBER' });
   });
@@ -153,7 +154,7 @@ describe('changing members', () => {
     const { member, follow } = await setMember(deps, admin, { username: 'alice', plan: 'fast', maxSessions: 2, ipv6Prefix: null });
     expect(member).toMatchObject({ plan: 'fast', max_sessions: 2, ipv6_prefix: null });
     expect(follow).toEqual({ resumed: null, stillLapsed: false, pushed: [], sessionsError: null });
-    const [entry] = await listAudit(db, { target: 'member:alice' });
+    const [entry] = await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:alice' });
     expect(entry).toMatchObject({ action: 'member.set', before: { plan: 'basic', max_sessions: null }, after: { plan: 'fast', max_sessions: 2 } });
   });
 
@@ -175,8 +176,8 @@ describe('changing members', () => {
 
   it('removes a member, auditing it as it was', async () => {
     expect(await removeMember(deps, admin, 'bob')).toEqual({ removed: 'bob' });
-    expect(await getMember(db, 'bob')).toBeNull();
-    const [entry] = await listAudit(db, { target: 'member:bob' });
+    expect(await getMember(db, DEFAULT_TENANT_ID, 'bob')).toBeNull();
+    const [entry] = await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:bob' });
     expect(entry).toMatchObject({ action: 'member.remove', actor: 'treasurer', before: { username: 'bob', plan: 'fast' }, after: null });
     expect(await refusal(removeMember(deps, admin, 'bob'))).toMatchObject({ code: 'UNKNOWN_MEMBER' });
   });
@@ -228,9 +229,9 @@ describe('importing members', () => {
       ],
     });
     expect(r).toEqual({ imported: 2 });
-    expect(await showMember(deps, 'imp1')).toMatchObject({ plan: 'basic', ipv4: '172.16.1.1', max_sessions: 1, paid_until: '2027-01-31' });
-    expect(await showMember(deps, 'imp2')).toMatchObject({ auth: ['pap'], credential: 'strong-hash' });
-    const [entry] = await listAudit(db, { target: 'import:autumn.csv' });
+    expect(await showMember(deps, scopeOf('test'), 'imp1')).toMatchObject({ plan: 'basic', ipv4: '172.16.1.1', max_sessions: 1, paid_until: '2027-01-31' });
+    expect(await showMember(deps, scopeOf('test'), 'imp2')).toMatchObject({ auth: ['pap'], credential: 'strong-hash' });
+    const [entry] = await listAudit(db, DEFAULT_TENANT_ID, { target: 'import:autumn.csv' });
     expect(entry).toMatchObject({ actor: 'import job', action: 'member.import', after: { file: 'autumn.csv', imported: 2, usernames: ['imp1', 'imp2'] } });
     const text = await auditText();
     for (const pw of PASSWORDS) expect(text).not.toContain(pw);

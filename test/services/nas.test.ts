@@ -6,6 +6,7 @@ import type { Db } from '../../src/db/db.js';
 import { getNas } from '../../src/db/nas.js';
 import { addNas, checkAddNas, listNas, removeNas } from '../../src/services/nas.js';
 import { migratedPostgres } from '../db/helpers.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const STRONG = 'k4Jx9pQ2vT7mW1zR8bN3cY6hL0sD5fG-';
 const WEAK = 'testing123';
@@ -30,7 +31,7 @@ describe('NAS clients', () => {
     expect(JSON.stringify(nas)).not.toContain(STRONG);
     expect(warnings).toEqual([]);
     expect((await getNas(db, 'lns1'))?.secret).toBe(STRONG);
-    const [entry] = await listAudit(db, { target: 'nas:lns1' });
+    const [entry] = await listAudit(db, DEFAULT_TENANT_ID, { target: 'nas:lns1' });
     expect(entry).toMatchObject({ actor: 'ops', action: 'nas.add', after: { name: 'lns1', address: '192.0.2.0/24' } });
   });
 
@@ -60,17 +61,17 @@ describe('NAS clients', () => {
     await expect(addNas(deps(), admin, { name: 'lns1', address: '10.9.9.9', secret: STRONG })).rejects.toMatchObject({
       code: 'DUPLICATE_NAS', text: 'NAS lns1 already exists', hint: 'remove it first with `radassoc nas remove lns1`',
     });
-    expect((await listNas(deps())).map((n) => n.name)).toEqual(['lns1', 'old']);
+    expect((await listNas(deps(), scopeOf('test'))).map((n) => n.name)).toEqual(['lns1', 'old']);
   });
 
   it('removes a NAS, auditing it as it was, and refuses a name it does not know', async () => {
     expect(await removeNas(deps(), admin, 'old')).toEqual({ removed: 'old' });
-    const [entry] = await listAudit(db, { target: 'nas:old' });
+    const [entry] = await listAudit(db, DEFAULT_TENANT_ID, { target: 'nas:old' });
     expect(entry).toMatchObject({ action: 'nas.remove', before: { name: 'old', address: '203.0.113.9/32' } });
     await expect(removeNas(deps(), admin, 'old')).rejects.toMatchObject({
       code: 'UNKNOWN_NAS', text: 'no NAS named old', hint: 'see `radassoc nas list`', details: { nas: 'old' },
     });
-    const audit = JSON.stringify(await listAudit(db));
+    const audit = JSON.stringify(await listAudit(db, DEFAULT_TENANT_ID));
     for (const secret of [STRONG, WEAK]) expect(audit).not.toContain(secret);
   });
 });

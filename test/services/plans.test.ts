@@ -7,6 +7,7 @@ import { insertMember } from '../../src/db/members.js';
 import { checkPlanAttribute, splitAttribute } from '../../src/services/plan-attributes.js';
 import { addPlan, listPlans, removePlan, setPlan, showPlan } from '../../src/services/plans.js';
 import { migratedPostgres, newMember } from '../db/helpers.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const admin = scopeOf('ops');
 let db: Db;
@@ -54,9 +55,9 @@ describe('plans', () => {
     const added = await addPlan(deps(), admin, { name: 'basic', attributes: [{ name: 'Session-Timeout', value: '86400' }] });
     expect(added).toMatchObject({ name: 'basic', attributes: [{ name: 'Session-Timeout', value: '86400' }] });
     await addPlan(deps(), admin, { name: 'empty', attributes: [] });
-    expect(await showPlan(deps(), 'basic')).toEqual(added);
-    expect((await listPlans(deps())).map((p) => p.name)).toEqual(['basic', 'empty']);
-    const [entry] = await listAudit(db, { target: 'plan:basic' });
+    expect(await showPlan(deps(), scopeOf('test'), 'basic')).toEqual(added);
+    expect((await listPlans(deps(), scopeOf('test'))).map((p) => p.name)).toEqual(['basic', 'empty']);
+    const [entry] = await listAudit(db, DEFAULT_TENANT_ID, { target: 'plan:basic' });
     expect(entry).toMatchObject({ actor: 'ops', action: 'plan.add', after: { name: 'basic', attributes: [{ name: 'Session-Timeout', value: '86400' }] } });
   });
 
@@ -64,24 +65,24 @@ describe('plans', () => {
     await expect(addPlan(deps(), admin, { name: 'basic', attributes: [] })).rejects.toMatchObject({
       code: 'DUPLICATE_PLAN', text: 'plan basic already exists', hint: 'see `radassoc plan list`', details: { plan: 'basic' },
     });
-    await expect(showPlan(deps(), 'gold')).rejects.toMatchObject({ code: 'UNKNOWN_PLAN', details: { plan: 'gold' } });
+    await expect(showPlan(deps(), scopeOf('test'), 'gold')).rejects.toMatchObject({ code: 'UNKNOWN_PLAN', details: { plan: 'gold' } });
     await expect(setPlan(deps(), admin, { name: 'gold', attributes: [] })).rejects.toMatchObject({ code: 'UNKNOWN_PLAN' });
     await expect(addPlan(deps(), admin, { name: 'typo', attributes: [{ name: 'Idle-Timout', value: '60' }] })).rejects.toMatchObject({
       code: 'INVALID_ATTRIBUTE',
     });
-    expect((await listPlans(deps())).map((p) => p.name)).toEqual(['basic', 'empty']);
+    expect((await listPlans(deps(), scopeOf('test'))).map((p) => p.name)).toEqual(['basic', 'empty']);
   });
 
   it('replaces the attributes, none clearing them, with the plan before and after in the audit log', async () => {
     const set = await setPlan(deps(), admin, { name: 'empty', attributes: [{ name: 'Acct-Interim-Interval', value: '300' }] });
     expect(set.attributes).toEqual([{ name: 'Acct-Interim-Interval', value: '300' }]);
     expect((await setPlan(deps(), admin, { name: 'empty', attributes: [] })).attributes).toEqual([]);
-    const [entry] = await listAudit(db, { target: 'plan:empty' });
+    const [entry] = await listAudit(db, DEFAULT_TENANT_ID, { target: 'plan:empty' });
     expect(entry).toMatchObject({ action: 'plan.set', before: { attributes: [{ name: 'Acct-Interim-Interval', value: '300' }] }, after: { attributes: [] } });
   });
 
   it('refuses to remove a plan members are on, saying how many, and removes it once they are gone', async () => {
-    await insertMember(db, newMember('on-basic', { plan: 'basic' }));
+    await insertMember(db, DEFAULT_TENANT_ID, newMember('on-basic', { plan: 'basic' }));
     await expect(removePlan(deps(), admin, 'basic')).rejects.toMatchObject({
       code: 'PLAN_IN_USE',
       text: 'plan basic is used by 1 member',
@@ -89,7 +90,7 @@ describe('plans', () => {
       details: { plan: 'basic', members: 1 },
     });
     expect(await removePlan(deps(), admin, 'empty')).toEqual({ removed: 'empty' });
-    const [entry] = await listAudit(db, { target: 'plan:empty' });
+    const [entry] = await listAudit(db, DEFAULT_TENANT_ID, { target: 'plan:empty' });
     expect(entry).toMatchObject({ action: 'plan.remove', before: { name: 'empty' } });
     await expect(removePlan(deps(), admin, 'empty')).rejects.toMatchObject({ code: 'UNKNOWN_PLAN' });
   });

@@ -18,6 +18,7 @@ import { migratedPostgres, newMember } from '../db/helpers.js';
 import { SimulatedDas } from '../coa/simulated-das.js';
 import { startRecord, storeWith } from '../lifecycle/fixtures.js';
 import { serviceDeps, type TestDeps } from './fixtures.js';
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 
 const SECRET = 'sessions-secret-of-32-octets-abc';
 const START = Date.parse('2026-11-10T08:00:00Z');
@@ -31,7 +32,7 @@ beforeAll(async () => {
   das = await SimulatedDas.open(SECRET);
   await insertNas(db, { name: 'bras1', address: '127.0.0.1/32', secret: SECRET, coaPort: das.port, disconnectProfile: 'mikrotik' });
   await insertNas(db, { name: 'bras2', address: '192.0.2.250/32', secret: SECRET, coaPort: das.port });
-  for (const u of ['ann', 'ben', 'cat']) await insertMember(db, newMember(u));
+  for (const u of ['ann', 'ben', 'cat']) await insertMember(db, DEFAULT_TENANT_ID, newMember(u));
   const store = await storeWith(
     startRecord({ username: 'ben', acctSessionId: 'b-1', framedIp: '192.0.2.12', receivedAt: START + 60_000 }),
     startRecord({ username: 'ann', acctSessionId: 'a-2', framedIp: '192.0.2.11', receivedAt: START + 120_000 }),
@@ -52,11 +53,11 @@ beforeEach(() => das.reset());
 
 describe('listSessions', () => {
   it('lists open sessions by member then start, with the time online, filtered by member or NAS', async () => {
-    const all = await listSessions(deps);
+    const all = await listSessions(deps, scopeOf('test'));
     expect(all.map((s) => [s.username, s.acctSessionId])).toEqual([['ann', 'a-1'], ['ann', 'a-2'], ['ben', 'b-1'], ['cat', 'same'], ['cat', 'same']]);
     expect(all[0]?.seconds).toBe(3600);
-    expect((await listSessions(deps, { username: 'ben' })).map((s) => s.acctSessionId)).toEqual(['b-1']);
-    expect((await listSessions(deps, { nas: 'bras2' })).map((s) => [s.username, s.nas])).toEqual([['cat', 'bras2']]);
+    expect((await listSessions(deps, scopeOf('test'), { username: 'ben' })).map((s) => s.acctSessionId)).toEqual(['b-1']);
+    expect((await listSessions(deps, scopeOf('test'), { nas: 'bras2' })).map((s) => [s.username, s.nas])).toEqual([['cat', 'bras2']]);
   });
 });
 
@@ -66,7 +67,7 @@ describe('disconnect', () => {
     expect(r).toMatchObject({ username: 'ann', reason: 'line test', unconfirmed: 0 });
     expect(r.disconnects.map((a) => [a.nas, a.acctSessionId, a.outcome]).sort()).toEqual([['bras1', 'a-1', 'ack'], ['bras1', 'a-2', 'ack']]);
     expect(das.requests(PacketCode.DisconnectRequest).map((q) => q.framedIp).sort()).toEqual(['192.0.2.10', '192.0.2.11']);
-    const [audit] = await listAudit(db, { target: 'member:ann' });
+    const [audit] = await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:ann' });
     expect(audit).toMatchObject({ actor: 'operator', action: 'session.disconnect', after: { reason: 'line test' } });
     expect((audit?.after as { sessions: Array<{ acct_session_id: string; outcome: string }> }).sessions.map((s) => s.outcome)).toEqual(['ack', 'ack']);
     expect((await recentDisconnects(db, 'ann'))[0]).toMatchObject({ actor: 'operator', reason: 'line test' });
@@ -96,7 +97,7 @@ describe('disconnect', () => {
     await expect(disconnect(deps, op, {})).rejects.toMatchObject({ code: 'MEMBER_OR_SESSION' });
     await expect(disconnect(deps, op, { username: 'ann', session: 'a-1' })).rejects.toMatchObject({ code: 'MEMBER_OR_SESSION' });
     expect(das.received).toHaveLength(0);
-    expect(await listAudit(db, { target: 'member:zed' })).toEqual([]);
+    expect(await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:zed' })).toEqual([]);
   });
 
   it('says the running daemon cannot be reached when its control route does not answer', async () => {

@@ -124,7 +124,7 @@ export const memberRoutes: RouteDef[] = [
     params: USER,
     response: { status: 200, description: 'The member', schema: MemberSchema },
     errors: [404],
-    handler: ({ deps, params }) => showMember(deps, params.username),
+    handler: ({ deps, scope, params }) => showMember(deps, scope, params.username),
   }),
   route({
     method: 'PATCH',
@@ -213,6 +213,6 @@ export const memberRoutes: RouteDef[] = [
     params: USER,
     response: { status: 200, description: 'The diagnosis, summary first', schema: DiagnosisSchema },
     errors: [404],
-    handler: ({ deps, params }) => diagnoseMember(deps, { username: params.username }),
+    handler: ({ deps, scope, params }) => diagnoseMember(deps, scope, { username: params.username }),
   }),
 ];

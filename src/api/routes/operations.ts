@@ -30,8 +30,8 @@ export const operationRoutes: RouteDef[] = [
     action: 'read',
     query: SessionListQuery,
     response: { status: 200, description: 'Open sessions, by member then start', schema: SessionListSchema },
-    async handler({ deps, query }) {
-      const sessions = await listSessions(deps, { ...(query.username ? { username: query.username } : {}), ...(query.nas ? { nas: query.nas } : {}) });
+    async handler({ deps, scope, query }) {
+      const sessions = await listSessions(deps, scope, { ...(query.username ? { username: query.username } : {}), ...(query.nas ? { nas: query.nas } : {}) });
       return { sessions: sessions.map(sessionView) };
     },
   }),
@@ -66,9 +66,9 @@ export const operationRoutes: RouteDef[] = [
     action: 'export',
     query: UsageQuery,
     response: { status: 200, description: 'The export', schema: UsageJsonSchema, csvExample: USAGE_CSV_EXAMPLE },
-    async handler({ deps, query }) {
+    async handler({ deps, scope, query }) {
       const format = query.format ?? 'csv';
-      const r = await billingExport(deps, { from: query.from, to: query.to, detail: query.detail === 'true', format });
+      const r = await billingExport(deps, scope, { from: query.from, to: query.to, detail: query.detail === 'true', format });
       if (format === 'csv') return new Answer(200, r.text, 'text/csv; charset=utf-8');
       return { detail: r.detail, columns: [...r.columns], rows: r.rows };
     },

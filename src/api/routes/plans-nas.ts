@@ -1,8 +1,7 @@
 /** /api/v1/plans and /api/v1/nas: the plan and NAS services; a NAS secret goes in and never comes out. */
 import { z } from 'zod';
-import { fail } from '../../errors.js';
 import type { DisconnectProfile } from '../../domain/nas.js';
-import { addNas, listNas, removeNas } from '../../services/nas.js';
+import { addNas, listNas, removeNas, showNas } from '../../services/nas.js';
 import { addPlan, listPlans, removePlan, setPlan, showPlan } from '../../services/plans.js';
 import { Answer, route, type RouteDef } from '../route.js';
 import { NasCreateBody, NasCreatedSchema, NasListSchema, NasSchema, PlanCreateBody, PlanListSchema, PlanSchema, PlanUpdateBody, RemovedSchema } from '../schemas.js';
@@ -18,7 +17,7 @@ export const planRoutes: RouteDef[] = [
     auth: 'tenant',
     action: 'read',
     response: { status: 200, description: 'Every plan with its reply attributes', schema: PlanListSchema },
-    handler: async ({ deps }) => ({ plans: await listPlans(deps) }),
+    handler: async ({ deps, scope }) => ({ plans: await listPlans(deps, scope) }),
   }),
   route({
     method: 'POST',
@@ -43,7 +42,7 @@ export const planRoutes: RouteDef[] = [
     params: NAME,
     response: { status: 200, description: 'The plan', schema: PlanSchema },
     errors: [404],
-    handler: ({ deps, params }) => showPlan(deps, params.name),
+    handler: ({ deps, scope, params }) => showPlan(deps, scope, params.name),
   }),
   route({
     method: 'PUT',
@@ -82,7 +81,7 @@ export const nasRoutes: RouteDef[] = [
     auth: 'tenant',
     action: 'read',
     response: { status: 200, description: 'Every NAS', schema: NasListSchema },
-    handler: async ({ deps }) => ({ nas: await listNas(deps) }),
+    handler: async ({ deps, scope }) => ({ nas: await listNas(deps, scope) }),
   }),
   route({
     method: 'GET',
@@ -94,11 +93,7 @@ export const nasRoutes: RouteDef[] = [
     params: NAME,
     response: { status: 200, description: 'The NAS', schema: NasSchema },
     errors: [404],
-    async handler({ deps, params }) {
-      const found = (await listNas(deps)).find((n) => n.name === params.name);
-      if (!found) throw fail('UNKNOWN_NAS', { nas: params.name });
-      return found;
-    },
+    handler: ({ deps, scope, params }) => showNas(deps, scope, params.name),
   }),
   route({
     method: 'POST',

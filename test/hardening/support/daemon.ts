@@ -17,6 +17,7 @@ import { startDaemon, type Daemon } from '../../../src/main.js';
 import { redisPrefix } from '../../support/database.js';
 import { freePort } from '../../support/services.js';
 import { tempDir } from '../../support/temp.js';
+import { DEFAULT_TENANT_ID } from '../../../src/domain/tenant.js';
 
 /** Every log line the daemon wrote, as text: what an operator's log file would hold. */
 export class LogCapture {
@@ -83,7 +84,7 @@ export async function startHardenedDaemon(o: HardenedOptions): Promise<HardenedD
     http,
     log,
     async addMember(username, password, extra = {}) {
-      await insertMember(db, { username, credential: deriveCredential(password, ALL_AUTH_METHODS), authMethods: [...ALL_AUTH_METHODS], ...extra });
+      await insertMember(db, DEFAULT_TENANT_ID, { username, credential: deriveCredential(password, ALL_AUTH_METHODS), authMethods: [...ALL_AUTH_METHODS], ...extra });
       await waitFor(() => daemon.directory.member(username) !== undefined, 3000, `member ${username} in the cache`);
     },
     async scrape() {

@@ -10,6 +10,7 @@ import { FailureLimiter, MemoryFailureCounter } from '../../../src/auth/login-gu
 import { MemoryStore } from '../../../src/accounting/memory-store.js';
 import { DEFAULT_REPLY_MESSAGES } from '../../../src/config/schema.js';
 import { ALL_AUTH_METHODS, type Member } from '../../../src/domain/member.js';
+import { DEFAULT_TENANT_ID } from '../../../src/domain/tenant.js';
 import type { NasClient } from '../../../src/domain/nas.js';
 import { Dispatcher } from '../../../src/server/dispatcher.js';
 import { ServerMetrics } from '../../../src/server/metrics.js';
@@ -25,6 +26,7 @@ export const USERS = [
 export function member(username: string, password: string, extra: Partial<Member> = {}): Member {
   return {
     id: 1,
+    tenantId: DEFAULT_TENANT_ID,
     username,
     credential: deriveCredential(password, ALL_AUTH_METHODS),
     authMethods: [...ALL_AUTH_METHODS],
@@ -37,6 +39,7 @@ export function member(username: string, password: string, extra: Partial<Member
     ipv6Prefix: null,
     maxSessions: 2,
     paidUntil: null,
+    lineId: null,
     createdAt: new Date(0),
     updatedAt: new Date(0),
     ...extra,

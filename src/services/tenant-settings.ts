@@ -1,0 +1,40 @@
+/**
+ * A tenant's own settings over the deployment's (domain/tenant.ts
+ * TenantSettings): what the admin side reads of them. A key the tenant has
+ * not set means "as the configuration says".
+ */
+import type { Queryable } from '../db/db.js';
+import { tenantSettings } from '../db/tenants.js';
+import type { RejectReason } from '../domain/auth-result.js';
+import type { TenantSettings } from '../domain/tenant.js';
+
+/** The settings the dues rules, resume, diagnose and log retention use, from the configuration's sections. */
+export interface DeploymentSettings {
+  graceDays: number;
+  restrictedPlan: string | null;
+  replyMessages: Record<RejectReason, string>;
+  authLogRetentionDays: number;
+}
+
+export type EffectiveSettings = DeploymentSettings;
+
+/** The tenant's value where it has one, the deployment's otherwise (restrictedPlan null is a value: "reject them"). */
+export function effectiveSettings(own: TenantSettings, deployment: DeploymentSettings): EffectiveSettings {
+  return {
+    graceDays: own.duesGraceDays ?? deployment.graceDays,
+    restrictedPlan: own.restrictedPlan === undefined ? deployment.restrictedPlan : own.restrictedPlan,
+    replyMessages: { ...deployment.replyMessages, ...own.replyMessages },
+    authLogRetentionDays: own.authLogRetentionDays ?? deployment.authLogRetentionDays,
+  };
+}
+
+/** Days of dues grace in tenant `tenantId`. */
+export async function graceDaysOf(q: Queryable, tenantId: number, deployment: number): Promise<number> {
+  return (await tenantSettings(q, tenantId)).duesGraceDays ?? deployment;
+}
+
+/** The walled-garden plan of tenant `tenantId` (null: suspended members are rejected). */
+export async function restrictedPlanOf(q: Queryable, tenantId: number, deployment: string | null): Promise<string | null> {
+  const own = (await tenantSettings(q, tenantId)).restrictedPlan;
+  return own === undefined ? deployment : own;
+}
