@@ -114,7 +114,7 @@ export function fieldsOf(e: RadassocError, body: unknown): ApiFieldError[] {
 
 /** An import fault's words start with the column they are about ("ipv4: ..."). */
 function fieldFromProblem(p: string): string {
-  const m = /^(username|password|auth|ipv4|ipv6_prefix|max_sessions|paid_until|plan): /.exec(p);
+  const m = /^(username|password|auth|ipv4|ipv6_prefix|max_sessions|paid_until|plan|line): /.exec(p);
   return m ? `.${m[1]}` : '';
 }
 

@@ -76,6 +76,7 @@ const MEMBER_EXAMPLE = {
   ipv6_prefix: '2001:db8:1200::/56',
   max_sessions: 1,
   paid_until: '2026-12-31',
+  line: null,
   auth: ['pap', 'chap', 'mschapv1', 'mschapv2'],
   serves: ['pap', 'chap', 'mschapv1', 'mschapv2'],
   credential: 'cleartext',
@@ -95,6 +96,7 @@ export const MemberSchema = z
     ipv6_prefix: z.string().nullable(),
     max_sessions: z.int().nullable(),
     paid_until: z.string().nullable(),
+    line: z.string().nullable().meta({ description: 'The access line (RFC 4679 Agent-Circuit-Id / Agent-Remote-Id, or NAS-Port-Id) the member is bound to.' }),
     auth: z.array(AUTH_METHOD),
     serves: z.array(AUTH_METHOD).meta({ description: 'Methods the stored credential can check.' }),
     credential: z.enum(['cleartext', 'nt-hash', 'strong-hash', 'none']),
@@ -127,6 +129,7 @@ const MEMBER_FIELDS = {
   ipv6_prefix: IPV6_PREFIX.nullable().optional(),
   max_sessions: MAX_SESSIONS.nullable().optional(),
   paid_until: DATE.nullable().optional(),
+  line: z.string().min(1).max(253).nullable().optional(),
 };
 
 export const MemberCreateBody = z

@@ -68,7 +68,6 @@ export async function insertAudit(q: Queryable, e: NewAuditEntry): Promise<void>
     e.target,
     json(e.before),
     json(e.after),
-    e.tenantId ?? null,
   ]);
 }
 

@@ -119,7 +119,7 @@ export const operationRoutes: RouteDef[] = [
       });
       const last = page.entries[page.entries.length - 1];
       return {
-        entries: page.entries.map((e) => ({ ...e, time: e.time.toISOString() })),
+        entries: page.entries.map(({ tenantId: _tenant, ...e }) => ({ ...e, time: e.time.toISOString() })),
         next_cursor: page.more && last ? encodeCursor(String(last.id)) : null,
       };
     },

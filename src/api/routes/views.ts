@@ -53,6 +53,7 @@ export function memberFields(b: {
   ipv6_prefix?: string | null | undefined;
   max_sessions?: number | null | undefined;
   paid_until?: string | null | undefined;
+  line?: string | null | undefined;
 }): MemberFields {
   const f: MemberFields = {};
   if (b.plan !== undefined) f.plan = b.plan;
@@ -60,6 +61,7 @@ export function memberFields(b: {
   if (b.ipv6_prefix !== undefined) f.ipv6Prefix = b.ipv6_prefix;
   if (b.max_sessions !== undefined) f.maxSessions = b.max_sessions;
   if (b.paid_until !== undefined) f.paidUntil = b.paid_until;
+  if (b.line !== undefined) f.lineId = b.line;
   return f;
 }
 
