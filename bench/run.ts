@@ -487,6 +487,8 @@ interface TenantSide {
   realms: boolean;
   importMs: number;
   startupMs: number;
+  /** CPU time of the daemon from spawn to ready: what start-up costs, less moved by the machine's other work than its duration. */
+  startupCpuMs: number;
   rssAfterStartMb: number;
   /** The median round (by rate). */
   pap: RadloadResult;
@@ -528,6 +530,9 @@ async function measureTenants(sv: Services): Promise<TenantsResult> {
   await addSharedNas(many.db, SECRET, ids);
   const importMany = await addTenantMembers(many.db, ids, PER_TENANT);
   log(`tenants: ${f0(members)} members in one tenant (import ${Math.round(importOne)} ms), in ${TENANTS} tenants (import ${Math.round(importMany)} ms)`);
+  // The move into the tenants left every member row's old version behind: rewritten, the table is laid out
+  // as an import into each tenant leaves it, and the start-up reads no more pages than side A's.
+  await many.db.query('VACUUM FULL members');
   // Autovacuum of the freshly written tables would otherwise land in whichever round runs then.
   await Promise.all([one.db.query('VACUUM ANALYZE'), many.db.query('VACUUM ANALYZE')]);
 
@@ -535,12 +540,13 @@ async function measureTenants(sv: Services): Promise<TenantsResult> {
   const sides = [
     { name: 'one tenant', url: one.url, tenants: 1, nas: 'owned' as const, realms: false, importMs: importOne },
     { name: `${TENANTS} tenants`, url: many.url, tenants: TENANTS, nas: 'shared' as const, realms: true, importMs: importMany },
-  ].map((side) => ({ ...side, h: null as RadassocHandle | null, rssAfterStartMb: 0, runs: [] as Array<{ r: RadloadResult; cpuMs: number[] }> }));
+  ].map((side) => ({ ...side, h: null as RadassocHandle | null, startupCpuMs: 0, rssAfterStartMb: 0, runs: [] as Array<{ r: RadloadResult; cpuMs: number[] }> }));
   // Started one after the other: each start-up has the machine as the other had it.
   for (const side of sides) {
     side.h = await daemon(sv, side.url, 1, `radassoc-tenants-${side.tenants}`, members);
+    side.startupCpuMs = cpuMsOfTrees([side.h.pid]);
     side.rssAfterStartMb = side.h.memory()[0]?.rssMb ?? 0;
-    log(`tenants: ${side.name}: serving after ${Math.round(side.h.startupMs)} ms, RSS ${side.rssAfterStartMb.toFixed(0)} MB`);
+    log(`tenants: ${side.name}: serving after ${Math.round(side.h.startupMs)} ms (CPU ${Math.round(side.startupCpuMs)} ms), RSS ${side.rssAfterStartMb.toFixed(0)} MB`);
   }
   const run = (side: (typeof sides)[number], requests: number): Promise<RadloadResult> =>
     papLoad(PAP_LOAD, {
@@ -593,6 +599,7 @@ async function measureTenants(sv: Services): Promise<TenantsResult> {
       realms: side.realms,
       importMs: side.importMs,
       startupMs: side.h!.startupMs,
+      startupCpuMs: side.startupCpuMs,
       rssAfterStartMb: side.rssAfterStartMb,
       pap: rs[Math.floor(rs.length / 2)]!.r,
       rounds: rs.map((x) => x.r),
@@ -733,7 +740,7 @@ function targets(results: ServerResult[], scale: ScaleResult | null, tenants: Te
       `${a.cpuUsPerPap.toFixed(1)} → ${b.cpuUsPerPap.toFixed(1)} µs (${tenants.cpuRatio.toFixed(2)}x); PAP/s ${f0(a.pap.rate)} → ${f0(b.pap.rate)}`,
       tenants.cpuRatio <= 1.1,
     );
-    check(`start-up with ${b.tenants} tenants of ${f0(b.members / b.tenants)} members < 5 s`, `${(b.startupMs / 1000).toFixed(2)} s (one tenant: ${(a.startupMs / 1000).toFixed(2)} s)`, b.startupMs < 5000);
+    check(`start-up with ${b.tenants} tenants of ${f0(b.members / b.tenants)} members < 5 s`, `${(b.startupMs / 1000).toFixed(2)} s, CPU ${(b.startupCpuMs / 1000).toFixed(2)} s (one tenant: ${(a.startupMs / 1000).toFixed(2)} s, CPU ${(a.startupCpuMs / 1000).toFixed(2)} s)`, b.startupMs < 5000);
   }
   const lines = ['| target | measured | |', '|---|---|---|'];
   for (const [what, value, ok] of rows) lines.push(`| ${what} | ${value} | ${ok === null ? 'n/a' : ok ? 'met' : 'NOT met'} |`);
@@ -774,13 +781,13 @@ const tenantRounds = (t: TenantsResult | null): RadloadResult[] => (t ? [...t.si
 
 function tenantsTable(t: TenantsResult): string {
   const lines = [
-    '| federation | tenants | members | NAS | User-Name | import s | start-up s | RSS after start MB | PAP/s | PAP p50 ms | PAP p99 ms | CPU µs/PAP | daemon / Redis / PostgreSQL µs | peak RSS MB |',
-    '|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| federation | tenants | members | NAS | User-Name | import s | start-up s | start-up CPU s | RSS after start MB | PAP/s | PAP p50 ms | PAP p99 ms | CPU µs/PAP | daemon / Redis / PostgreSQL µs | peak RSS MB |',
+    '|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const x of [t.single, t.federated]) {
     lines.push(
       `| ${x.name} | ${f0(x.tenants)} | ${f0(x.members)} | ${x.nas === 'owned' ? 'owned by the tenant' : `shared, carrying ${f0(x.tenants)}`} | ${x.realms ? 'userNNNNNN@realm-K' : 'userNNNNNN'} | ` +
-        `${(x.importMs / 1000).toFixed(1)} | ${(x.startupMs / 1000).toFixed(2)} | ${f0(x.rssAfterStartMb)} | ${f0(x.pap.rate)} | ${f2(x.pap.p50)} | ${f2(x.pap.p99)} | ${x.cpuUsPerPap.toFixed(1)} | ` +
+        `${(x.importMs / 1000).toFixed(1)} | ${(x.startupMs / 1000).toFixed(2)} | ${(x.startupCpuMs / 1000).toFixed(2)} | ${f0(x.rssAfterStartMb)} | ${f0(x.pap.rate)} | ${f2(x.pap.p50)} | ${f2(x.pap.p99)} | ${x.cpuUsPerPap.toFixed(1)} | ` +
         `${x.cpuUsPerPapOf.daemon.toFixed(1)} / ${x.cpuUsPerPapOf.redis.toFixed(1)} / ${x.cpuUsPerPapOf.postgres.toFixed(1)} | ${f0(x.peakRssMb)} |`,
     );
   }
