@@ -530,9 +530,6 @@ async function measureTenants(sv: Services): Promise<TenantsResult> {
   await addSharedNas(many.db, SECRET, ids);
   const importMany = await addTenantMembers(many.db, ids, PER_TENANT);
   log(`tenants: ${f0(members)} members in one tenant (import ${Math.round(importOne)} ms), in ${TENANTS} tenants (import ${Math.round(importMany)} ms)`);
-  // The move into the tenants left every member row's old version behind: rewritten, the table is laid out
-  // as an import into each tenant leaves it, and the start-up reads no more pages than side A's.
-  await many.db.query('VACUUM FULL members');
   // Autovacuum of the freshly written tables would otherwise land in whichever round runs then.
   await Promise.all([one.db.query('VACUUM ANALYZE'), many.db.query('VACUUM ANALYZE')]);
 
