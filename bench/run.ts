@@ -16,7 +16,10 @@
  *   2. scale: start-up time, memory and latency as members grow
  *      1,000 → 10,000 → 100,000 → 1,000,000, and 50,000 live sessions at
  *      100,000 members; --workers N memory per process.
- *   3. optionally (BENCH_PROFILE=1) a CPU profile of the daemon under load.
+ *   3. federation (BENCH_TENANTS=1): 500 tenants of 200 members on one shared
+ *      NAS against 100,000 members in one tenant, PAP from one generator
+ *      (bench/lib/pap-load.ts) to both, in interleaved rounds.
+ *   4. optionally (BENCH_PROFILE=1) a CPU profile of the daemon under load.
  * Everything is bounded: request counts (sized from a warm-up to last about
  * BENCH_RUN_SECONDS), per-request timeouts, wall-clock kills, and
  * scripts/bench.sh's overall timeout. Loopback only.
@@ -28,10 +31,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startPostgres, startRedis, type PostgresServer, type RedisServer } from '../test/support/services.js';
 import { anchorUnavailable, startAnchor } from './lib/anchor.js';
-import { addMembers, addNas, createDatabase, MAX_MEMBERS } from './lib/population.js';
+import { addMembers, addNas, addSharedNas, addTenantMembers, addTenants, createDatabase, MAX_MEMBERS } from './lib/population.js';
 import { cpuMsOfTrees, findProcess, machine, memoryOf, postmasterPid, sleep, type Memory } from './lib/proc.js';
 import { formatProfile, summarizeProfile } from './lib/profile.js';
-import { mschapLoad, radload, type RadloadOptions, type RadloadResult } from './lib/radload.js';
+import { mschapLoad, papLoad, radload, type RadloadOptions, type RadloadResult } from './lib/radload.js';
 import { startRadassoc, type ProcessMemory, type RadassocHandle } from './lib/radassoc.js';
 import { openSessions } from './lib/sessions.js';
 
@@ -61,6 +64,8 @@ const S = {
   scale: int('BENCH_SCALE', 1),
   million: int('BENCH_1M', 1),
   sessions: int('BENCH_SESSIONS', 50_000),
+  /** 1: the federation row (500 tenants of 200 members against one tenant of 100,000); 0 skips it. */
+  tenants: int('BENCH_TENANTS', 1),
   profile: int('BENCH_PROFILE', 0),
   /** Which loads the profile covers: all, pap, chap, mschapv2 or acct. */
   profileLoad: process.env.BENCH_PROFILE_LOAD ?? 'all',
@@ -76,6 +81,8 @@ const SECRET = 'testing123'; // the anchor's client secret; radload's default
 const OUT = join(REPO, 'bench', 'out');
 /** Our MS-CHAPv2 load generator, compiled with the bench (radload sends PAP and CHAP only). */
 const MSCHAP_LOAD = join(OUT, 'bench', 'lib', 'mschap-load.js');
+/** Our PAP load generator, for User-Names with a realm per tenant (radload has one user-name format). */
+const PAP_LOAD = join(OUT, 'bench', 'lib', 'pap-load.js');
 const LOADS = ['pap', 'chap', 'mschapv2', 'acct'] as const;
 type Load = (typeof LOADS)[number];
 
@@ -463,6 +470,149 @@ async function measureScale(sv: Services): Promise<ScaleResult> {
   return result;
 }
 
+// ---------------------------------------------------------------- tenants
+
+/** The federation row: as many members as the 100k scale step, split into tenants of a small association's size. */
+const TENANTS = 500;
+const PER_TENANT = 200;
+/** Short rounds, many of them: on a shared machine, noise comes in bursts of seconds, and more pairs spread it over both sides. */
+const TENANT_ROUNDS = 6;
+
+interface TenantSide {
+  name: string;
+  tenants: number;
+  members: number;
+  /** NAS owned by the one tenant, or shared and carrying every tenant. */
+  nas: 'owned' | 'shared';
+  realms: boolean;
+  importMs: number;
+  startupMs: number;
+  /** CPU time of the daemon from spawn to ready: what start-up costs, less moved by the machine's other work than its duration. */
+  startupCpuMs: number;
+  rssAfterStartMb: number;
+  /** The median round (by rate). */
+  pap: RadloadResult;
+  rounds: RadloadResult[];
+  /** CPU of daemon + Redis + PostgreSQL per PAP request, over every round, µs. */
+  cpuUsPerPap: number;
+  /** The same, process by process: where a difference goes. */
+  cpuUsPerPapOf: { daemon: number; redis: number; postgres: number };
+  peakRssMb: number;
+}
+
+interface TenantsResult {
+  single: TenantSide;
+  federated: TenantSide;
+  requestsPerRound: number;
+  /** federated / single CPU per PAP request. */
+  cpuRatio: number;
+  /** The same ratio round by round (the two sides of a round ran one after the other): the spread the machine's noise gives. */
+  roundRatios: number[];
+}
+
+/**
+ * Side A: 100,000 members in the default tenant, its own NAS, bare names.
+ * Side B: 500 tenants of 200, one shared NAS carrying all of them,
+ * user@realm-K over every tenant. Two databases in one PostgreSQL, one
+ * Redis, one build; the same generator and the same sequence of users for
+ * both, the realm alone differing; rounds interleaved, the order swapped
+ * each round.
+ */
+async function measureTenants(sv: Services): Promise<TenantsResult> {
+  const members = TENANTS * PER_TENANT;
+  const one = await createDatabase(sv.pg.url, 'bench_tenants_one', REPO);
+  cleanups.push(() => one.db.close());
+  await addNas(one.db, SECRET);
+  const importOne = await addMembers(one.db, 0, members);
+  const many = await createDatabase(sv.pg.url, 'bench_tenants_many', REPO);
+  cleanups.push(() => many.db.close());
+  const ids = await addTenants(many.db, TENANTS);
+  await addSharedNas(many.db, SECRET, ids);
+  const importMany = await addTenantMembers(many.db, ids, PER_TENANT);
+  log(`tenants: ${f0(members)} members in one tenant (import ${Math.round(importOne)} ms), in ${TENANTS} tenants (import ${Math.round(importMany)} ms)`);
+  // Autovacuum of the freshly written tables would otherwise land in whichever round runs then.
+  await Promise.all([one.db.query('VACUUM ANALYZE'), many.db.query('VACUUM ANALYZE')]);
+
+  const pgPid = postmasterPid(sv.pg.dataDir);
+  const sides = [
+    { name: 'one tenant', url: one.url, tenants: 1, nas: 'owned' as const, realms: false, importMs: importOne },
+    { name: `${TENANTS} tenants`, url: many.url, tenants: TENANTS, nas: 'shared' as const, realms: true, importMs: importMany },
+  ].map((side) => ({ ...side, h: null as RadassocHandle | null, startupCpuMs: 0, rssAfterStartMb: 0, runs: [] as Array<{ r: RadloadResult; cpuMs: number[] }> }));
+  // Started one after the other: each start-up has the machine as the other had it.
+  for (const side of sides) {
+    side.h = await daemon(sv, side.url, 1, `radassoc-tenants-${side.tenants}`, members);
+    side.startupCpuMs = cpuMsOfTrees([side.h.pid]);
+    side.rssAfterStartMb = side.h.memory()[0]?.rssMb ?? 0;
+    log(`tenants: ${side.name}: serving after ${Math.round(side.h.startupMs)} ms (CPU ${Math.round(side.startupCpuMs)} ms), RSS ${side.rssAfterStartMb.toFixed(0)} MB`);
+  }
+  const run = (side: (typeof sides)[number], requests: number): Promise<RadloadResult> =>
+    papLoad(PAP_LOAD, {
+      server: `127.0.0.1:${portsOf(side.h!).auth}`,
+      secret: SECRET,
+      requests,
+      window: S.window,
+      users: members,
+      groups: TENANTS,
+      realms: side.realms,
+      timeoutMs: 2000,
+      wallTimeoutMs: 180_000,
+    });
+  // One size for both, from the slower warm-up: both sides then answer the same requests.
+  let rate = Infinity;
+  for (const side of sides) {
+    const r = await run(side, 5000);
+    rate = Math.min(rate, r.rate);
+    log(`tenants: ${side.name} warm-up: ${describe(r)}`);
+  }
+  const requests = Math.max(3000, Math.min(S.requests, Math.round((rate * S.runSeconds) / 2)));
+  for (let round = 1; round <= TENANT_ROUNDS; round++) {
+    for (const side of round % 2 ? sides : [...sides].reverse()) {
+      // Daemon, Redis, PostgreSQL apart (each a tree: PostgreSQL's backends).
+      const parts = [side.h!.pid, sv.redisPid, pgPid];
+      const cpu = (): number[] => parts.map((p) => (p ? cpuMsOfTrees([p]) : 0));
+      const before = cpu();
+      const r = await run(side, requests);
+      const cpuMs = cpu().map((ms, i) => ms - before[i]!);
+      side.runs.push({ r, cpuMs });
+      const us = cpuMs.map((ms) => ((ms * 1000) / Math.max(1, r.sent)).toFixed(1));
+      log(`tenants round ${round} ${side.name}: ${describe(r)}, CPU µs/req daemon ${us[0]} Redis ${us[1]} PostgreSQL ${us[2]}`);
+    }
+  }
+  const perRequest = (x: { r: RadloadResult; cpuMs: number[] }): number => x.cpuMs.reduce((a, b) => a + b, 0) / Math.max(1, x.r.sent);
+  const roundRatios = sides[1]!.runs.map((b, i) => perRequest(b) / perRequest(sides[0]!.runs[i]!));
+  const done: TenantSide[] = [];
+  for (const side of sides) {
+    const rs = [...side.runs].sort((a, b) => a.r.rate - b.r.rate);
+    const sent = rs.reduce((a, x) => a + x.r.sent, 0);
+    const usOf = (i: number): number => (rs.reduce((a, x) => a + x.cpuMs[i]!, 0) * 1000) / Math.max(1, sent);
+    const cpuUsPerPapOf = { daemon: usOf(0), redis: usOf(1), postgres: usOf(2) };
+    const peakRssMb = side.h!.memory()[0]?.hwmMb ?? 0;
+    await side.h!.stop();
+    done.push({
+      name: side.name,
+      tenants: side.tenants,
+      members,
+      nas: side.nas,
+      realms: side.realms,
+      importMs: side.importMs,
+      startupMs: side.h!.startupMs,
+      startupCpuMs: side.startupCpuMs,
+      rssAfterStartMb: side.rssAfterStartMb,
+      pap: rs[Math.floor(rs.length / 2)]!.r,
+      rounds: rs.map((x) => x.r),
+      cpuUsPerPap: cpuUsPerPapOf.daemon + cpuUsPerPapOf.redis + cpuUsPerPapOf.postgres,
+      cpuUsPerPapOf,
+      peakRssMb,
+    });
+  }
+  const [single, federated] = done as [TenantSide, TenantSide];
+  const cpuRatio = federated.cpuUsPerPap / single.cpuUsPerPap;
+  log(`tenants: CPU per PAP ${single.cpuUsPerPap.toFixed(1)} µs (one tenant) → ${federated.cpuUsPerPap.toFixed(1)} µs (${TENANTS} tenants), ${cpuRatio.toFixed(3)}x`);
+  for (const k of ['daemon', 'redis', 'postgres'] as const) log(`tenants: ${k} ${single.cpuUsPerPapOf[k].toFixed(1)} → ${federated.cpuUsPerPapOf[k].toFixed(1)} µs/req`);
+  log(`tenants: CPU ratio round by round ${roundRatios.map((r) => r.toFixed(2)).join(', ')}`);
+  return { single, federated, requestsPerRound: requests, cpuRatio, roundRatios };
+}
+
 // ---------------------------------------------------------------- profile
 
 const PROFILE_DIR = join(OUT, 'profile');
@@ -536,7 +686,7 @@ function mainTable(results: ServerResult[]): string {
   return lines.join('\n');
 }
 
-function targets(results: ServerResult[], scale: ScaleResult | null): string {
+function targets(results: ServerResult[], scale: ScaleResult | null, tenants: TenantsResult | null): string {
   const ours = results.find((r) => r.name === 'radassoc' && !r.error);
   const sql = results.find((r) => r.name === 'FreeRADIUS + SQL' && !r.error);
   const files = results.find((r) => r.name === 'FreeRADIUS files' && !r.error);
@@ -554,7 +704,10 @@ function targets(results: ServerResult[], scale: ScaleResult | null): string {
   check('PAP >= half of FreeRADIUS files (aim)', x(papFiles), papFiles === null ? null : papFiles >= 0.5);
   const acctSql = ratioOf(ours?.loads.acct?.median.rate, sql?.loads.acct?.median.rate);
   check('accounting >= 3x FreeRADIUS+SQL', x(acctSql), acctSql === null ? null : acctSql >= 3);
-  const all = results.filter((r) => r.name.startsWith('radassoc') && !r.error).flatMap((r) => LOADS.flatMap((l) => r.loads[l]?.rounds ?? []));
+  const all = [
+    ...results.filter((r) => r.name.startsWith('radassoc') && !r.error).flatMap((r) => LOADS.flatMap((l) => r.loads[l]?.rounds ?? [])),
+    ...tenantRounds(tenants),
+  ];
   const to = all.reduce((a, r) => a + r.timeout, 0);
   const bad = all.reduce((a, r) => a + r.badAuth + r.unexpected + r.reject, 0);
   check('radassoc: zero timeouts, zero bad authenticators or wrong answers', `${to} timeouts, ${bad} bad`, to === 0 && bad === 0);
@@ -576,6 +729,15 @@ function targets(results: ServerResult[], scale: ScaleResult | null): string {
       `CPU ${scale.steps.map((s) => s.cpuUsPerPap.toFixed(0)).join(' → ')} µs; p50 ${scale.steps.map((s) => s.pap.p50.toFixed(2)).join(' → ')} ms; p99 ${scale.steps.map((s) => s.pap.p99.toFixed(1)).join(' → ')} ms`,
       Math.max(...scale.steps.map((s) => s.cpuUsPerPap)) <= 1.3 * first.cpuUsPerPap,
     );
+  }
+  if (tenants) {
+    const { single: a, federated: b } = tenants;
+    check(
+      `${b.tenants} tenants of ${f0(b.members / b.tenants)} members (shared NAS, user@realm): CPU per PAP within 10% of ${f0(a.members)} members in one tenant`,
+      `${a.cpuUsPerPap.toFixed(1)} → ${b.cpuUsPerPap.toFixed(1)} µs (${tenants.cpuRatio.toFixed(2)}x); PAP/s ${f0(a.pap.rate)} → ${f0(b.pap.rate)}`,
+      tenants.cpuRatio <= 1.1,
+    );
+    check(`start-up with ${b.tenants} tenants of ${f0(b.members / b.tenants)} members < 5 s`, `${(b.startupMs / 1000).toFixed(2)} s, CPU ${(b.startupCpuMs / 1000).toFixed(2)} s (one tenant: ${(a.startupMs / 1000).toFixed(2)} s, CPU ${(a.startupCpuMs / 1000).toFixed(2)} s)`, b.startupMs < 5000);
   }
   const lines = ['| target | measured | |', '|---|---|---|'];
   for (const [what, value, ok] of rows) lines.push(`| ${what} | ${value} | ${ok === null ? 'n/a' : ok ? 'met' : 'NOT met'} |`);
@@ -609,6 +771,30 @@ function scaleTable(s: ScaleResult): string {
         w.processes.map((p) => `${p.role} ${f0(p.rssMb)} MB (peak ${f0(p.hwmMb)})`).join(', ') + '.',
     );
   }
+  return lines.join('\n');
+}
+
+const tenantRounds = (t: TenantsResult | null): RadloadResult[] => (t ? [...t.single.rounds, ...t.federated.rounds] : []);
+
+function tenantsTable(t: TenantsResult): string {
+  const lines = [
+    '| federation | tenants | members | NAS | User-Name | import s | start-up s | start-up CPU s | RSS after start MB | PAP/s | PAP p50 ms | PAP p99 ms | CPU µs/PAP | daemon / Redis / PostgreSQL µs | peak RSS MB |',
+    '|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const x of [t.single, t.federated]) {
+    lines.push(
+      `| ${x.name} | ${f0(x.tenants)} | ${f0(x.members)} | ${x.nas === 'owned' ? 'owned by the tenant' : `shared, carrying ${f0(x.tenants)}`} | ${x.realms ? 'userNNNNNN@realm-K' : 'userNNNNNN'} | ` +
+        `${(x.importMs / 1000).toFixed(1)} | ${(x.startupMs / 1000).toFixed(2)} | ${(x.startupCpuMs / 1000).toFixed(2)} | ${f0(x.rssAfterStartMb)} | ${f0(x.pap.rate)} | ${f2(x.pap.p50)} | ${f2(x.pap.p99)} | ${x.cpuUsPerPap.toFixed(1)} | ` +
+        `${x.cpuUsPerPapOf.daemon.toFixed(1)} / ${x.cpuUsPerPapOf.redis.toFixed(1)} / ${x.cpuUsPerPapOf.postgres.toFixed(1)} | ${f0(x.peakRssMb)} |`,
+    );
+  }
+  lines.push(
+    '',
+    `Both from bench/lib/pap-load.ts (PAP, ${S.window} in flight, Message-Authenticator in every request), the same users in the same order crossing every tenant, ` +
+      `the realm alone differing; ${TENANT_ROUNDS} interleaved rounds of ${f0(t.requestsPerRound)} requests each (order swapped each round), median round shown; ` +
+      `CPU per PAP (daemon, Redis, PostgreSQL) over every round: ${t.federated.name} / ${t.single.name} = ${t.cpuRatio.toFixed(2)}x ` +
+      `(round by round: ${t.roundRatios.map((r) => r.toFixed(2)).join(', ')}).`,
+  );
   return lines.join('\n');
 }
 
@@ -650,6 +836,7 @@ async function main(): Promise<void> {
 
   const results = S.compare ? await compare(sv, main.url, root) : [];
   const scale = S.scale ? await measureScale(sv) : null;
+  const tenants = S.tenants ? await measureTenants(sv) : null;
   const prof = S.profile ? await profile(sv, main.url) : null;
 
   const header = [
@@ -671,17 +858,21 @@ async function main(): Promise<void> {
     header,
     ...(results.length ? ['', mainTable(results)] : []),
     '',
-    targets(results, scale),
+    targets(results, scale, tenants),
     ...(scale ? ['', scaleTable(scale)] : []),
+    ...(tenants ? ['', tenantsTable(tenants)] : []),
     ...(prof ? ['', 'CPU profile of the daemon under load:', '', '```', prof, '```'] : []),
   ].join('\n');
   console.log(`\n${md}\n`);
   writeFileSync(join(OUT, 'results.md'), `${md}\n`);
-  writeFileSync(join(OUT, 'results.json'), `${JSON.stringify({ date, machine: m, settings: S, results, scale }, null, 2)}\n`);
+  writeFileSync(join(OUT, 'results.json'), `${JSON.stringify({ date, machine: m, settings: S, results, scale, tenants }, null, 2)}\n`);
   log(`results in ${join(OUT, 'results.md')} and results.json; daemon logs in ${OUT}`);
   if (S.writeDocs) writeDocs(md, date);
   // Correctness, not speed: a wrong or missing answer from radassoc fails the run.
-  const ours = results.filter((r) => r.name.startsWith('radassoc') && !r.error).flatMap((r) => LOADS.flatMap((l) => r.loads[l]?.rounds ?? []));
+  const ours = [
+    ...results.filter((r) => r.name.startsWith('radassoc') && !r.error).flatMap((r) => LOADS.flatMap((l) => r.loads[l]?.rounds ?? [])),
+    ...tenantRounds(tenants),
+  ];
   if (ours.some((r) => r.timeout + r.badAuth + r.unexpected + r.reject > 0)) {
     log('radassoc had timeouts, bad authenticators or wrong answers: failing the run');
     process.exitCode = 2;

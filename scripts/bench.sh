@@ -10,6 +10,9 @@
 # BENCH_WINDOW (64), BENCH_WORKERS (2; 0 skips the --workers row),
 # BENCH_ANCHOR (auto|skip), BENCH_SCALE (1; 0 skips start-up/memory/growth),
 # BENCH_1M (0; 1 adds the 1,000,000-member step), BENCH_SESSIONS (50000),
+# BENCH_TENANTS (1; 0 skips the federation row: 500 tenants of 200 members on
+# one shared NAS against 100,000 members in one tenant, CPU per PAP and start-up;
+# it runs whatever BENCH_SCALE and BENCH_COMPARE say),
 # BENCH_PROFILE (0; 1 writes a CPU profile of the daemon under load, with
 # BENCH_PROFILE_LOAD=all|pap|chap|mschapv2|acct), BENCH_COMPARE (1; 0 skips the table),
 # BENCH_BASELINE (a built checkout of another revision, benched in the same interleaved rounds),

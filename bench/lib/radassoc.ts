@@ -88,6 +88,9 @@ export async function startRadassoc(o: RadassocOptions): Promise<RadassocHandle>
       DATABASE_URL: o.databaseUrl,
       REDIS_URL: o.redisUrl,
       LOG_LEVEL: o.logLevel ?? 'info',
+      // The bench measures the RADIUS path, and runs several daemons at once: no HTTP API, whose port they would share.
+      // The environment rather than --web-port, which a baseline from before the API would refuse.
+      RADASSOC_API_PORT: '0',
     },
   });
   closeSync(fd);

@@ -1,6 +1,7 @@
 /**
- * Runs the shared load generator (radload.c), or our MS-CHAPv2 one
- * (mschap-load.ts, which prints the same line), and parses its last line:
+ * Runs the shared load generator (radload.c), or one of ours (mschap-load.ts
+ * for MS-CHAPv2, pap-load.ts for PAP with realms; both print the same line),
+ * and parses its last line:
  * "mode=auth sent=N accept=N reject=N acct=N status=N bad_auth=N unexpected=N
  *  timeout=N secs=S rate=R/s p50=Xms p99=Yms max=Zms".
  * Every run is bounded twice: by its request count and by a wall-clock kill.
@@ -105,6 +106,31 @@ export function mschapLoad(script: string, o: MschapLoadOptions): Promise<Radloa
   if (o.timeoutMs !== undefined) args.push('-T', String(o.timeoutMs));
   if (o.acceptWithoutSuccess) args.push('-A');
   return runLoadTool('mschap-load', process.execPath, args, o.wallTimeoutMs);
+}
+
+export interface PapLoadOptions {
+  /** host:port */
+  server: string;
+  secret: string;
+  requests: number;
+  window: number;
+  users: number;
+  /** Users in this many equal blocks, requests crossing them in turn (-g). */
+  groups: number;
+  /** "user%06d@realm-K" for block K (-r), else the bare name. */
+  realms: boolean;
+  /** Per-request timeout (-T), ms. */
+  timeoutMs?: number;
+  /** The whole run is killed after this long. */
+  wallTimeoutMs: number;
+}
+
+/** Runs bench/lib/pap-load.js (compiled) in its own Node.js process: PAP with a realm per block of users, a Message-Authenticator in every request. */
+export function papLoad(script: string, o: PapLoadOptions): Promise<RadloadResult> {
+  const args = [script, '-s', o.server, '-S', o.secret, '-n', String(o.requests), '-w', String(o.window), '-U', String(o.users), '-g', String(o.groups)];
+  if (o.realms) args.push('-r');
+  if (o.timeoutMs !== undefined) args.push('-T', String(o.timeoutMs));
+  return runLoadTool('pap-load', process.execPath, args, o.wallTimeoutMs);
 }
 
 function runLoadTool(name: string, bin: string, args: string[], wallTimeoutMs: number): Promise<RadloadResult> {

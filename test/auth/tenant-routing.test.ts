@@ -52,3 +52,25 @@ describe('routing a User-Name to its tenant', () => {
     expect(routeUser('alice@AssO-a', { owner: 2 }, index, 'suffix')).toMatchObject({ ok: false, reason: 'realm-not-served' });
   });
 });
+
+describe('a shared NAS carrying hundreds of tenants', () => {
+  const realms = new Map(Array.from({ length: 501 }, (_, k) => [`realm-${k}`, k + 10]));
+  const many: RoutingIndex = { realmTenant: (realm) => realms.get(realm), stripsRealm: () => true };
+
+  it('routes to every tenant it carries and refuses the one it does not', () => {
+    const lac = { carries: Array.from({ length: 500 }, (_, k) => k + 10) };
+    for (let k = 0; k < 500; k++) {
+      expect(routeUser(`user${k}@realm-${k}`, lac, many, 'suffix')).toEqual({ ok: true, tenantId: k + 10, username: `user${k}`, realm: `realm-${k}` });
+    }
+    expect(routeUser('user500@realm-500', lac, many, 'suffix')).toEqual({ ok: false, reason: 'realm-not-served', realm: 'realm-500' });
+  });
+
+  it('follows a reloaded list: a tenant added or removed takes effect with the new list', () => {
+    const before = { carries: [10, 11] };
+    expect(routeUser('bob@realm-2', before, many, 'suffix')).toMatchObject({ ok: false, reason: 'realm-not-served' });
+    expect(routeUser('bob@realm-0', before, many, 'suffix')).toMatchObject({ ok: true, tenantId: 10 });
+    const after = { carries: [11, 12] };
+    expect(routeUser('bob@realm-2', after, many, 'suffix')).toMatchObject({ ok: true, tenantId: 12 });
+    expect(routeUser('bob@realm-0', after, many, 'suffix')).toMatchObject({ ok: false, reason: 'realm-not-served' });
+  });
+});
