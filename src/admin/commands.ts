@@ -14,8 +14,9 @@ import { registerDues } from './dues.js';
 import { registerSessions } from './sessions.js';
 import { registerApiAdmin } from './api-admin.js';
 import { registerApiToken } from './api-token.js';
+import { registerHook } from './hook.js';
 
 export function registerCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
-  for (const register of [registerServe, registerMigrate, registerNas, registerPlan, registerMember, registerExport, registerDisconnect, registerDiagnose, registerAudit, registerDues, registerSessions, registerApiAdmin, registerApiToken]) register(cli);
+  for (const register of [registerServe, registerMigrate, registerNas, registerPlan, registerMember, registerExport, registerDisconnect, registerDiagnose, registerAudit, registerDues, registerSessions, registerApiAdmin, registerApiToken, registerHook]) register(cli);
   return cli;
 }
