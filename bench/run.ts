@@ -75,6 +75,8 @@ const S = {
   baseline: process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : null,
   /** 0 skips the "PAP with an API client polling" row. */
   api: int('BENCH_API', 1),
+  /** API requests a second of that client (0: a tight loop, as fast as the answers come). */
+  apiRate: int('BENCH_API_RATE', 20),
 };
 const SECRET = 'testing123'; // the anchor's client secret; radload's default
 const OUT = join(REPO, 'bench', 'out');
@@ -331,7 +333,7 @@ async function calibrate(s: Server): Promise<Record<Load, number>> {
 async function papWithPolling(s: Server & { api: { url: string } }, token: string, requests: number, round: number) {
   const quietRun = (): Promise<RadloadResult> => load(s.auth, 'pap', requests);
   const polledRun = async (): Promise<{ r: RadloadResult; poll: PollResult }> => {
-    const poller = pollApi(s.api.url, token);
+    const poller = pollApi(s.api.url, token, S.apiRate);
     // The poller first, so that the whole PAP run has it beside it.
     await sleep(200);
     const r = await load(s.auth, 'pap', requests);
@@ -624,10 +626,12 @@ function targets(results: ServerResult[], scale: ScaleResult | null): string {
   check('accounting >= 3x FreeRADIUS+SQL', x(acctSql), acctSql === null ? null : acctSql >= 3);
   const polling = ours?.apiPolling;
   if (polling) {
-    const ratio = polling.polled.rate / polling.quiet.rate;
+    // Judged on the median of each round's own ratio: the two runs of a round are back to back, so the machine's drift cancels out.
+    const ratios = polling.rounds.map((x) => x.polled.rate / x.quiet.rate).sort((a, b) => a - b);
+    const ratio = ratios[Math.floor(ratios.length / 2)]!;
     check(
-      'PAP with an API client polling (GET /sessions and a page of 100 members, in a loop) within 10% of PAP alone, same run',
-      `${f0(polling.polled.rate)}/s with, ${f0(polling.quiet.rate)}/s without: ${ratio.toFixed(2)}x; p99 ${f2(polling.polled.p99)} / ${f2(polling.quiet.p99)} ms; ` +
+      `PAP with an API client polling (GET /sessions and a page of 100 members, in a loop${S.apiRate > 0 ? ` of ${S.apiRate} requests/s` : ', no pause'}) within 10% of PAP alone, same run`,
+      `median round ratio ${ratio.toFixed(2)}x (median rounds ${f0(polling.polled.rate)}/s with, ${f0(polling.quiet.rate)}/s without); p99 ${f2(polling.polled.p99)} / ${f2(polling.quiet.p99)} ms; ` +
         `${f0(polling.pollsPerSecond)} API requests/s, ${polling.pollErrors} errors; rounds ${polling.rounds.map((x) => (x.polled.rate / x.quiet.rate).toFixed(2)).join(', ')}`,
       ratio >= 0.9 && polling.pollErrors === 0,
     );
