@@ -37,6 +37,8 @@ import { formatProfile, summarizeProfile } from './lib/profile.js';
 import { mschapLoad, papLoad, radload, type RadloadOptions, type RadloadResult } from './lib/radload.js';
 import { startRadassoc, type ProcessMemory, type RadassocHandle } from './lib/radassoc.js';
 import { openSessions } from './lib/sessions.js';
+import { pollApi, type PollResult } from './lib/api-poller.js';
+import { addToken } from '../src/api/accounts.js';
 
 // ---------------------------------------------------------------- settings
 
@@ -76,6 +78,10 @@ const S = {
   radload: process.env.RADLOAD_BIN ?? join(REPO, 'bench', 'out', 'radload'),
   /** A built checkout of another revision, benched in the same interleaved rounds: the "before" of a change. */
   baseline: process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : null,
+  /** 0 skips the "PAP with an API client polling" row. */
+  api: int('BENCH_API', 1),
+  /** API requests a second of that client (0: a tight loop, as fast as the answers come). */
+  apiRate: int('BENCH_API_RATE', 20),
 };
 const SECRET = 'testing123'; // the anchor's client secret; radload's default
 const OUT = join(REPO, 'bench', 'out');
@@ -121,6 +127,8 @@ interface Server {
   /** Processes whose CPU time counts: the server and the stores it needs. */
   cpuRoots(): number[];
   startupMs: number | null;
+  /** Its HTTP API, for the polling row (radassoc only). */
+  api?: { url: string };
   /**
    * Answers every request with a bare signed reply (the floor): its
    * MS-CHAPv2 Accepts carry no MS-CHAP2-Success and are counted as answers.
@@ -144,7 +152,18 @@ interface ServerResult {
   startupMs: number | null;
   peakRssMb: number;
   loads: Partial<Record<Load, LoadResult>>;
+  /** PAP without and with an API client polling, measured back to back in every round. */
+  apiPolling?: ApiPollingResult;
   stopped: string | null;
+}
+
+interface ApiPollingResult {
+  quiet: RadloadResult;
+  polled: RadloadResult;
+  rounds: Array<{ quiet: RadloadResult; polled: RadloadResult; poll: PollResult }>;
+  /** API requests answered per second while polling, over every round. */
+  pollsPerSecond: number;
+  pollErrors: number;
 }
 
 interface LoadExtra extends Partial<RadloadOptions> {
@@ -205,6 +224,7 @@ async function daemon(sv: Services, url: string, workers: number, logName: strin
     workers,
     logFile: join(OUT, `${logName}.log`),
     nodeArgs: [...S.nodeArgs, ...(logName === 'radassoc-profile' ? profileArgs() : [])],
+    ...(repo === REPO ? { webPort: await freePort() } : {}),
     readyTimeoutMs: 60_000 + members / 20, // ~13 µs a member to load, with room
   });
   cleanups.push(() => h.stop(10_000));
@@ -227,15 +247,18 @@ function portsOf(h: RadassocHandle): { auth: number; acct: number } {
   return { auth: Number(args[args.indexOf('--auth-port') + 1]), acct: Number(args[args.indexOf('--acct-port') + 1]) };
 }
 
-async function radassocServer(sv: Services, url: string, workers: number, baseline: string | null = null): Promise<Server> {
+async function radassocServer(sv: Services, url: string, workers: number, baseline: string | null = null): Promise<Server & { webPort: number }> {
   const name = baseline ? baselineName(baseline) : workers > 1 ? `radassoc --workers ${workers}` : 'radassoc';
   const logName = baseline ? 'baseline' : workers > 1 ? `radassoc-workers${workers}` : 'radassoc';
   const h = await daemon(sv, url, workers, logName, S.members, baseline ?? REPO);
   log(`${name}: serving after ${Math.round(h.startupMs)} ms`);
   const pgPid = postmasterPid(sv.pg.dataDir);
+  const args = h.child.spawnargs;
+  const webPort = Number(args[args.indexOf('--web-port') + 1]);
   return {
     name,
     ...portsOf(h),
+    webPort,
     memory: () => sumMemory(h.memory()),
     cpuRoots: () => [h.pid, ...(sv.redisPid ? [sv.redisPid] : []), ...(pgPid ? [pgPid] : [])],
     startupMs: h.startupMs,
@@ -313,11 +336,32 @@ async function calibrate(s: Server): Promise<Record<Load, number>> {
   return n;
 }
 
-async function compare(sv: Services, url: string, root: string): Promise<ServerResult[]> {
+/** PAP alone, then PAP with an API client polling (the order alternates by round, so drift lands on both). */
+async function papWithPolling(s: Server & { api: { url: string } }, token: string, requests: number, round: number) {
+  const quietRun = (): Promise<RadloadResult> => load(s.auth, 'pap', requests);
+  const polledRun = async (): Promise<{ r: RadloadResult; poll: PollResult }> => {
+    const poller = pollApi(s.api.url, token, S.apiRate);
+    // The poller first, so that the whole PAP run has it beside it.
+    await sleep(200);
+    const r = await load(s.auth, 'pap', requests);
+    return { r, poll: await poller.stop() };
+  };
+  if (round % 2 === 0) {
+    const polled = await polledRun();
+    return { quiet: await quietRun(), polled: polled.r, poll: polled.poll };
+  }
+  const quiet = await quietRun();
+  const polled = await polledRun();
+  return { quiet, polled: polled.r, poll: polled.poll };
+}
+
+async function compare(sv: Services, url: string, root: string, apiToken: string | null): Promise<ServerResult[]> {
   const servers: Server[] = [];
   const results: ServerResult[] = [];
   const failed = (name: string, error: string): ServerResult => ({ name, error, startupMs: null, peakRssMb: 0, loads: {}, stopped: null });
-  servers.push(await radassocServer(sv, url, 1));
+  const ours = await radassocServer(sv, url, 1);
+  if (S.api) ours.api = { url: `http://127.0.0.1:${ours.webPort}` };
+  servers.push(ours);
   // The baseline shares the database: a newer schema only adds to what an older build reads.
   if (S.baseline) servers.push(await radassocServer(sv, url, 1, S.baseline));
   if (S.workers > 1) servers.push(await radassocServer(sv, url, S.workers));
@@ -340,6 +384,7 @@ async function compare(sv: Services, url: string, root: string): Promise<ServerR
   for (const s of servers) sizes.set(s, await calibrate(s));
   const rounds = new Map<Server, Record<Load, Array<{ r: RadloadResult; cpuMs: number }>>>();
   for (const s of servers) rounds.set(s, { pap: [], chap: [], mschapv2: [], acct: [] });
+  const polling = new Map<Server, ApiPollingResult['rounds']>();
   for (let round = 1; round <= S.rounds; round++) {
     for (const s of servers) {
       for (const l of LOADS) {
@@ -348,6 +393,14 @@ async function compare(sv: Services, url: string, root: string): Promise<ServerR
         const cpuMs = cpuMsOfTrees(s.cpuRoots()) - before;
         rounds.get(s)![l].push({ r, cpuMs });
         log(`round ${round} ${s.name} ${l}: ${describe(r)}, CPU ${((cpuMs * 1000) / Math.max(1, r.sent)).toFixed(0)} µs/req`);
+      }
+      if (s.api && apiToken) {
+        const p = await papWithPolling(s as Server & { api: { url: string } }, apiToken, sizes.get(s)!.pap, round);
+        (polling.get(s) ?? polling.set(s, []).get(s)!).push(p);
+        log(
+          `round ${round} ${s.name} PAP without / with an API client polling: ${Math.round(p.quiet.rate)}/s / ${Math.round(p.polled.rate)}/s ` +
+            `(${Math.round((p.poll.requests * 1000) / p.poll.ms)} API requests/s, ${p.poll.errors} errors)`,
+        );
       }
     }
   }
@@ -369,7 +422,15 @@ async function compare(sv: Services, url: string, root: string): Promise<ServerR
     }
     const peakRssMb = s.memory().hwmMb;
     const stopped = await s.stop();
-    results.push({ name: s.name, error: null, startupMs: s.startupMs, peakRssMb, loads, stopped });
+    const polled = polling.get(s);
+    let apiPolling: ApiPollingResult | undefined;
+    if (polled && polled.length > 0) {
+      const med = (pick: (x: ApiPollingResult['rounds'][number]) => RadloadResult): RadloadResult => [...polled.map(pick)].sort((a, b) => a.rate - b.rate)[Math.floor(polled.length / 2)]!;
+      const reqs = polled.reduce((a, x) => a + x.poll.requests, 0);
+      const ms = polled.reduce((a, x) => a + x.poll.ms, 0);
+      apiPolling = { quiet: med((x) => x.quiet), polled: med((x) => x.polled), rounds: polled, pollsPerSecond: (reqs * 1000) / Math.max(1, ms), pollErrors: polled.reduce((a, x) => a + x.poll.errors, 0) };
+    }
+    results.push({ name: s.name, error: null, startupMs: s.startupMs, peakRssMb, loads, ...(apiPolling ? { apiPolling } : {}), stopped });
   }
   const order = ['radassoc', ...(S.baseline ? [baselineName(S.baseline)] : []), `radassoc --workers ${S.workers}`, 'FreeRADIUS + SQL', 'FreeRADIUS files', FLOOR];
   return results.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
@@ -661,6 +722,15 @@ function mainTable(results: ServerResult[]): string {
         `${f0(mschapv2?.median.rate)} | ${f2(mschapv2?.median.p99)} | ${f0(acct?.median.rate)} | ${f2(acct?.median.p99)} | ${f0(pap?.cpuUsPerRequest)} | ${f0(acct?.cpuUsPerRequest)} | ${f0(r.peakRssMb)} | ${timeouts} | ${bad} |`,
     );
   }
+  for (const r of results) {
+    const p = r.apiPolling;
+    if (!p) continue;
+    const t = p.polled;
+    lines.push(
+      `| ${r.name}, PAP with an API client polling | ${f0(t.rate)} | ${f2(t.p50)} | ${f2(t.p99)} | | | | | | | | | | ${p.rounds.reduce((a, x) => a + x.polled.timeout, 0)} | ${p.rounds.reduce((a, x) => a + x.polled.badAuth + x.polled.reject, 0)} |`,
+      `| ratio ${r.name}, PAP with / without an API client polling | ${rateRatio(t.rate, p.quiet.rate)} | | | | | | | | | | | | | |`,
+    );
+  }
   const ok = (n: string): ServerResult | undefined => results.find((r) => r.name === n && !r.error);
   const baseline = results.find((r) => r.name.startsWith('baseline ') && !r.error);
   const anchors = [
@@ -704,6 +774,18 @@ function targets(results: ServerResult[], scale: ScaleResult | null, tenants: Te
   check('PAP >= half of FreeRADIUS files (aim)', x(papFiles), papFiles === null ? null : papFiles >= 0.5);
   const acctSql = ratioOf(ours?.loads.acct?.median.rate, sql?.loads.acct?.median.rate);
   check('accounting >= 3x FreeRADIUS+SQL', x(acctSql), acctSql === null ? null : acctSql >= 3);
+  const polling = ours?.apiPolling;
+  if (polling) {
+    // Judged on the median of each round's own ratio: the two runs of a round are back to back, so the machine's drift cancels out.
+    const ratios = polling.rounds.map((x) => x.polled.rate / x.quiet.rate).sort((a, b) => a - b);
+    const ratio = ratios[Math.floor(ratios.length / 2)]!;
+    check(
+      `PAP with an API client polling (GET /sessions and a page of 100 members, in a loop${S.apiRate > 0 ? ` of ${S.apiRate} requests/s` : ', no pause'}) within 10% of PAP alone, same run`,
+      `median round ratio ${ratio.toFixed(2)}x (median rounds ${f0(polling.polled.rate)}/s with, ${f0(polling.quiet.rate)}/s without); p99 ${f2(polling.polled.p99)} / ${f2(polling.quiet.p99)} ms; ` +
+        `${f0(polling.pollsPerSecond)} API requests/s, ${polling.pollErrors} errors; rounds ${polling.rounds.map((x) => (x.polled.rate / x.quiet.rate).toFixed(2)).join(', ')}`,
+      ratio >= 0.9 && polling.pollErrors === 0,
+    );
+  }
   const all = [
     ...results.filter((r) => r.name.startsWith('radassoc') && !r.error).flatMap((r) => LOADS.flatMap((l) => r.loads[l]?.rounds ?? [])),
     ...tenantRounds(tenants),
@@ -834,7 +916,9 @@ async function main(): Promise<void> {
   const importMs = await addMembers(main.db, 0, S.members);
   log(`${S.members} members imported in ${Math.round(importMs)} ms`);
 
-  const results = S.compare ? await compare(sv, main.url, root) : [];
+  // A machine's token for the polling client: an admin of the default tenant, as a member-management tool has.
+  const apiToken = S.api ? (await addToken({ db: main.db }, { name: 'bench' }, { role: 'admin', tenant: { id: 1, name: 'default' }, name: 'bench-poller' })).token : null;
+  const results = S.compare ? await compare(sv, main.url, root, apiToken) : [];
   const scale = S.scale ? await measureScale(sv) : null;
   const tenants = S.tenants ? await measureTenants(sv) : null;
   const prof = S.profile ? await profile(sv, main.url) : null;

@@ -17,6 +17,9 @@
 # BENCH_PROFILE_LOAD=all|pap|chap|mschapv2|acct), BENCH_COMPARE (1; 0 skips the table),
 # BENCH_BASELINE (a built checkout of another revision, benched in the same interleaved rounds),
 # BENCH_WRITE_DOCS (0; 1 rewrites the measured section of docs/performance.md),
+# BENCH_API (1; 0 skips the "PAP with an API client polling" row: PAP alone and
+# beside a client polling GET /api/v1/sessions and a page of 100 members, same rounds),
+# BENCH_API_RATE (20 API requests/s for that client; 0: a tight loop, no pause),
 # BENCH_TIMEOUT (seconds for the whole run, 1500), RADLOAD_SRC (radload.c;
 # default ../shared/tools/radload.c beside the repository), BENCH_TOOLS (the
 # directory holding freeradius_anchor.sh; default that of RADLOAD_SRC).

@@ -13,6 +13,7 @@
 import type { FaultyLine } from './db/import-failure.js';
 
 import type { ListenTarget } from './listen-errors.js';
+import { HOOK_EVENTS } from './webhooks/events.js';
 
 /** The words of one refusal. */
 export interface ErrorWords {
@@ -172,6 +173,13 @@ export interface ErrorData {
     | { problem: 'role'; role: string }
     | { problem: 'operator-tenant' }
     | { problem: 'expires'; value: string };
+  /** No webhook with this id in the tenant. */
+  UNKNOWN_HOOK: { id: string };
+  /** A webhook that cannot be: its URL (`url`), its events (`events`: the unknown ones), its secret (`secret`). */
+  INVALID_HOOK:
+    | { problem: 'url'; url: string }
+    | { problem: 'events'; unknown: string[] }
+    | { problem: 'secret'; length: number };
   /** HTTP API: fields of the request that are wrong, every one with its path and what is wrong. */
   API_INVALID_REQUEST: { fields: ApiFieldError[] };
   /** HTTP API: a body that is not JSON (`reason`: the parser's words, without the text). */
@@ -263,6 +271,7 @@ export type InvalidArgument =
 type Catalogue = { [C in keyof ErrorData]: (d: ErrorData[C]) => ErrorWords };
 
 const words = (text: string, hint: string | null = null): ErrorWords => ({ text, hint });
+const HOOK_EVENT_NAMES = HOOK_EVENTS.join(', ');
 const legacy = (d: Legacy): ErrorWords => words(d.message);
 
 export const ERROR_MESSAGES: Catalogue = {
@@ -501,6 +510,21 @@ export const ERROR_MESSAGES: Catalogue = {
         return words('the operator role is deployment-wide: it takes no tenant');
       case 'expires':
         return words(`expiry ${JSON.stringify(d.value)} is neither a period such as 90d nor a future date YYYY-MM-DD`);
+    }
+  },
+  UNKNOWN_HOOK: (d) => words(`no webhook ${d.id}`, 'see `radassoc hook list`'),
+  INVALID_HOOK: (d) => {
+    switch (d.problem) {
+      case 'url':
+        return words(`${JSON.stringify(d.url.slice(0, 200))} is not a webhook URL: give an http:// or https:// URL of at most 2000 characters`);
+      case 'events':
+        return words(
+          d.unknown.length === 0
+            ? `name at least one event: ${HOOK_EVENT_NAMES}`
+            : `unknown event${d.unknown.length > 1 ? 's' : ''} ${d.unknown.map((e) => JSON.stringify(e)).join(', ')}: the events are ${HOOK_EVENT_NAMES}`,
+        );
+      case 'secret':
+        return words(`a webhook secret has at least 16 characters (this one has ${d.length})`, 'leave it out to have one generated');
     }
   },
   API_INVALID_REQUEST: (d) =>

@@ -62,6 +62,8 @@ export interface DaemonOptions {
   /** How often per-NAS activity is written (default 10 s), and drop counts logged (default 60 s). */
   activityFlushMs?: number;
   dropLogEveryMs?: number;
+  /** Longest wait of the webhook worker between looks at its queue (default 5 s). */
+  hookPollMs?: number;
 }
 
 /**
@@ -134,6 +136,9 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
     { startHttpServer },
     { createRegistry },
     { createControlHandler, ensureControlToken, writeControlUrl },
+    { HookSubscriptions },
+    { SessionEvents },
+    { HookWorker },
   ] = await Promise.all([
     import('prom-client'),
     import('./db/open.js'),
@@ -156,6 +161,9 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
     import('./ops/http.js'),
     import('./ops/prometheus.js'),
     import('./ops/control.js'),
+    import('./webhooks/subscriptions.js'),
+    import('./webhooks/session-events.js'),
+    import('./webhooks/worker.js'),
   ]);
   let directory: DirectoryCache | null = null;
   const db = await openDatabase({
@@ -207,12 +215,17 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
       dropLog.close();
       await activity.close();
     });
+    const subscriptions = new HookSubscriptions(db.db, log);
+    await subscriptions.start();
+    cleanup.unshift(() => subscriptions.stop());
+    const sessionEvents = new SessionEvents({ db: db.db, store, nas: cache.nas, routing: cache.tenancy, realmSyntax: config.realms.syntax, subscriptions, log });
     const dispatcher = new Dispatcher({
       activity,
       dropLog,
       nas: cache.nas,
       policy,
-      accounting: { record: (rec) => store.applyRecord(rec) },
+      // Once the store has kept a Start or Stop, its webhook event is queued (webhooks/session-events.ts says why here).
+      accounting: { record: async (rec) => void (await sessionEvents.stored(rec, await store.applyRecord(rec))) },
       accountingRouting: { index: cache, syntax: config.realms.syntax },
       authLog,
       metrics,
@@ -244,6 +257,10 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
       await udp.stop();
       dispatcher.close();
     });
+    // Every daemon delivers webhooks; leases keep two from sending one delivery at once (webhooks/worker.ts).
+    const hookWorker = new HookWorker({ db: db.db, log, ...config.webhooks, ...(opts.hookPollMs ? { pollMs: opts.hookPollMs } : {}) });
+    await hookWorker.start();
+    cleanup.unshift(() => hookWorker.stop());
     const jobs: Jobs | null = opts.jobs === false ? null : startJobs({ config, db: db.db, store, log });
     if (jobs) cleanup.unshift(() => jobs.stop());
     // The service layer's dependencies, for the HTTP front ends: the daemon's

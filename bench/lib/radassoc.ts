@@ -22,6 +22,8 @@ export interface RadassocOptions {
   /** Secret of the NAS for 127.0.0.1, for the Status-Server probe. */
   secret: string;
   workers: number;
+  /** The HTTP API's port (serve --web-port): each daemon needs its own; left out for a baseline from before the API. */
+  webPort?: number;
   logFile: string;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
@@ -76,6 +78,7 @@ export async function startRadassoc(o: RadassocOptions): Promise<RadassocHandle>
     '--bind', '127.0.0.1',
     '--http-port', '0',
     '--data-dir', o.dataDir,
+    ...(o.webPort === undefined ? [] : ['--web-port', String(o.webPort)]),
     ...(o.workers > 1 ? ['--workers', String(o.workers)] : []),
   ];
   const fd = openSync(o.logFile, 'w');

@@ -5,14 +5,16 @@
  *   treasurer: read, exports, the dues run, paid-until changes
  *   support:   read, diagnose, disconnect
  *   operator:  everything, in every tenant
+ * Webhooks (action 'hooks') are the admin's and the operator's alone: a
+ * hook sends the tenant's events wherever its URL says.
  */
 import type { ApiRole } from './accounts.js';
 
-export type Action = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect';
+export type Action = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect' | 'hooks';
 
 const ALLOWED: Record<ApiRole, ReadonlySet<Action>> = {
-  admin: new Set<Action>(['read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect']),
-  operator: new Set<Action>(['read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect']),
+  admin: new Set<Action>(['read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks']),
+  operator: new Set<Action>(['read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks']),
   treasurer: new Set<Action>(['read', 'paid-until', 'export', 'dues']),
   support: new Set<Action>(['read', 'diagnose', 'disconnect']),
 };
@@ -28,4 +30,5 @@ export const ACTION_WORDS: Record<Action, string> = {
   dues: 'run the dues job',
   diagnose: 'diagnose members',
   disconnect: 'disconnect sessions',
+  hooks: 'see or change webhooks',
 };

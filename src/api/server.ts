@@ -22,6 +22,7 @@ import { checkKey, idempotent } from './idempotency.js';
 import { openApiDocument } from './openapi.js';
 import { mayDo, ACTION_WORDS } from './roles.js';
 import { Answer, querySchema, type RouteDef } from './route.js';
+import { hookRoutes } from './routes/hooks.js';
 import { memberRoutes } from './routes/members.js';
 import { loginRoutes } from './routes/login.js';
 import { operationRoutes } from './routes/operations.js';
@@ -53,7 +54,7 @@ export interface ApiServer {
 }
 
 export function apiRoutes(guard: AuthGuard): RouteDef[] {
-  return [...loginRoutes(guard), ...memberRoutes, ...planRoutes, ...nasRoutes, ...operationRoutes];
+  return [...loginRoutes(guard), ...memberRoutes, ...planRoutes, ...nasRoutes, ...operationRoutes, ...hookRoutes];
 }
 
 /** zod's issues as field errors: `ipv4`, `members.3.paid_until`, `query.limit`; each unknown key its own. */

@@ -118,6 +118,21 @@ function declare(z: typeof Zod.z) {
         tlsCert: textOrNull(),
         tlsKey: textOrNull(),
       }),
+      /** Webhooks per tenant (src/webhooks/): delivery attempts, retries, and the daily member.lapsing job. */
+      webhooks: section({
+        /** Seconds an attempt may take before it counts as failed. */
+        timeoutSeconds: int(1).default(10),
+        /** First retry after about this many seconds, doubling each attempt (with jitter). */
+        retryBaseSeconds: int(1).default(30),
+        retryMaxSeconds: int(1).default(3600),
+        /** An event still undelivered after this many hours is given up. */
+        maxAgeHours: int(1).default(72),
+        /** member.lapsing: members whose paid-until falls within this many days. */
+        lapsingWithinDays: int(0).default(14),
+        lapsingCron: text().default('0 6 * * *'),
+        /** Delivered and given-up deliveries are deleted after this many days. */
+        retentionDays: int(1).default(30),
+      }),
       lockout: section({
         /** Failed attempts within windowSeconds that lock a username. */
         userThreshold: int(1).default(10),

@@ -7,6 +7,7 @@ import { startFlushUsageJob } from './flush-usage.js';
 import { startReapStaleJob } from './reap-stale.js';
 import { startDuesJob } from './dues.js';
 import { startPruneAuthLogJob } from './prune-auth-log.js';
+import { startLapsingHooksJob } from './lapsing-hooks.js';
 import { CoaClient } from '../coa/client.js';
 
 export interface Jobs {
@@ -41,6 +42,17 @@ export function startJobs({ config, db, store, log, now }: JobDeps): Jobs {
   ];
   const prune = startPruneAuthLogJob({ db, logger: log, retentionDays: config.authLog.retentionDays, schedule: config.authLog.pruneCron, ...clock });
   if (prune) handles.push(prune);
+  handles.push(
+    startLapsingHooksJob({
+      db,
+      log,
+      schedule: config.webhooks.lapsingCron,
+      withinDays: config.webhooks.lapsingWithinDays,
+      graceDays: config.dues.graceDays,
+      retentionDays: config.webhooks.retentionDays,
+      ...(now ? { now } : {}),
+    }),
+  );
   // The dues job suspends lapsed members and disconnects them: it needs its own CoA client.
   const coa = new CoaClient({ localAddress: config.bind });
   const dues = startDuesJob({ db, store, coa, log, schedule: config.dues.cron, graceDays: config.dues.graceDays, ...(now ? { now } : {}) });

@@ -11,6 +11,7 @@
 import { disconnectSessions, pushChange, type CoaDeps, type DisconnectAttempt } from '../coa/disconnect.js';
 import type { Config } from '../config/schema.js';
 import { insertAudit } from '../db/audit.js';
+import { enqueueEvent } from '../db/hooks.js';
 import { lockMember } from '../db/member-lock.js';
 import { getMember, resumeMember, suspendMember } from '../db/members.js';
 import type { Member, SuspensionKind } from '../domain/member.js';
@@ -78,6 +79,8 @@ async function suspendAs(deps: LifecycleDeps, scope: Scope, username: string, wh
     // A new reason or kind for a member already suspended keeps the original date: "suspended since" is when logins stopped.
     const after = await suspendMember(tx, tenantId, username, why, before.suspendedAt ?? at, kind);
     await insertAudit(tx, { tenantId, actor: scope.actor.name, action: 'member.suspend', target: `member:${username}`, before: auditView(before), after: auditView(after) });
+    // In the same transaction: the webhook event exists if and only if the suspension does.
+    await enqueueEvent(tx, { tenantId: scope.tenant.id, event: 'member.suspended', data: { username, reason: why, kind, suspended_at: after.suspendedAt?.toISOString() ?? null } });
     return { before, after, skipped: false, changed: true };
   });
   const report: SuspendReport = { username, ...step, disconnects: [], sessionsError: null };
@@ -134,6 +137,7 @@ async function resumeAs(deps: LifecycleDeps, scope: Scope, username: string, res
     if (before.status === 'active') return { before, after: before, skipped: false, changed: false };
     const after = await resumeMember(tx, tenantId, username);
     await insertAudit(tx, { tenantId, actor: scope.actor.name, action: 'member.resume', target: `member:${username}`, before: auditView(before), after: auditView(after) });
+    await enqueueEvent(tx, { tenantId: scope.tenant.id, event: 'member.resumed', data: { username, was: { reason: before.suspendedReason, kind: before.suspensionKind } } });
     return { before, after, skipped: false, changed: true };
   });
   const report: ResumeReport = { username, ...step, pushed: [], sessionsError: null };

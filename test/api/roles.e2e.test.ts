@@ -11,7 +11,7 @@ import { AuthGuard } from '../../src/api/auth-guard.js';
 import { apiRoutes } from '../../src/api/server.js';
 import { startApiDaemon, type ApiHarness } from './harness.js';
 
-type Need = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect' | 'any';
+type Need = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect' | 'hooks' | 'any';
 
 interface Case {
   method: string;
@@ -48,14 +48,18 @@ const CASES: Case[] = [
   { method: 'GET', route: '/api/v1/usage', need: 'export', path: () => '/api/v1/usage?from=2026-11-01&to=2026-11-30' },
   { method: 'POST', route: '/api/v1/dues/run', need: 'dues', path: () => '/api/v1/dues/run', body: () => ({ dry_run: true }) },
   { method: 'GET', route: '/api/v1/audit', need: 'read', path: () => '/api/v1/audit' },
+  { method: 'GET', route: '/api/v1/hooks', need: 'hooks', path: () => '/api/v1/hooks' },
+  { method: 'POST', route: '/api/v1/hooks', need: 'hooks', path: () => '/api/v1/hooks', body: (r) => ({ url: `http://127.0.0.1:9/${r}`, events: ['member.suspended'] }) },
+  { method: 'GET', route: '/api/v1/hooks/:id', need: 'hooks', path: () => `/api/v1/hooks/${hookIds.get('base')}` },
+  { method: 'DELETE', route: '/api/v1/hooks/:id', need: 'hooks', path: (r) => `/api/v1/hooks/${hookIds.get(r)}` },
   { method: 'GET', route: '/api/v1/whoami', need: 'any', path: () => '/api/v1/whoami' },
   { method: 'POST', route: '/api/v1/logout', need: 'any', path: () => '/api/v1/logout' },
 ];
 
 /** The rules of src/api/roles.ts, written out again as the expectation. */
 const MAY: Record<ApiRole, Need[]> = {
-  admin: ['any', 'read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect'],
-  operator: ['any', 'read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect'],
+  admin: ['any', 'read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks'],
+  operator: ['any', 'read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks'],
   treasurer: ['any', 'read', 'paid-until', 'export', 'dues'],
   support: ['any', 'read', 'diagnose', 'disconnect'],
 };
@@ -63,14 +67,22 @@ const MAY: Record<ApiRole, Need[]> = {
 const ROLES: ApiRole[] = ['admin', 'treasurer', 'support', 'operator'];
 let api: ApiHarness;
 const tokens = new Map<ApiRole, string>();
+/** A webhook to show ('base') and one per role to remove. */
+const hookIds = new Map<string, string>();
 
 beforeAll(async () => {
   api = await startApiDaemon();
   const admin = await api.token('admin', 'default', 'setup');
-  const setup = async (method: string, path: string, body?: unknown): Promise<void> => {
+  const setup = async (method: string, path: string, body?: unknown): Promise<any> => {
     const r = await api.call(method, path, { token: admin, body });
     if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
+    return r.body;
   };
+  const hook = async (name: string): Promise<void> => {
+    const created = await setup('POST', '/api/v1/hooks', { url: `http://127.0.0.1:9/${name}`, events: ['member.resumed'] });
+    hookIds.set(name, created.hook.id);
+  };
+  await hook('base');
   await setup('POST', '/api/v1/members', { username: 'base', password: 'base-pass-1' });
   await setup('POST', '/api/v1/plans', { name: 'basic', attributes: [] });
   for (const r of ROLES) {
@@ -78,6 +90,7 @@ beforeAll(async () => {
     await setup('POST', '/api/v1/members', { username: `d-${r}`, password: 'delete-pass' });
     await setup('POST', '/api/v1/plans', { name: `pd-${r}`, attributes: [] });
     await setup('POST', '/api/v1/nas', { name: `nd-${r}`, address: `203.0.113.${10 + r.length}`, secret: 'a-long-random-secret-of-32-octets-y' });
+    await hook(r);
     tokens.set(r, await api.token(r, 'default', `${r}-token`));
   }
 });
