@@ -48,6 +48,7 @@ const CASES: Case[] = [
   { method: 'GET', route: '/api/v1/usage', need: 'export', path: () => '/api/v1/usage?from=2026-11-01&to=2026-11-30' },
   { method: 'POST', route: '/api/v1/dues/run', need: 'dues', path: () => '/api/v1/dues/run', body: () => ({ dry_run: true }) },
   { method: 'GET', route: '/api/v1/audit', need: 'read', path: () => '/api/v1/audit' },
+  { method: 'GET', route: '/api/v1/dashboard', need: 'read', path: () => '/api/v1/dashboard' },
   { method: 'GET', route: '/api/v1/whoami', need: 'any', path: () => '/api/v1/whoami' },
   { method: 'POST', route: '/api/v1/logout', need: 'any', path: () => '/api/v1/logout' },
 ];
