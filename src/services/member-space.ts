@@ -13,6 +13,7 @@ import {
   findMemberSession,
   insertMemberSession,
   memberOfTenant,
+  pruneMemberSessions,
   revokeMemberSession,
   revokeMemberSessions,
   sessionHistory,
@@ -84,6 +85,8 @@ export async function memberLogin(deps: Deps, input: { login: string; password: 
   const ok = await verifyPapAsync((found?.member ?? decoyMember(input.login)).credential, password);
   if (!found || !ok) return null;
   const token = `${MEMBER_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  // Expired logins go as new ones come (an index range): the table holds about a day of logins.
+  await pruneMemberSessions(deps.db, new Date(deps.now() - 86_400_000));
   await insertMemberSession(deps.db, {
     tenantId: found.tenant.id,
     username: found.member.username,
