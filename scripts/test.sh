@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs what the suites need (Redis from Debian's packages,
 # PostgreSQL server binaries if absent, Debian's radtest/radclient and
-# python3-pyrad as independent clients, the npm dependencies), builds, and runs
+# python3-pyrad as independent clients, chromium for the console's browser
+# tests, the npm dependencies), builds, and runs
 # every suite against real PostgreSQL and Redis servers it starts on free
 # loopback ports.
 set -euo pipefail
@@ -19,6 +20,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 have_pg || missing+=(postgresql)
 command -v radclient >/dev/null 2>&1 || missing+=(freeradius-utils)
 /usr/bin/python3 -c 'import pyrad' >/dev/null 2>&1 || missing+=(python3-pyrad)
+# The console's browser tests drive Debian's chromium (puppeteer-core downloads no browser).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} from Debian's packages"
   apt_install "${missing[@]}"

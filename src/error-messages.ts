@@ -197,6 +197,8 @@ export interface ErrorData {
   API_IDEMPOTENCY_KEY: { key: string; problem: 'mismatch' | 'in-progress' };
   /** HTTP API: something failed on our side; the log has the details (by request id). */
   API_INTERNAL: { requestId: string };
+  /** Member space: a password change refused by the tenant's rules, or without the right current password. */
+  MEMBER_PASSWORD_RULE: { problem: 'current-wrong' } | { problem: 'too-short'; min: number } | { problem: 'mismatch' };
 }
 
 /** One wrong field of an API request: where (`members.0.ipv4`, `query.limit`) and what is wrong. */
@@ -550,6 +552,16 @@ export const ERROR_MESSAGES: Catalogue = {
       ? words(`Idempotency-Key ${JSON.stringify(d.key)} was used with another request: use a new key for a new request`)
       : words(`the first request with Idempotency-Key ${JSON.stringify(d.key)} is still running: retry in a moment`),
   API_INTERNAL: (d) => words(`internal error (request ${d.requestId}); the server log has the details`),
+  MEMBER_PASSWORD_RULE: (d) => {
+    switch (d.problem) {
+      case 'current-wrong':
+        return words('the current password is not the right one');
+      case 'too-short':
+        return words(`the new password needs at least ${d.min} characters`);
+      case 'mismatch':
+        return words('the two new passwords differ: type the same one twice');
+    }
+  },
 };
 
 function invalidDate(d: InvalidDate): ErrorWords {

@@ -23,6 +23,7 @@ import { openApiDocument } from './openapi.js';
 import { mayDo, ACTION_WORDS } from './roles.js';
 import { Answer, querySchema, type RouteDef } from './route.js';
 import { hookRoutes } from './routes/hooks.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { memberRoutes } from './routes/members.js';
 import { loginRoutes } from './routes/login.js';
 import { operationRoutes } from './routes/operations.js';
@@ -54,7 +55,7 @@ export interface ApiServer {
 }
 
 export function apiRoutes(guard: AuthGuard): RouteDef[] {
-  return [...loginRoutes(guard), ...memberRoutes, ...planRoutes, ...nasRoutes, ...operationRoutes, ...hookRoutes];
+  return [...loginRoutes(guard), ...memberRoutes, ...planRoutes, ...nasRoutes, ...operationRoutes, ...hookRoutes, ...dashboardRoutes];
 }
 
 /** zod's issues as field errors: `ipv4`, `members.3.paid_until`, `query.limit`; each unknown key its own. */
@@ -211,6 +212,9 @@ export function buildApi(deps: ApiServerDeps, tls?: { cert: Buffer; key: Buffer 
 export async function startApiServer(config: ApiConfig, deps: ApiServerDeps): Promise<ApiServer> {
   const tls = readTls(config);
   const { app, routes } = buildApi(deps, tls);
+  // The web console and the member space, on the same server (their pages call the routes above in-process).
+  const { registerConsole } = await import('../console/plugin.js');
+  registerConsole(app, { services: deps.services, log: deps.log, ...(deps.guard ? { guard: deps.guard } : {}) });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {

@@ -52,6 +52,7 @@ const CASES: Case[] = [
   { method: 'POST', route: '/api/v1/hooks', need: 'hooks', path: () => '/api/v1/hooks', body: (r) => ({ url: `http://127.0.0.1:9/${r}`, events: ['member.suspended'] }) },
   { method: 'GET', route: '/api/v1/hooks/:id', need: 'hooks', path: () => `/api/v1/hooks/${hookIds.get('base')}` },
   { method: 'DELETE', route: '/api/v1/hooks/:id', need: 'hooks', path: (r) => `/api/v1/hooks/${hookIds.get(r)}` },
+  { method: 'GET', route: '/api/v1/dashboard', need: 'read', path: () => '/api/v1/dashboard' },
   { method: 'GET', route: '/api/v1/whoami', need: 'any', path: () => '/api/v1/whoami' },
   { method: 'POST', route: '/api/v1/logout', need: 'any', path: () => '/api/v1/logout' },
 ];

@@ -1,0 +1,28 @@
+/** Who is online now: the live sessions of the tenant. */
+import { html, pathOf, type Html } from '../html.js';
+import { page, time, type PageCtx } from './layout.js';
+
+export interface LiveSessionRow {
+  username: string;
+  nas: string;
+  acct_session_id: string;
+  framed_ip: string | null;
+  start_time: string;
+  seconds: number;
+  input_octets: number;
+  output_octets: number;
+}
+
+export function sessionsPage(ctx: PageCtx, sessions: LiveSessionRow[]): Html {
+  const { tr } = ctx;
+  return page(
+    ctx,
+    { title: tr.t('sessions.title'), current: '/console/sessions', side: 'admin' },
+    html`<h1>${tr.t('sessions.title')}</h1><p>${tr.t('sessions.count', { count: tr.number(sessions.length) })}</p>
+<div class="table-wrap"><table><thead><tr><th scope="col">${tr.t('member.username')}</th><th scope="col">${tr.t('nas.name')}</th><th scope="col">${tr.t('session.address')}</th><th scope="col">${tr.t('session.start')}</th><th scope="col" class="num">${tr.t('session.duration')}</th><th scope="col" class="num">${tr.t('session.volume')}</th></tr></thead>
+<tbody data-rows="sessions">${sessions.map(
+      (s) =>
+        html`<tr><td><a href="${pathOf('/console/members', s.username)}">${s.username}</a></td><td>${s.nas}</td><td>${s.framed_ip ?? '—'}</td><td>${time(ctx, s.start_time)}</td><td class="num">${tr.duration(s.seconds)}</td><td class="num">${tr.octets(s.input_octets + s.output_octets)}</td></tr>`,
+    )}</tbody></table></div>`,
+  );
+}
