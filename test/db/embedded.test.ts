@@ -57,7 +57,7 @@ describe('embedded database served to the CLI', () => {
   it('keeps a daemon write out of a socket client transaction that rolls back', async () => {
     const cli = await socketClient();
     await cli.query('BEGIN');
-    await cli.query('INSERT INTO plans (name) VALUES ($1)', ['cli-plan']);
+    await cli.query('INSERT INTO plans (tenant_id, name) VALUES (1, $1)', ['cli-plan']);
     const daemonWrite = insertMember(daemon.db, DEFAULT_TENANT_ID, newMember('daemon-during-cli-tx'));
     await new Promise((r) => setTimeout(r, 100)); // the daemon waits for the client's transaction
     await cli.query('ROLLBACK');
@@ -71,13 +71,13 @@ describe('embedded database served to the CLI', () => {
     const cli = await socketClient();
     const daemonTx = daemon.db
       .transaction(async (tx) => {
-        await tx.query('INSERT INTO plans (name) VALUES ($1)', ['daemon-rolled-back']);
+        await tx.query('INSERT INTO plans (tenant_id, name) VALUES (1, $1)', ['daemon-rolled-back']);
         await new Promise((r) => setTimeout(r, 200));
         throw new Error('roll back');
       })
       .catch(() => undefined);
     await new Promise((r) => setTimeout(r, 50));
-    await cli.query('INSERT INTO plans (name) VALUES ($1)', ['cli-during-daemon-tx']);
+    await cli.query('INSERT INTO plans (tenant_id, name) VALUES (1, $1)', ['cli-during-daemon-tx']);
     await daemonTx;
     await cli.end();
     const names = await daemon.db.query<{ name: string }>(
@@ -110,7 +110,7 @@ describe('embedded database served to the CLI', () => {
     const cli = await socketClient();
     cli.on('error', () => undefined);
     await cli.query('BEGIN');
-    await cli.query('INSERT INTO plans (name) VALUES ($1)', ['abandoned']);
+    await cli.query('INSERT INTO plans (tenant_id, name) VALUES (1, $1)', ['abandoned']);
     (cli as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
     await insertMember(daemon.db, DEFAULT_TENANT_ID, newMember('after-abandon'));
     expect((await daemon.db.query('SELECT 1 FROM plans WHERE name = $1', ['abandoned'])).rows).toEqual([]);
