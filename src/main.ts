@@ -252,15 +252,16 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
       },
       log,
     );
+    // Every daemon delivers webhooks; leases keep two from sending one delivery at once (webhooks/worker.ts).
+    // Started before the listeners, so that stopping closes them first: no answer once stop() began.
+    const hookWorker = new HookWorker({ db: db.db, log, ...config.webhooks, ...(opts.hookPollMs ? { pollMs: opts.hookPollMs } : {}) });
+    await hookWorker.start();
+    cleanup.unshift(() => hookWorker.stop());
     await udp.start();
     cleanup.unshift(async () => {
       await udp.stop();
       dispatcher.close();
     });
-    // Every daemon delivers webhooks; leases keep two from sending one delivery at once (webhooks/worker.ts).
-    const hookWorker = new HookWorker({ db: db.db, log, ...config.webhooks, ...(opts.hookPollMs ? { pollMs: opts.hookPollMs } : {}) });
-    await hookWorker.start();
-    cleanup.unshift(() => hookWorker.stop());
     const jobs: Jobs | null = opts.jobs === false ? null : startJobs({ config, db: db.db, store, log });
     if (jobs) cleanup.unshift(() => jobs.stop());
     // The service layer's dependencies, for the HTTP front ends: the daemon's

@@ -59,8 +59,11 @@ export interface HardenedOptions {
 
 export async function startHardenedDaemon(o: HardenedOptions): Promise<HardenedDaemon> {
   const http = o.http ? await freePort() : 0;
+  const base = loadConfig({ dataDir: tempDir('radassoc-hardening-') }, {});
   const config: Config = {
-    ...loadConfig({ dataDir: tempDir('radassoc-hardening-') }, {}),
+    ...base,
+    // No HTTP API: several hardened daemons run at once and would share its port.
+    api: { ...base.api, port: 0 },
     authPort: 0,
     acctPort: 0,
     bind: '127.0.0.1',
