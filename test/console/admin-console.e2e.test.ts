@@ -9,7 +9,7 @@
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PacketCode } from '../../src/protocol/codes.js';
-import { clickAndWait, fill, launchBrowser, textOf, watchedPage, type WatchedPage } from './browser.js';
+import { clickAndWait, fill, launchBrowser, textOf, watchedPage, type WatchedPage, consoleLogin } from './browser.js';
 import { ADMIN_PASSWORD, startConsoleDaemon, until, type ConsoleHarness } from './harness.js';
 
 let h: ConsoleHarness;
@@ -29,12 +29,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function login(page: WatchedPage['page'], username: string): Promise<void> {
-  await page.goto(`${h.base}/console/login`);
-  await fill(page, '#username', username);
-  await fill(page, '#password', ADMIN_PASSWORD);
-  await clickAndWait(page, 'form[action="/console/login"] button[type="submit"]');
-}
+const login = (page: WatchedPage['page'], username: string): Promise<void> => consoleLogin(page, h.base, username, ADMIN_PASSWORD);
 
 describe('the admin console', () => {
   it('logs in with the API account and shows the dashboard', async () => {

@@ -54,3 +54,11 @@ export async function fill(page: Page, selector: string, text: string): Promise<
 }
 
 export const textOf = (page: Page, selector: string): Promise<string> => page.$eval(selector, (el: any) => String(el.innerText));
+
+/** Logs in on the console's login page at `base` and waits for the page it leads to. */
+export async function consoleLogin(page: Page, base: string, username: string, password: string): Promise<void> {
+  await page.goto(`${base}/console/login`);
+  await fill(page, '#username', username);
+  await fill(page, '#password', password);
+  await clickAndWait(page, 'form[action="/console/login"] button[type="submit"]');
+}

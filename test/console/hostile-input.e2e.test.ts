@@ -8,7 +8,7 @@
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathOf } from '../../src/console/html.js';
-import { clickAndWait, fill, launchBrowser, textOf, watchedPage, type WatchedPage } from './browser.js';
+import { clickAndWait, fill, launchBrowser, textOf, watchedPage, type WatchedPage, consoleLogin } from './browser.js';
 import { ADMIN_PASSWORD, startConsoleDaemon, type ConsoleHarness } from './harness.js';
 
 const SCRIPT = '<script>alert(1)</script>';
@@ -32,12 +32,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function login(page: WatchedPage['page'], username: string, password = ADMIN_PASSWORD): Promise<void> {
-  await page.goto(`${h.base}/console/login`);
-  await fill(page, '#username', username);
-  await fill(page, '#password', password);
-  await clickAndWait(page, 'form[action="/console/login"] button[type="submit"]');
-}
+const login = (page: WatchedPage['page'], username: string, password = ADMIN_PASSWORD): Promise<void> => consoleLogin(page, h.base, username, password);
 
 /** Nothing typed became markup: no injected element, no dialog, no script error. */
 async function nothingRan(page: WatchedPage['page']): Promise<void> {
