@@ -18,7 +18,8 @@
 import { insertAudit } from '../db/audit.js';
 import { getNas, insertNas, listNas as listNasRows, removeNas as deleteNas, setNasCarries } from '../db/nas.js';
 import type { Queryable } from '../db/db.js';
-import { findTenantRef, listTenantRefs } from '../db/tenants.js';
+import { findTenantRef } from '../db/tenants.js';
+import { tenantNames } from './tenant-names.js';
 import { isSharedNas, tenancyOf, type DisconnectProfile, type NasClient, type NasTenancy, type NewNas } from '../domain/nas.js';
 import { fail, isRadassocError } from '../errors.js';
 import type { Actor, ReadScope, Scope, ServiceDeps } from './deps.js';
@@ -96,10 +97,6 @@ async function sharedNas(q: Queryable, name: string): Promise<NasClient & { tena
   const t = tenancyOf(n);
   if (!isSharedNas(t)) throw fail('NOT_SHARED_NAS', { nas: name, tenant: (await tenantNames(q)).get(t.owner) ?? String(t.owner) });
   return { ...n, tenancy: t };
-}
-
-async function tenantNames(q: Queryable): Promise<Map<number, string>> {
-  return new Map((await listTenantRefs(q)).map((t) => [t.id, t.name]));
 }
 
 /** Tenant names to ids, in ascending id order without repeats; an unknown name is refused. */

@@ -11,7 +11,7 @@
 import { disconnectSessions, type DisconnectAttempt } from '../coa/disconnect.js';
 import { insertAudit } from '../db/audit.js';
 import { memberExistsIn } from '../db/members.js';
-import { listTenantRefs } from '../db/tenants.js';
+import { tenantNames } from './tenant-names.js';
 import { sessionTenant, type LiveSession } from '../domain/session.js';
 import { fail } from '../errors.js';
 import type { Scope, LiveSessionSource, ReadScope, ServiceDeps } from './deps.js';
@@ -41,7 +41,7 @@ export async function listSessions(deps: ListDeps, scope: ReadScope, filter: Ses
   if (scope.tenant === 'all') {
     // A username is per tenant: deployment-wide, every tenant's member of that name.
     sessions = (await deps.sessions.listOpen(nas)).filter((s) => filter.username === undefined || s.username === filter.username);
-    names = new Map((await listTenantRefs(deps.db)).map((t) => [t.id, t.name]));
+    names = await tenantNames(deps.db);
   } else {
     sessions = await deps.sessions.listOpen({ ...nas, tenantId: scope.tenant.id, ...(filter.username !== undefined ? { username: filter.username } : {}) });
   }
