@@ -121,7 +121,7 @@ export class MemoryStore implements SessionStore {
     return out.sort(byStart);
   }
 
-  async countOpenForUser(username: string, tenantId = DEFAULT_TENANT_ID): Promise<number> {
+  async countOpenForUser(username: string, tenantId: number): Promise<number> {
     return this.open.ofUser(tenantId, username).size;
   }
 

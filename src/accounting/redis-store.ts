@@ -201,7 +201,7 @@ export class RedisStore implements SessionStore {
     return sessions.filter((s) => s.stopTime === null && (filter.nas === undefined || s.nas === filter.nas)).sort(byStart);
   }
 
-  async countOpenForUser(username: string, tenantId = DEFAULT_TENANT_ID): Promise<number> {
+  async countOpenForUser(username: string, tenantId: number): Promise<number> {
     return this.guard(this.client.scard(this.userKey(tenantId, username)));
   }
 

@@ -82,7 +82,7 @@ export interface SessionStore {
   closeAllForNas(nas: string, cause: string, at: number): Promise<number>;
   listOpen(filter?: OpenFilter): Promise<LiveSession[]>;
   /** For simultaneous-use at authentication time: O(1), a per-member set (default tenant unless given). */
-  countOpenForUser(username: string, tenantId?: number): Promise<number>;
+  countOpenForUser(username: string, tenantId: number): Promise<number>;
   /** Open, closed or tombstoned session by uniqueId (for `disconnect --session`). */
   getSession(uniqueId: string): Promise<LiveSession | null>;
   /** Up to `limit` sessions with changes not yet acknowledged as flushed, oldest change first. */

@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MinimalLogger } from '../../src/accounting/logger.js';
@@ -113,7 +114,7 @@ describe('flush-usage and reap-stale jobs', () => {
     const job = startReapStaleJob({ store, logger, schedule: '*/5 * * * *', clock: () => T0 + 3_100_000, multiple: 3, defaultIntervalS: 600 });
     const closed = await job.runOnce();
     expect(closed?.map((s) => [s.acctSessionId, s.terminateCause])).toEqual([['sess-1', 'Stale-Session']]);
-    expect(await store.countOpenForUser('alice')).toBe(1);
+    expect(await store.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(1);
     await job.stop();
   });
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 import { mkdtempSync, readFileSync, appendFileSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +52,7 @@ describe('MemoryStore journal: acknowledged means fsynced', () => {
     await a.applyRecord(start());
     appendFileSync(join(dir, JOURNAL_FILE), '{"t":"rec","rec":{"nas":"nas1","statusT');
     const b = await MemoryStore.openJournaled(dir);
-    expect(await b.countOpenForUser('alice')).toBe(1);
+    expect(await b.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(1);
     await b.applyRecord(interim(300, 5, 5));
     const c = await MemoryStore.openJournaled(dir);
     expect(await c.getSession(uid)).toMatchObject({ inputOctets: 5 });
@@ -64,7 +65,7 @@ describe('MemoryStore journal: acknowledged means fsynced', () => {
     const stats = store.journalStats();
     expect(stats?.entries).toBe(200);
     expect(stats?.writes).toBeLessThan(50);
-    expect(await store.countOpenForUser('alice')).toBe(200);
+    expect(await store.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(200);
     await store.close();
   });
 
@@ -83,7 +84,7 @@ describe('MemoryStore journal: acknowledged means fsynced', () => {
     expect(readFileSync(join(dir, JOURNAL_FILE), 'utf8').trim().split('\n')).toHaveLength(1);
     const again = await MemoryStore.openJournaled(dir);
     expect(await again.pendingFlush(1000)).toEqual([]);
-    expect(await again.countOpenForUser('alice')).toBe(1);
+    expect(await again.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(1);
     expect(await again.counts()).toEqual({ live: 1, flushBacklog: 0 });
     // Tombstones came through the compaction: a late Stop is still a duplicate.
     expect(await again.applyRecord(stop(60, 10, 10, { acctSessionId: 's7' }))).toMatchObject({ action: 'duplicate' });

@@ -2,6 +2,7 @@
  * REDIS_URL naming a Sentinel deployment: the session store finds the master
  * through a real redis-sentinel, and the URL forms parse as documented.
  */
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -36,7 +37,7 @@ describe('Redis through Sentinel', () => {
     const store = await openSessionStore({ redisUrl: `redis-sentinel://127.0.0.1:${sentinelPort}/radassoc`, dataDir: tempDir(), prefix: 'sentinel-test:' });
     try {
       await store.applyRecord(rec({ statusType: 'start', acctSessionId: 'sent-1', username: 'alice' }));
-      expect(await store.countOpenForUser('alice')).toBe(1);
+      expect(await store.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(1);
     } finally {
       await store.close();
     }

@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ACCOUNTING_REDIS_OPTIONS, RedisStore } from '../../src/accounting/redis-store.js';
@@ -75,7 +76,7 @@ describe('RedisStore when Redis fails (private server)', () => {
       expect(s?.inputOctets).toBe(i % 2 === 0 ? 5000 + i : 1000 + i);
       expect(s?.stopTime === null).toBe(i % 2 === 1);
     }
-    expect(await store.countOpenForUser('alice')).toBe(50);
+    expect(await store.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(50);
     expect(await store.pendingFlush(1000)).toHaveLength(100);
     // The script cache died with the server: EVALSHA falls back to EVAL.
     expect(await store.applyRecord(stop(900, 1, 1, { acctSessionId: 's1' }))).toMatchObject({ action: 'stopped' });

@@ -3,6 +3,7 @@
  * (memory-store.test.ts, redis-store.test.ts). The pure session machine is the
  * reference: stores must take the same decisions for the same records.
  */
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccountingRecord } from '../../src/accounting/record.js';
 import { apply, NAS_REBOOT, STALE_SESSION, uniqueIdFor } from '../../src/accounting/session-machine.js';
@@ -46,13 +47,13 @@ export function storeContract(name: string, make: () => Promise<SessionStore>): 
       await store.applyRecord(S);
       await store.applyRecord(start({ acctSessionId: 'sess-2', startAt: T0 + 5000 }));
       await store.applyRecord(start({ acctSessionId: 'sess-3', username: 'bob' }));
-      expect(await store.countOpenForUser('alice')).toBe(2);
-      expect(await store.countOpenForUser('bob')).toBe(1);
-      expect(await store.countOpenForUser('carol')).toBe(0);
+      expect(await store.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(2);
+      expect(await store.countOpenForUser('bob', DEFAULT_TENANT_ID)).toBe(1);
+      expect(await store.countOpenForUser('carol', DEFAULT_TENANT_ID)).toBe(0);
       expect((await store.listOpen({ username: 'alice' })).map((s) => s.acctSessionId)).toEqual(['sess-1', 'sess-2']);
       expect(await store.listOpen()).toHaveLength(3);
       await store.applyRecord(P);
-      expect(await store.countOpenForUser('alice')).toBe(1);
+      expect(await store.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(1);
       expect((await store.listOpen()).map((s) => s.acctSessionId).sort()).toEqual(['sess-2', 'sess-3']);
       expect(await store.getSession(uid)).toMatchObject({ stopTime: T0 + 900_000, inputOctets: 8000 });
     });
@@ -63,7 +64,7 @@ export function storeContract(name: string, make: () => Promise<SessionStore>): 
       await store.applyRecord(stop(900, null, null, { sessionTime: null }));
       expect(await store.applyRecord(interim(1200, 99_999, 99_999))).toMatchObject({ action: 'ignored-after-stop', changed: false });
       expect(await store.getSession(uid)).toMatchObject({ inputOctets: 5000, outputOctets: 9000, sessionTime: 600 });
-      expect(await store.countOpenForUser('alice')).toBe(0);
+      expect(await store.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(0);
     });
 
     it('keeps 64-bit counters exact (Gigawords), beyond 15 significant digits', async () => {
@@ -85,7 +86,7 @@ export function storeContract(name: string, make: () => Promise<SessionStore>): 
       expect(r).toEqual({ action: 'nas-reset', changed: true, uniqueId: null, closed: 2 });
       expect(await store.getSession(uid)).toMatchObject({ stopTime: T0 + 350_000, terminateCause: NAS_REBOOT, inputOctets: 1000 });
       expect((await store.listOpen()).map((s) => s.acctSessionId).sort()).toEqual(['after-reboot', 'other']);
-      expect(await store.countOpenForUser('bob')).toBe(0);
+      expect(await store.countOpenForUser('bob', DEFAULT_TENANT_ID)).toBe(0);
       // The NAS restarts its ids: the same id right after the reboot is a new session.
       const again = await store.applyRecord(start({ startAt: T0 + 360_000 }));
       expect(again).toMatchObject({ action: 'created', uniqueId: uniqueIdFor('nas1', 'sess-1', T0 + 360_000) });
@@ -98,7 +99,7 @@ export function storeContract(name: string, make: () => Promise<SessionStore>): 
       const r = await store.applyRecord(start({ startAt: later }));
       expect(r).toEqual({ action: 'created', changed: true, uniqueId: uniqueIdFor('nas1', 'sess-1', later), closed: 1 });
       expect(await store.getSession(uid)).toMatchObject({ terminateCause: NAS_REBOOT, stopTime: T0 });
-      expect(await store.countOpenForUser('alice')).toBe(1);
+      expect(await store.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(1);
     });
 
     it('closes stale sessions with Stale-Session; a late Stop then brings the real end', async () => {
@@ -108,7 +109,7 @@ export function storeContract(name: string, make: () => Promise<SessionStore>): 
       const closed = await store.closeStale(T0 + 3 * 300_000 + 1, 3, 600);
       expect(closed.map((s) => [s.acctSessionId, s.terminateCause, s.stopTime])).toEqual([['sess-1', STALE_SESSION, T0]]);
       expect((await store.closeStale(T0 + 3 * 600_000 + 1, 3, 600)).map((s) => s.acctSessionId)).toEqual(['default-interval']);
-      expect(await store.countOpenForUser('alice')).toBe(1);
+      expect(await store.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(1);
       expect(await store.applyRecord(P)).toMatchObject({ action: 'updated', changed: true });
       expect(await store.getSession(uid)).toMatchObject({ terminateCause: 'User-Request', stopTime: T0 + 900_000, inputOctets: 8000 });
     });

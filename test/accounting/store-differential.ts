@@ -6,6 +6,7 @@
  * answer and the final state must be identical. This is what keeps the Redis
  * Lua transcription honest.
  */
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 import { expect, it } from 'vitest';
 import { MemoryStore } from '../../src/accounting/memory-store.js';
 import type { AccountingRecord } from '../../src/accounting/record.js';
@@ -91,7 +92,7 @@ export function differentialContract(getStore: () => SessionStore): void {
     }
     expect(await store.listOpen()).toEqual(await ref.listOpen());
     for (const u of ['ann', 'ben', 'cat']) {
-      expect(await store.countOpenForUser(u)).toBe(await ref.countOpenForUser(u));
+      expect(await store.countOpenForUser(u, DEFAULT_TENANT_ID)).toBe(await ref.countOpenForUser(u, DEFAULT_TENANT_ID));
       expect(await store.listOpen({ username: u })).toEqual(await ref.listOpen({ username: u }));
     }
     expect(await store.listOpen({ nas: 'nasB' })).toEqual(await ref.listOpen({ nas: 'nasB' }));

@@ -8,6 +8,7 @@
  * - once Redis is back, the NAS's retransmission is answered and stored,
  *   with no restart.
  */
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertNas } from '../../src/db/nas.js';
 import { Attr, PacketCode } from '../../src/protocol/codes.js';
@@ -68,7 +69,7 @@ describe('Redis down, then back', () => {
     await redis.start();
     // The NAS retransmits the very same datagram until it is answered.
     await waitFor(async () => (await nas.sendRaw(during.sent, t.acct, 500)) !== null, 15_000, 'accounting answered again');
-    expect(await t.daemon.store.countOpenForUser('frank')).toBe(2);
+    expect(await t.daemon.store.countOpenForUser('frank', DEFAULT_TENANT_ID)).toBe(2);
     expect((await health()).status).toBe(200);
   });
 });

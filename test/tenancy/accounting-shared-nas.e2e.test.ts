@@ -5,6 +5,7 @@
  * records without User-Name or naming the other tenant's realm, an
  * Accounting-On, and an export for a period holding both tenants' usage.
  */
+import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flushUsage } from '../../src/accounting/flusher.js';
 import { insertNas } from '../../src/db/nas.js';
@@ -87,7 +88,7 @@ describe('accounting on a NAS shared by two tenants', () => {
     // Simultaneous-use counts one tenant's alice, never the other's.
     expect(await t.daemon.store.countOpenForUser('alice', A.id)).toBe(2);
     expect(await t.daemon.store.countOpenForUser('alice', B.id)).toBe(1);
-    expect(await t.daemon.store.countOpenForUser('alice')).toBe(0);
+    expect(await t.daemon.store.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(0);
     const all = await listSessions(t.daemon.services, { actor: { name: 'operator' }, tenant: 'all' });
     expect(all.map((s) => [s.tenant, s.username, s.acctSessionId])).toEqual([
       ['asso-a', 'alice', 'L-A'],

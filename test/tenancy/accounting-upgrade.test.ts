@@ -63,14 +63,14 @@ describe('an upgrade with open sessions', () => {
     expect(await store.getSession(uid)).toMatchObject({ tenantId: DEFAULT_TENANT_ID, username: 'alice' });
     expect((await store.listOpen({ tenantId: DEFAULT_TENANT_ID, username: 'alice' })).map((s) => s.uniqueId)).toEqual([uid]);
     expect(await store.listOpen({ tenantId: other.id })).toEqual([]);
-    expect(await store.countOpenForUser('alice')).toBe(1);
+    expect(await store.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(1);
     expect(await store.countOpenForUser('alice', other.id)).toBe(0);
 
     const interim = await store.applyRecord(startRecord({ statusType: 'interim', acctSessionId: 'old-1', sessionTime: 600, inputOctets: 10, outputOctets: 20, receivedAt: START + 600_000 }));
     expect(interim).toMatchObject({ action: 'updated', uniqueId: uid });
     const stop = await store.applyRecord(startRecord({ statusType: 'stop', acctSessionId: 'old-1', sessionTime: 900, inputOctets: 30, outputOctets: 40, receivedAt: START + 900_000 }));
     expect(stop).toMatchObject({ action: 'stopped', uniqueId: uid });
-    expect(await store.countOpenForUser('alice')).toBe(0);
+    expect(await store.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(0);
     expect(await client.scard(`${P}u:alice`)).toBe(0);
 
     await flushUsage(store, db);
@@ -92,10 +92,10 @@ describe('an upgrade with open sessions', () => {
     const open = await store.listOpen({ tenantId: DEFAULT_TENANT_ID });
     expect(open.map((s) => [s.acctSessionId, s.tenantId])).toEqual([['old-2', DEFAULT_TENANT_ID], ['old-3', DEFAULT_TENANT_ID]]);
     expect(await store.listOpen({ tenantId: other.id })).toEqual([]);
-    expect(await store.countOpenForUser('carol')).toBe(1);
+    expect(await store.countOpenForUser('carol', DEFAULT_TENANT_ID)).toBe(1);
     expect(await store.countOpenForUser('dave', DEFAULT_TENANT_ID)).toBe(1);
     await store.applyRecord(startRecord({ statusType: 'stop', acctSessionId: 'old-2', username: null, sessionTime: 120, receivedAt: START + 120_000 }));
-    expect(await store.countOpenForUser('carol')).toBe(0);
+    expect(await store.countOpenForUser('carol', DEFAULT_TENANT_ID)).toBe(0);
     await flushUsage(store, db);
     await store.close();
 
