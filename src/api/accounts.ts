@@ -37,6 +37,7 @@ import { isIsoDate } from '../domain/validate.js';
 import { fail } from '../errors.js';
 import type { Actor, ServiceDeps } from '../services/deps.js';
 import { adminPasswordProblem, decoyHash, hashAdminPassword, verifyAdminPassword } from './passwords.js';
+import type { PrincipalCache } from './principal-cache.js';
 import { newToken, tokenDigest, tokenKind } from './tokens.js';
 
 export type { ApiRole, TenantRole } from '../db/api-accounts.js';
@@ -289,28 +290,47 @@ export async function login(deps: Deps, input: { username: string; password: str
   return { token, expires_at: expiresAt.toISOString(), admin: adminView(admin) };
 }
 
-export async function logout(deps: Deps, principal: Principal): Promise<void> {
-  if (principal.sessionId !== null) await revokeSession(deps.db, principal.sessionId, new Date(deps.now()));
+export async function logout(deps: Deps, principal: Principal, cache?: PrincipalCache): Promise<void> {
+  if (principal.sessionId === null) return;
+  await revokeSession(deps.db, principal.sessionId, new Date(deps.now()));
+  cache?.forgetSession(principal.sessionId);
 }
 
 const stale = (last: Date | null, now: Date): boolean => last === null || now.getTime() - last.getTime() >= TOUCH_EVERY_MS;
 
-/** Who a bearer token belongs to; null when it is unknown, expired or revoked. */
-export async function authenticate(deps: Deps, bearer: string): Promise<Principal | null> {
+/**
+ * Who a bearer token belongs to; null when it is unknown, expired or revoked.
+ * With a cache (the API server's), a token seen in the last seconds is not
+ * looked up again: principal-cache.ts says why that stays exact enough.
+ */
+export async function authenticate(deps: Deps, bearer: string, cache?: PrincipalCache): Promise<Principal | null> {
   const kind = tokenKind(bearer);
   if (kind === null) return null;
   const now = new Date(deps.now());
   const digest = tokenDigest(bearer);
+  const key = cache ? digest.toString('hex') : '';
+  const hit = cache?.get(key, now.getTime());
+  if (hit) {
+    if (stale(hit.lastUsedAt, now)) {
+      await (kind === 'api' ? touchToken(deps.db, hit.rowId, now) : touchSession(deps.db, hit.rowId, now));
+      hit.lastUsedAt = now;
+    }
+    return hit.principal;
+  }
   if (kind === 'api') {
     const t = await findToken(deps.db, digest, now);
     if (!t) return null;
     if (stale(t.lastUsedAt, now)) await touchToken(deps.db, t.id, now);
-    return tokenPrincipal(t);
+    const principal = tokenPrincipal(t);
+    cache?.set(key, { principal, rowId: t.id, lastUsedAt: stale(t.lastUsedAt, now) ? now : t.lastUsedAt }, now.getTime(), t.expiresAt);
+    return principal;
   }
   const s = await findSession(deps.db, digest, now);
   if (!s) return null;
   const admin = await findAdminById(deps.db, s.adminId);
   if (!admin) return null;
   if (stale(s.lastUsedAt, now)) await touchSession(deps.db, s.sessionId, now);
-  return adminPrincipal(admin, s.sessionId);
+  const principal = adminPrincipal(admin, s.sessionId);
+  cache?.set(key, { principal, rowId: s.sessionId, lastUsedAt: stale(s.lastUsedAt, now) ? now : s.lastUsedAt }, now.getTime(), s.expiresAt);
+  return principal;
 }

@@ -17,6 +17,7 @@ import { listenError } from '../listen-errors.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { authenticate, type Principal } from './accounts.js';
 import { AuthGuard, type AuthGuardOptions } from './auth-guard.js';
+import { API_ACCOUNTS_CHANNEL, PrincipalCache } from './principal-cache.js';
 import { errorBody, toHttpError } from './http-errors.js';
 import { checkKey, idempotent } from './idempotency.js';
 import { openApiDocument } from './openapi.js';
@@ -54,8 +55,8 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export function apiRoutes(guard: AuthGuard): RouteDef[] {
-  return [...loginRoutes(guard), ...memberRoutes, ...planRoutes, ...nasRoutes, ...operationRoutes, ...hookRoutes, ...dashboardRoutes];
+export function apiRoutes(guard: AuthGuard, principals: PrincipalCache): RouteDef[] {
+  return [...loginRoutes(guard, principals), ...memberRoutes, ...planRoutes, ...nasRoutes, ...operationRoutes, ...hookRoutes, ...dashboardRoutes];
 }
 
 /** zod's issues as field errors: `ipv4`, `members.3.paid_until`, `query.limit`; each unknown key its own. */
@@ -95,13 +96,13 @@ function send(reply: FastifyReply, status: number, body: unknown, contentType = 
   return reply.code(status).type(contentType).send(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
-function register(app: FastifyInstance, def: RouteDef, deps: ApiServerDeps, guard: AuthGuard): void {
+function register(app: FastifyInstance, def: RouteDef, deps: ApiServerDeps, guard: AuthGuard, principals: PrincipalCache): void {
   const services = deps.services;
   const authenticateRequest = async (req: FastifyRequest): Promise<Principal> => {
     const token = bearer(req);
     if (token === null) throw fail('API_UNAUTHENTICATED', { problem: 'missing' });
     guard.assertAllowed(req.ip);
-    const principal = token === '' ? null : await authenticate(services, token);
+    const principal = token === '' ? null : await authenticate(services, token, principals);
     if (principal) return principal;
     guard.tokenFailed(req.ip, tokenKind(token) ?? 'not a radassoc token');
     throw fail('API_UNAUTHENTICATED', { problem: 'invalid' });
@@ -193,8 +194,17 @@ export function buildApi(deps: ApiServerDeps, tls?: { cert: Buffer; key: Buffer 
     for (const method of [r.method].flat()) if (method !== 'HEAD') registered.push({ method, url: r.url });
   });
   const guard = new AuthGuard(deps.log, deps.guard);
-  const routes = apiRoutes(guard);
-  for (const def of routes) register(app, def, deps, guard);
+  const principals = new PrincipalCache();
+  // Listening before the first request (Fastify runs onReady before listen and inject answer).
+  let unlisten: (() => Promise<void>) | null = null;
+  app.addHook('onReady', async () => {
+    unlisten = await deps.services.db.listen(API_ACCOUNTS_CHANNEL, () => principals.clear());
+  });
+  app.addHook('onClose', async () => {
+    await unlisten?.();
+  });
+  const routes = apiRoutes(guard, principals);
+  for (const def of routes) register(app, def, deps, guard, principals);
   const doc = openApiDocument(routes);
   app.get('/api/openapi.json', async (_req, reply) => send(reply, 200, doc));
   app.setNotFoundHandler((req, reply) => send(reply, 404, errorBody(fail('API_NOT_FOUND', { method: req.method, path: req.url.split('?')[0] ?? '' }))));

@@ -89,13 +89,17 @@ export async function insertSession(q: Queryable, s: { adminId: number; tokenHas
 }
 
 /** The live session behind a token's digest: null when unknown, expired or revoked. */
-export async function findSession(q: Queryable, tokenHash: Buffer, now: Date): Promise<{ sessionId: number; adminId: number; lastUsedAt: Date | null } | null> {
-  const r = await q.query<{ id: unknown; admin_id: unknown; last_used_at: unknown }>(
-    'SELECT id, admin_id, last_used_at FROM api_sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2',
+export async function findSession(
+  q: Queryable,
+  tokenHash: Buffer,
+  now: Date,
+): Promise<{ sessionId: number; adminId: number; expiresAt: Date; lastUsedAt: Date | null } | null> {
+  const r = await q.query<{ id: unknown; admin_id: unknown; expires_at: unknown; last_used_at: unknown }>(
+    'SELECT id, admin_id, expires_at, last_used_at FROM api_sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2',
     [tokenHash, now],
   );
   const row = r.rows[0];
-  return row ? { sessionId: num(row.id), adminId: num(row.admin_id), lastUsedAt: dateOrNull(row.last_used_at) } : null;
+  return row ? { sessionId: num(row.id), adminId: num(row.admin_id), expiresAt: date(row.expires_at), lastUsedAt: dateOrNull(row.last_used_at) } : null;
 }
 
 export async function touchSession(q: Queryable, sessionId: number, now: Date): Promise<void> {

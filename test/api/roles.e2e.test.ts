@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import type { ApiRole } from '../../src/api/accounts.js';
 import { AuthGuard } from '../../src/api/auth-guard.js';
 import { apiRoutes } from '../../src/api/server.js';
+import { PrincipalCache } from '../../src/api/principal-cache.js';
 import { startApiDaemon, type ApiHarness } from './harness.js';
 
 type Need = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect' | 'hooks' | 'any';
@@ -102,7 +103,7 @@ afterAll(async () => {
 
 describe('the role table', () => {
   it('names every route the API declares', () => {
-    const declared = apiRoutes(new AuthGuard(pino({ level: 'silent' })))
+    const declared = apiRoutes(new AuthGuard(pino({ level: 'silent' })), new PrincipalCache())
       .filter((d) => d.auth !== 'none')
       .map((d) => `${d.method} ${d.url}`);
     expect(new Set(CASES.map((c) => `${c.method} ${c.route}`))).toEqual(new Set(declared));

@@ -2,10 +2,11 @@
 import { fail } from '../../errors.js';
 import { login, logout } from '../accounts.js';
 import type { AuthGuard } from '../auth-guard.js';
+import type { PrincipalCache } from '../principal-cache.js';
 import { route, type RouteDef } from '../route.js';
 import { LoginBody, LoginResultSchema, LogoutSchema, WhoamiSchema } from '../schemas.js';
 
-export const loginRoutes = (guard: AuthGuard): RouteDef[] => [
+export const loginRoutes = (guard: AuthGuard, principals: PrincipalCache): RouteDef[] => [
   route({
     method: 'POST',
     url: '/api/v1/login',
@@ -35,7 +36,7 @@ export const loginRoutes = (guard: AuthGuard): RouteDef[] => [
     auth: 'principal',
     response: { status: 200, description: 'Logged out', schema: LogoutSchema },
     async handler({ deps, principal }) {
-      await logout(deps, principal);
+      await logout(deps, principal, principals);
       return { logged_out: principal.sessionId !== null };
     },
   }),
