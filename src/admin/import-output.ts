@@ -5,8 +5,11 @@ import { formatTable } from './output.js';
 
 const counts = (c: { new: number; changed: number; unchanged: number }): string => `${c.new} new, ${c.changed} changed, ${c.unchanged} unchanged`;
 
+/** rlm_sql's tables name rows by id; anything else is a users file, whose rows are lines. */
+const SQL_TABLES = new Set(['nas', 'radcheck', 'radreply', 'radgroupcheck', 'radgroupreply', 'radusergroup', 'radacct', 'radpostauth']);
+
 function where(l: Loss): string {
-  const at = l.id === null ? l.table : /\.|\//.test(l.table) ? `${l.table} line ${l.id}` : `${l.table} ${l.id}`;
+  const at = l.id === null ? l.table : SQL_TABLES.has(l.table) ? `${l.table} ${l.id}` : `${l.table} line ${l.id}`;
   return `${at}${l.name !== null ? ` (${l.name})` : ''}${l.attribute !== null ? ` ${l.attribute}` : ''}`;
 }
 
