@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../src/migrate/import-report.js';
 import { Attr, PacketCode } from '../../src/protocol/codes.js';
 import { getAttribute } from '../../src/protocol/packet.js';
-import { cliOnFreshDatabase, type Cli } from '../admin/cli-harness.js';
+import { cliOnFreshDatabase, runCli, type Cli } from '../admin/cli-harness.js';
 import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
 import { attr, SimulatedNas } from '../support/nas.js';
 import { tempDir } from '../support/temp.js';
@@ -96,6 +96,14 @@ describe('import freeradius-users', () => {
     expect(getAttribute(bob!, Attr.FramedIpAddress)).toEqual(Buffer.from([192, 0, 2, 9]));
     expect((await pap('bob', 'never-used')).response?.code).toBe(PacketCode.AccessReject);
   });
+
+  it('imports into the embedded database too, which keeps the hash as the credential', async () => {
+    const dataDir = join(tempDir('radassoc-users-embedded-'), 'radassoc-data');
+    const r = await runCli(['import', 'freeradius-users', file, '--data-dir', dataDir]);
+    expect(r.code, r.stderr).toBe(0);
+    const show = await runCli(['member', 'show', 'bob', '--data-dir', dataDir, '--json']);
+    expect(JSON.parse(show.stdout)).toMatchObject({ credential: 'legacy-hash', serves: ['pap'], max_sessions: 1, ipv4: '192.0.2.9' });
+  }, 120_000); // creating an embedded database takes a while on a busy machine
 
   it('a file that cannot be read is refused with what to do', async () => {
     const r = await cli.run(['import', 'freeradius-users', join(tempDir('radassoc-users-'), 'missing')]);
