@@ -132,6 +132,20 @@ export interface ErrorData {
   CREDENTIAL_CANNOT_SERVE: { username: string; credential: string; missing: string[]; auth: string };
   /** Every faulty line of an import with every fault on it; nothing was imported. */
   IMPORT_FAILED: { faults: FaultyLine[]; faulty_lines: number };
+  /**
+   * A FreeRADIUS database to import from (`where`: scheme, host, port and
+   * database, never a password): a URL of no dialect radassoc reads, a
+   * dialect whose reader is missing, a server that does not answer, a read
+   * that failed, or no rlm_sql table at all.
+   */
+  IMPORT_SOURCE:
+    | { problem: 'scheme'; where: string }
+    | { problem: 'not-built'; dialect: 'mysql'; where: string }
+    | { problem: 'unreachable'; where: string; reason: string }
+    | { problem: 'query'; where: string; table: string; reason: string }
+    | { problem: 'no-tables'; where: string };
+  /** Writing an import failed (`reason`: the database's words, never a row's values); the transaction rolled back. */
+  IMPORT_WRITE_FAILED: { reason: string };
   /** No open session by this unique id or Acct-Session-Id; `ended`: it exists but has ended. */
   UNKNOWN_SESSION: { session: string; ended: boolean };
   /** Some Disconnect-Requests were not acknowledged (NAK, timeout, not sent): the result says which. */
@@ -471,6 +485,22 @@ export const ERROR_MESSAGES: Catalogue = {
       `set a new password with \`radassoc member passwd ${d.username} --auth ${d.auth}\``,
     ),
   IMPORT_FAILED: importFailed,
+  IMPORT_WRITE_FAILED: (d) =>
+    words(`the import could not be written (${d.reason}); nothing was imported, radassoc is as it was`, 'fix what the message names and run the import again'),
+  IMPORT_SOURCE: (d) => {
+    switch (d.problem) {
+      case 'scheme':
+        return words(`${d.where}: radassoc reads FreeRADIUS databases from postgres://, postgresql://, mysql:// or mariadb:// URLs`, 'give --from as e.g. postgres://radius:PASSWORD@db-host/radius');
+      case 'not-built':
+        return words(`${d.where}: MySQL source not built into this radassoc`, 'import from a PostgreSQL copy of the database, or use a radassoc that reads MySQL');
+      case 'unreachable':
+        return words(`the FreeRADIUS database at ${d.where} did not answer: ${d.reason}`, 'check the URL, the user and password, and that this host may connect');
+      case 'query':
+        return words(`reading ${d.table} from ${d.where} failed: ${d.reason}`, 'check that the database user may read the rlm_sql tables');
+      case 'no-tables':
+        return words(`${d.where} has none of rlm_sql's tables (radcheck, radreply, radgroupcheck, radgroupreply, radusergroup, radacct, nas)`, 'point --from at the database FreeRADIUS\'s sql module uses');
+    }
+  },
   UNKNOWN_SESSION: (d) => words(`no open session ${d.session}${d.ended ? ' (it has ended)' : ''}`, "`radassoc diagnose <username>` lists a member's sessions"),
   DISCONNECT_FAILED: (d) => words(`${d.failed} of ${d.total} sessions were not confirmed disconnected`, 'see above'),
   DAEMON_UNREACHABLE: (d) => {
