@@ -146,6 +146,8 @@ export interface ErrorData {
     | { problem: 'no-tables'; where: string }
     /** A URL parameter radassoc does not take, or one the server refused (an unknown ?timezone=). */
     | { problem: 'option'; where: string; option: string; reason: string };
+  /** Writing an import failed (`reason`: the database's words, never a row's values); the transaction rolled back. */
+  IMPORT_WRITE_FAILED: { reason: string };
   /** No open session by this unique id or Acct-Session-Id; `ended`: it exists but has ended. */
   UNKNOWN_SESSION: { session: string; ended: boolean };
   /** Some Disconnect-Requests were not acknowledged (NAK, timeout, not sent): the result says which. */
@@ -485,6 +487,8 @@ export const ERROR_MESSAGES: Catalogue = {
       `set a new password with \`radassoc member passwd ${d.username} --auth ${d.auth}\``,
     ),
   IMPORT_FAILED: importFailed,
+  IMPORT_WRITE_FAILED: (d) =>
+    words(`the import could not be written (${d.reason}); nothing was imported, radassoc is as it was`, 'fix what the message names and run the import again'),
   IMPORT_SOURCE: (d) => {
     switch (d.problem) {
       case 'scheme':

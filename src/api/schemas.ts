@@ -99,7 +99,7 @@ export const MemberSchema = z
     line: z.string().nullable().meta({ description: 'The access line (RFC 4679 Agent-Circuit-Id / Agent-Remote-Id, or NAS-Port-Id) the member is bound to.' }),
     auth: z.array(AUTH_METHOD),
     serves: z.array(AUTH_METHOD).meta({ description: 'Methods the stored credential can check.' }),
-    credential: z.enum(['cleartext', 'nt-hash', 'strong-hash', 'none']),
+    credential: z.enum(['cleartext', 'nt-hash', 'strong-hash', 'legacy-hash', 'none']),
     created_at: TIME,
     updated_at: TIME,
   })

@@ -143,6 +143,8 @@ export class AccessPolicy {
     // The tenant's attributes come first; one its plan sets too (same attribute and tag) is the plan's.
     if (served && served.reply.size > 0) served.reply.appendTo(attributes, secret, packet.authenticator, planReply);
     planReply?.appendTo(attributes, secret, packet.authenticator);
+    // What FreeRADIUS replied to this member beyond its plan (an import never repeats a plan's attribute here).
+    if (!restricted) member.ownReply?.appendTo(attributes, secret, packet.authenticator);
     attributes.push(classAttribute(classId));
     const decision: AccessDecision = { accept: true, username, tenantId, method, reason: null, restricted, classId, attributes };
     if (limit.error) decision.storeError = limit.error;

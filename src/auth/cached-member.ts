@@ -19,6 +19,7 @@ import { Attr, type RawAttribute } from '../protocol/index.js';
 import { parseIPv4 } from '../net/ip.js';
 import type { DirectoryMember } from './directory.js';
 import { memberReply } from './reply.js';
+import { ReplyTemplate } from './reply-template.js';
 
 const NT_HEX = /^[0-9a-f]{32}$/;
 
@@ -39,6 +40,10 @@ export class CachedMember implements DirectoryMember, AuthCredential {
     private readonly ipv6Reply: RawAttribute | null,
     /** The access line the member is bound to (RFC 4679), if any: the directory indexes it. */
     readonly lineId: string | null = null,
+    /** A FreeRADIUS hash of a member moved in without its cleartext (auth/legacy-credential-text.ts); null for every other. */
+    readonly legacyHash: string | null = null,
+    /** Reply attributes of the member's own (moved in from FreeRADIUS), compiled at load; null for most. */
+    readonly ownReply: ReplyTemplate | null = null,
   ) {}
 
   /** Appends the member's own reply attributes, in the order memberReply gives them. */
@@ -90,6 +95,8 @@ export class CachedMemberBuilder {
       ip === undefined ? -1 : ip.readUInt32BE(0),
       ipv6Reply,
       'line_id' in row ? row.line_id : null,
+      row.legacy_hash ?? null,
+      ownReplyOf(row.reply_attributes),
     );
   }
 
@@ -109,5 +116,21 @@ export class CachedMemberBuilder {
       this.plans.set(name, name);
     }
     return shared;
+  }
+}
+
+/**
+ * A member's own reply attributes, compiled once. They were checked against
+ * the dictionaries when written; one a dictionary change made invalid is
+ * left out with the rest of that member's own, as a plan's would be.
+ */
+function ownReplyOf(v: unknown): ReplyTemplate | null {
+  if (!Array.isArray(v) || v.length === 0) return null;
+  const attrs = v.filter((a): a is { name: string; value: string } =>
+    typeof a === 'object' && a !== null && typeof a.name === 'string' && typeof a.value === 'string');
+  try {
+    return ReplyTemplate.compile(attrs);
+  } catch {
+    return null;
   }
 }

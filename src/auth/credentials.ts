@@ -8,6 +8,8 @@
 import { createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { AuthCredential, AuthMethod, StoredCredential } from '../domain/member.js';
 import { ntPasswordHash } from './mschap.js';
+import { isCostlyLegacy, parseLegacyCredentialText } from './legacy-credential-text.js';
+import { verifyLegacy } from './legacy-hash.js';
 
 /** RFC 2865 §5.2: User-Password carries at most 128 octets. */
 export const MAX_PASSWORD_OCTETS = 128;
@@ -73,7 +75,7 @@ export function canServe(
   if (!memberMethods.includes(requestMethod)) return false;
   switch (requestMethod) {
     case 'pap':
-      return credential.cleartext !== null || hasNtHash(credential) || credential.strongHash !== null;
+      return credential.cleartext !== null || hasNtHash(credential) || credential.strongHash !== null || (credential.legacyHash ?? null) !== null;
     case 'chap':
       return credential.cleartext !== null;
     case 'mschapv1':
@@ -284,14 +286,36 @@ function verifyPapFast(credential: AuthCredential, password: Uint8Array): boolea
   if (credential.cleartext !== null) return sameOctets(credential.cleartext, password);
   const nt = storedNtHash(credential);
   if (nt !== null) return matchesNtHash(nt, password);
-  if (credential.strongHash === null) return false;
+  if (credential.strongHash === null) {
+    // Only members moved in from FreeRADIUS get here: the others returned above.
+    const legacy = credential.legacyHash ?? null;
+    return legacy === null ? false : verifyLegacyPap(legacy, password);
+  }
   return undefined;
+}
+
+/**
+ * A FreeRADIUS hash as rlm_pap checked it (legacy-hash.ts verifyLegacy,
+ * constant-time compares). crypt(3) and PBKDF2 cost milliseconds, so their
+ * successes go through the scrypt checks' cache above, keyed on the stored
+ * text; the digests are cheaper than the cache's HMAC and are checked each
+ * time. A stored text that does not parse never matches.
+ */
+function verifyLegacyPap(stored: string, password: Uint8Array): boolean {
+  const cred = parseLegacyCredentialText(stored);
+  if (cred === null) return false;
+  if (!isCostlyLegacy(cred)) return verifyLegacy(cred, password);
+  const key = papCacheKey(stored, password);
+  if (papCacheHit(key)) return true;
+  const ok = verifyLegacy(cred, password);
+  if (ok) papCacheRemember(key);
+  return ok;
 }
 
 /**
  * PAP check (`password` is the decoded User-Password with its NUL padding
  * removed): against the cleartext, else the NT hash, else the scrypt hash
- * through the cache above. Synchronous: a cache miss blocks the event loop
+ * through the cache above, else a FreeRADIUS hash. Synchronous: a cache miss blocks the event loop
  * for one scrypt; the request path should prefer verifyPapAsync.
  */
 export function verifyPap(credential: AuthCredential, password: Uint8Array): boolean {

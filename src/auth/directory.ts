@@ -13,6 +13,8 @@ export interface DirectoryMember extends AuthMember {
    * them from ipv4/ipv6Prefix text (a plain Member, as tests hand it).
    */
   addReply?(out: RawAttribute[]): void;
+  /** Reply attributes of the member's own, after its plan's (members moved in from FreeRADIUS). */
+  readonly ownReply?: ReplyTemplate | null;
 }
 
 /** A tenant as the access path uses it: its settings over the deployment's, its reply attributes compiled. */

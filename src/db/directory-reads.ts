@@ -18,7 +18,7 @@ export interface DirectoryMemberRow extends AuthMemberRow {
 
 const COLUMNS = `id, tenant_id, username, line_id, cleartext, encode(nt_hash, 'hex') AS nt_hash, strong_hash,
   array_to_string(auth_methods, ',') AS auth_methods, status, plan, host(ipv4) AS ipv4,
-  ipv6_prefix::text AS ipv6_prefix, max_sessions`;
+  ipv6_prefix::text AS ipv6_prefix, max_sessions, legacy_hash, reply_attributes`;
 
 /** Every member of every tenant, a page at a time in id order (keyset pagination, as PGlite has no cursors over the socket). */
 export async function* directoryMemberPages(q: Queryable, pageSize = 20_000): AsyncGenerator<DirectoryMemberRow[]> {

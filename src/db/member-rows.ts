@@ -4,6 +4,7 @@
  * error catalogue, whose words say what to do next.
  */
 import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberStatus, type SuspensionKind } from '../domain/member.js';
+import type { PlanAttribute } from '../domain/plan.js';
 import { isIsoDate } from '../domain/validate.js';
 import { canonicalAddress, isIPv4, parseIpv6Prefix } from '../net/ip.js';
 import { fail, type RadassocError } from '../errors.js';
@@ -13,7 +14,7 @@ import { bufOrNull, date, dateOrNull, num, numOrNull, str, strArray, strOrNull }
 /** host() and ::text give canonical text; to_char keeps dates out of time zones. */
 export const MEMBER_COLUMNS = `id, tenant_id, username, cleartext, nt_hash, strong_hash, auth_methods, status,
   suspended_reason, suspension_kind, suspended_at, plan, host(ipv4) AS ipv4, ipv6_prefix::text AS ipv6_prefix,
-  max_sessions, to_char(paid_until, 'YYYY-MM-DD') AS paid_until, line_id, created_at, updated_at`;
+  max_sessions, to_char(paid_until, 'YYYY-MM-DD') AS paid_until, line_id, created_at, updated_at, legacy_hash, reply_attributes`;
 
 export type MemberRow = Record<string, unknown>;
 
@@ -22,7 +23,7 @@ export function toMember(r: MemberRow): Member {
     id: num(r.id),
     tenantId: num(r.tenant_id),
     username: str(r.username),
-    credential: { cleartext: strOrNull(r.cleartext), ntHash: bufOrNull(r.nt_hash), strongHash: strOrNull(r.strong_hash) },
+    credential: { cleartext: strOrNull(r.cleartext), ntHash: bufOrNull(r.nt_hash), strongHash: strOrNull(r.strong_hash), legacyHash: strOrNull(r.legacy_hash) },
     authMethods: strArray(r.auth_methods) as AuthMethod[],
     status: str(r.status) as MemberStatus,
     suspendedReason: strOrNull(r.suspended_reason),
@@ -34,9 +35,18 @@ export function toMember(r: MemberRow): Member {
     maxSessions: numOrNull(r.max_sessions),
     paidUntil: strOrNull(r.paid_until),
     lineId: strOrNull(r.line_id),
+    replyAttributes: replyAttributesOf(r.reply_attributes),
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
   };
+}
+
+/** The member's own reply attributes (moved in from FreeRADIUS); [] for most. */
+function replyAttributesOf(v: unknown): PlanAttribute[] {
+  if (!Array.isArray(v)) return [];
+  return v
+    .filter((a): a is PlanAttribute => typeof a === 'object' && a !== null && typeof a.name === 'string' && typeof a.value === 'string')
+    .map((a) => ({ name: a.name, value: a.value }));
 }
 
 /** A suspended row without a kind (written by hand, outside radassoc) counts as manual: only `member resume` lifts it. */

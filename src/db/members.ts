@@ -60,14 +60,15 @@ export async function insertMember(q: Queryable, tenantId: number, m: NewMember)
     check.maxSessions(m.maxSessions),
     check.paidUntil(m.paidUntil),
     lineId,
+    m.credential.legacyHash ?? null,
   ];
   await assertAddressFree(q, tenantId, ipv4, username);
   await assertLineFree(q, tenantId, lineId, username);
   const rows = await run(
     q,
     username,
-    `INSERT INTO members (tenant_id, username, cleartext, nt_hash, strong_hash, auth_methods, plan, ipv4, ipv6_prefix, max_sessions, paid_until, line_id)
-     VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8::inet, $9::cidr, $10, $11::date, $12)
+    `INSERT INTO members (tenant_id, username, cleartext, nt_hash, strong_hash, auth_methods, plan, ipv4, ipv6_prefix, max_sessions, paid_until, line_id, legacy_hash)
+     VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8::inet, $9::cidr, $10, $11::date, $12, $13)
      RETURNING ${MEMBER_COLUMNS}`,
     params,
   );
@@ -120,6 +121,8 @@ function patchAssignments(patch: MemberPatch): Array<[column: string, value: unk
     sets.push(['cleartext', patch.credential.cleartext, 'text']);
     sets.push(['nt_hash', check.ntHash(patch.credential.ntHash), 'bytea']);
     sets.push(['strong_hash', patch.credential.strongHash, 'text']);
+    // A new password replaces a hash brought from FreeRADIUS.
+    sets.push(['legacy_hash', patch.credential.legacyHash ?? null, 'text']);
   }
   return sets;
 }
@@ -224,11 +227,15 @@ export interface AuthMemberRow {
   ipv4: string | null;
   ipv6_prefix: string | null;
   max_sessions: number | null;
+  /** Members moved in from FreeRADIUS only (sql/090_legacy_credentials.sql). */
+  legacy_hash?: string | null;
+  /** The member's own reply attributes as stored (a JSON array), or null. */
+  reply_attributes?: unknown;
 }
 
 const AUTH_MEMBER_COLUMNS = `id, username, cleartext, encode(nt_hash, 'hex') AS nt_hash, strong_hash,
   array_to_string(auth_methods, ',') AS auth_methods, status, plan, host(ipv4) AS ipv4,
-  ipv6_prefix::text AS ipv6_prefix, max_sessions`;
+  ipv6_prefix::text AS ipv6_prefix, max_sessions, legacy_hash, reply_attributes`;
 
 /**
  * Every member with only the columns authentication reads, a page at a time

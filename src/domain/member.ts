@@ -1,4 +1,5 @@
 /** The vocabulary of members: what the CLI writes, the cache holds and auth/ decides on. */
+import type { PlanAttribute } from './plan.js';
 
 /** Authentication methods a member's stored credential may serve. */
 export type AuthMethod = 'pap' | 'chap' | 'mschapv1' | 'mschapv2';
@@ -22,6 +23,12 @@ export interface StoredCredential {
   ntHash: Buffer | null;
   /** scrypt hash in PHC-like form, kept when PAP must work without the cleartext. */
   strongHash: string | null;
+  /**
+   * A FreeRADIUS hash (SSHA, MD5, crypt(3), ...) of a member moved in without
+   * its cleartext (auth/legacy-credential-text.ts): PAP only. Absent or null
+   * for every other member.
+   */
+  legacyHash?: string | null;
 }
 
 /**
@@ -33,6 +40,7 @@ export interface AuthCredential {
   readonly cleartext: string | null;
   readonly ntHash: Buffer | null;
   readonly strongHash: string | null;
+  readonly legacyHash?: string | null;
 }
 
 /**
@@ -76,6 +84,8 @@ export interface Member {
   paidUntil: string | null;
   /** The access line the member is bound to (RFC 4679 Agent-Circuit-Id / Agent-Remote-Id, or NAS-Port-Id), unique in its tenant. */
   lineId: string | null;
+  /** Reply attributes of the member's own, sent after its plan's (members moved in from FreeRADIUS); absent or [] for most. */
+  replyAttributes?: PlanAttribute[];
   createdAt: Date;
   updatedAt: Date;
 }

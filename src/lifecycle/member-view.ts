@@ -6,7 +6,8 @@
 import { canServe } from '../auth/credentials.js';
 import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberStatus, type StoredCredential, type SuspensionKind } from '../domain/member.js';
 
-export type CredentialKind = 'cleartext' | 'nt-hash' | 'strong-hash' | 'none';
+/** legacy-hash: a FreeRADIUS hash brought by `import freeradius`, PAP only until a new password. */
+export type CredentialKind = 'cleartext' | 'nt-hash' | 'strong-hash' | 'legacy-hash' | 'none';
 
 export interface MemberView {
   username: string;
@@ -36,6 +37,7 @@ export function credentialKind(c: StoredCredential): CredentialKind {
   if (c.cleartext !== null) return 'cleartext';
   if (c.ntHash !== null) return 'nt-hash';
   if (c.strongHash !== null) return 'strong-hash';
+  if ((c.legacyHash ?? null) !== null) return 'legacy-hash';
   return 'none';
 }
 
