@@ -151,7 +151,10 @@ export async function startFreeRadius(sql: FreeRadiusSql): Promise<FreeRadiusSer
   cpSync(PACKAGED_RADDB, raddb, { recursive: true, dereference: false, verbatimSymlinks: true });
   const conf = join(raddb, 'radiusd.conf');
   // The suite's own user runs it: no switch to freerad, which could not read this directory.
-  writeFileSync(conf, readFileSync(conf, 'utf8').replace(/^(\s*)(user|group) = freerad$/gm, '$1#$2 = freerad'));
+  // Rejects at once: the packaged one second of reject_delay would make a suite of refusals crawl.
+  writeFileSync(conf, readFileSync(conf, 'utf8')
+    .replace(/^(\s*)(user|group) = freerad$/gm, '$1#$2 = freerad')
+    .replace(/^(\s*)reject_delay = 1$/m, '$1reject_delay = 0'));
   writeFileSync(join(raddb, 'clients.conf'), '# clients come from the nas table (sql read_clients)\n');
   rmSync(join(raddb, 'sites-enabled'), { recursive: true, force: true });
   mkdirSync(join(raddb, 'sites-enabled'));
