@@ -475,7 +475,8 @@ export function differentialSuite(dialect: string, open: () => Promise<SourceDep
         const answers = await both(m, username, SETTINGS_PASSWORD(username));
         expect([answers.freeradius.decision, answers.radassoc.decision]).toEqual(['accept', 'accept']);
         // By design: rlm_expiration adds Session-Timeout = the seconds left until the Expiration
-        // (here decades); radassoc keeps the date as the member's expiry and refuses from then on.
+        // (here decades); radassoc keeps the date as the member's paid-until, after which its
+        // daily dues job suspends the member (past the grace days), and caps no session by it.
         const timeout = answers.freeradius.attributes.find((a) => a.startsWith('Session-Timeout='));
         const left = (Date.UTC(2099, 0, 1) - Date.now()) / 1000;
         expect(Math.abs(Number(timeout?.split('=')[1]) - left)).toBeLessThan(120);
