@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `npm test`: installs what the suites need (Redis from Debian's packages,
 # PostgreSQL server binaries if absent, Debian's radtest/radclient and
-# python3-pyrad as independent clients, chromium for the console's browser
-# tests, the npm dependencies), builds, and runs
-# every suite against real PostgreSQL and Redis servers it starts on free
-# loopback ports.
+# python3-pyrad as independent clients, FreeRADIUS with its PostgreSQL and
+# MySQL drivers and MariaDB for the import's differential tests, chromium for
+# the console's browser tests, the npm dependencies), builds, and runs every
+# suite against real PostgreSQL and Redis servers it starts on free loopback
+# ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,11 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 have_pg || missing+=(postgresql)
 command -v radclient >/dev/null 2>&1 || missing+=(freeradius-utils)
 /usr/bin/python3 -c 'import pyrad' >/dev/null 2>&1 || missing+=(python3-pyrad)
+# The FreeRADIUS import is tested against Debian's FreeRADIUS itself, on PostgreSQL and on MariaDB.
+[ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
+[ -x /usr/sbin/freeradius ] || missing+=(freeradius)
+[ -e /usr/lib/freeradius/rlm_sql_postgresql.so ] || missing+=(freeradius-postgresql)
+[ -e /usr/lib/freeradius/rlm_sql_mysql.so ] || missing+=(freeradius-mysql)
 # The console's browser tests drive Debian's chromium (puppeteer-core downloads no browser).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -143,7 +143,9 @@ export interface ErrorData {
     | { problem: 'not-built'; dialect: 'mysql'; where: string }
     | { problem: 'unreachable'; where: string; reason: string }
     | { problem: 'query'; where: string; table: string; reason: string }
-    | { problem: 'no-tables'; where: string };
+    | { problem: 'no-tables'; where: string }
+    /** A URL parameter radassoc does not take, or one the server refused (an unknown ?timezone=). */
+    | { problem: 'option'; where: string; option: string; reason: string };
   /** Writing an import failed (`reason`: the database's words, never a row's values); the transaction rolled back. */
   IMPORT_WRITE_FAILED: { reason: string };
   /** No open session by this unique id or Acct-Session-Id; `ended`: it exists but has ended. */
@@ -499,6 +501,8 @@ export const ERROR_MESSAGES: Catalogue = {
         return words(`reading ${d.table} from ${d.where} failed: ${d.reason}`, 'check that the database user may read the rlm_sql tables');
       case 'no-tables':
         return words(`${d.where} has none of rlm_sql's tables (radcheck, radreply, radgroupcheck, radgroupreply, radusergroup, radacct, nas)`, 'point --from at the database FreeRADIUS\'s sql module uses');
+      case 'option':
+        return words(`${d.where}: ?${d.option}= ${d.reason}`, 'a MySQL URL takes ?timezone= alone, as SYSTEM, an offset such as +01:00 or a zone name such as Europe/Paris');
     }
   },
   UNKNOWN_SESSION: (d) => words(`no open session ${d.session}${d.ended ? ' (it has ended)' : ''}`, "`radassoc diagnose <username>` lists a member's sessions"),
