@@ -236,7 +236,8 @@ async function foldedUsage(
   }
   const sessions = await sessionsOverlapping(db, fromMs, toMs, tenant);
   const from = (tenantId: number): number => Math.max(fromMs, horizons.get(tenantId) ?? fromMs);
-  const held = sessions.filter((s) => overlaps(s, from(s.tenantId), toMs));
+  // A period ending before a tenant's horizon has no held part for it.
+  const held = sessions.filter((s) => from(s.tenantId) < toMs && overlaps(s, from(s.tenantId), toMs));
   const spanning = held.filter((s) => s.startTime < from(s.tenantId) || Math.max(s.startTime, s.stopTime ?? s.lastUpdate) > toMs);
   const snaps = await snapshotsOf(db, spanning.map((s) => s.uniqueId));
   for (const s of held) {
