@@ -213,6 +213,14 @@ export interface ErrorData {
   API_IDEMPOTENCY_KEY: { key: string; problem: 'mismatch' | 'in-progress' };
   /** HTTP API: something failed on our side; the log has the details (by request id). */
   API_INTERNAL: { requestId: string };
+  /**
+   * A billing export reaching into months whose usage detail retention has
+   * folded into monthly totals (before `until`): they export whole
+   * (`partial-month`), and as a summary only (`detail`, `tenants` concerned).
+   */
+  USAGE_FOLDED:
+    | { problem: 'partial-month'; from: string; to: string; until: string }
+    | { problem: 'detail'; until: string; tenants: string[] };
   /** Member space: a password change refused by the tenant's rules, or without the right current password. */
   MEMBER_PASSWORD_RULE: { problem: 'current-wrong' } | { problem: 'too-short'; min: number } | { problem: 'mismatch' };
 }
@@ -586,6 +594,16 @@ export const ERROR_MESSAGES: Catalogue = {
       ? words(`Idempotency-Key ${JSON.stringify(d.key)} was used with another request: use a new key for a new request`)
       : words(`the first request with Idempotency-Key ${JSON.stringify(d.key)} is still running: retry in a moment`),
   API_INTERNAL: (d) => words(`internal error (request ${d.requestId}); the server log has the details`),
+  USAGE_FOLDED: (d) =>
+    d.problem === 'partial-month'
+      ? words(
+          `usage before ${d.until} is kept as monthly totals only (its per-session detail is past its retention): a period reaching into it starts on a month's first day and, before ${d.until}, ends on a month's last day (not ${d.from} to ${d.to})`,
+          'give whole months, e.g. --from 2025-01-01 --to 2025-03-31',
+        )
+      : words(
+          `the per-session detail before ${d.until} is no longer held${d.tenants.length > 1 ? ` (tenants ${d.tenants.join(', ')})` : ''}: it was folded into monthly totals per member`,
+          `export the summary (without --detail), or a period from ${d.until} on`,
+        ),
   MEMBER_PASSWORD_RULE: (d) => {
     switch (d.problem) {
       case 'current-wrong':
@@ -679,7 +697,7 @@ function invalidArgument(d: InvalidArgument): ErrorWords {
       return words(`give one of ${d.flags.join(', ')}, not several`);
     case 'tenant-nothing-to-change':
       return words(
-        'nothing to change: give at least one of --display-name, --realm, --add-realm, --remove-realm, --keep-realm, --strip-realm, --restricted-plan, --grace-days, --lockout, --auth-log-days, --reply-message, --attribute or --clear-attributes',
+        'nothing to change: give at least one of --display-name, --realm, --add-realm, --remove-realm, --keep-realm, --strip-realm, --restricted-plan, --grace-days, --lockout, --auth-log-days, --usage-detail-retention-months, --usage-totals-retention-months, --identifier-retention-days, --audit-retention-days, --disconnect-log-retention-days, --reply-message, --attribute or --clear-attributes',
       );
     case 'last-tenant':
       return words(`tenant ${d.tenant} is the deployment's only tenant and cannot be removed`, 'add the tenant that replaces it first (`radassoc tenant add NAME`)');

@@ -15,10 +15,16 @@
  * One tenant's usage only (its members are its own: the same username in two
  * tenants is two members), or the whole deployment's when asked for
  * explicitly, each row then marked with its tenant's name.
+ *
+ * Months past usage-detail retention are folded into monthly totals per
+ * member (privacy/usage-fold.ts); their summary is read from those totals,
+ * the same figures as before the fold.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Queryable } from '../db/db.js';
 import { sessionsOverlapping, snapshotsOf, type SnapshotRow, type UsageSessionRow, type UsageTenant } from '../db/usage.js';
+import { getTenantById } from '../db/tenants.js';
+import { foldHorizons, monthlyTotalsWithin } from '../db/usage-totals.js';
 import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 import { fail } from '../errors.js';
 
@@ -126,9 +132,31 @@ export function usageWithin(s: UsageSessionRow, snapshots: readonly SnapshotRow[
   return { seconds: b.seconds - a.seconds, inputOctets: b.inputOctets - a.inputOctets, outputOctets: b.outputOctets - a.outputOctets };
 }
 
-/** `tenant`'s usage in the period (the default tenant's unless told), or every tenant's with 'all'. */
-export async function exportUsage(db: Queryable, period: { from: string; to: string }, tenant: UsageTenant = DEFAULT_TENANT_ID): Promise<UsageExport> {
+/** The export of a period, and which tenants' part of it came from folded monthly totals. */
+export interface PeriodUsage extends UsageExport {
+  /**
+   * Tenants whose usage detail before `until` (ISO date, a month's first day)
+   * was folded into monthly totals: their summary there comes from the totals,
+   * and they have no detail rows there.
+   */
+  folded: Array<{ tenant: string; until: string }>;
+}
+
+/**
+ * `tenant`'s usage in the period (the default tenant's unless told), or every
+ * tenant's with 'all'. Where retention has folded a tenant's months into
+ * monthly totals (privacy/usage-fold.ts), the summary of those months is read
+ * from the totals, and the period must take them whole.
+ */
+export async function exportUsage(db: Queryable, period: { from: string; to: string }, tenant: UsageTenant = DEFAULT_TENANT_ID): Promise<PeriodUsage> {
   const { fromMs, toMs } = periodBounds(period.from, period.to);
+  const horizons = new Map([...(await foldHorizons(db, tenant))].filter(([, until]) => until > fromMs));
+  if (horizons.size === 0) return { ...(await detailUsage(db, fromMs, toMs, tenant)), folded: [] };
+  return foldedUsage(db, { fromMs, toMs, period }, tenant, horizons);
+}
+
+/** The usage of sessions held in detail, split at the period's bounds (the module comment). */
+async function detailUsage(db: Queryable, fromMs: number, toMs: number, tenant: UsageTenant): Promise<UsageExport> {
   const marked = tenant === 'all';
   const sessions = await sessionsOverlapping(db, fromMs, toMs, tenant);
   // Snapshots matter only for sessions that cross a boundary of the period.
@@ -151,18 +179,77 @@ export async function exportUsage(db: Queryable, period: { from: string; to: str
       terminate_cause: s.terminateCause,
       framed_ip: s.framedIp,
     });
-    // A member is a tenant and a username: alice of two tenants are two rows.
-    const key = `${s.tenantId}\u0000${s.username}`;
-    const sum = byUser.get(key) ?? { ...(marked ? { tenant: s.tenant } : {}), username: s.username, sessions: 0, seconds: 0, input_octets: 0, output_octets: 0 };
-    sum.sessions++;
-    sum.seconds += u.seconds;
-    sum.input_octets += u.inputOctets;
-    sum.output_octets += u.outputOctets;
-    byUser.set(key, sum);
+    addTo(byUser, s, marked, u, 1);
   }
+  return { summary: sortedSummary(byUser), detail };
+}
+
+/** A member is a tenant and a username: alice of two tenants are two rows. */
+function addTo(byUser: Map<string, SummaryRow>, who: { tenantId: number; tenant: string; username: string }, marked: boolean, u: Usage, sessions: number): void {
+  const key = `${who.tenantId}\u0000${who.username}`;
+  const sum = byUser.get(key) ?? { ...(marked ? { tenant: who.tenant } : {}), username: who.username, sessions: 0, seconds: 0, input_octets: 0, output_octets: 0 };
+  sum.sessions += sessions;
+  sum.seconds += u.seconds;
+  sum.input_octets += u.inputOctets;
+  sum.output_octets += u.outputOctets;
+  byUser.set(key, sum);
+}
+
+function sortedSummary(byUser: Map<string, SummaryRow>): SummaryRow[] {
   const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  const summary = [...byUser.values()].sort((a, b) => order(a.tenant ?? '', b.tenant ?? '') || order(a.username, b.username));
-  return { summary, detail };
+  return [...byUser.values()].sort((a, b) => order(a.tenant ?? '', b.tenant ?? '') || order(a.username, b.username));
+}
+
+const isMonthStart = (ms: number): boolean => new Date(ms).getUTCDate() === 1 && ms % DAY_MS === 0;
+
+/** Whether a session has any part in [fromMs, toMs): the rule sessionsOverlapping applies. */
+const overlaps = (s: UsageSessionRow, fromMs: number, toMs: number): boolean =>
+  s.startTime < toMs && ((s.stopTime ?? s.lastUpdate) > fromMs || s.startTime >= fromMs);
+
+/**
+ * A period reaching into folded months: per tenant, the folded months' totals
+ * (a session carried over from the month before counted once), then the
+ * detail from the horizon on, less the sessions the last folded month counted
+ * already. Summary only: the detail of a folded month is gone.
+ */
+async function foldedUsage(
+  db: Queryable,
+  p: { fromMs: number; toMs: number; period: { from: string; to: string } },
+  tenant: UsageTenant,
+  horizons: Map<number, number>,
+): Promise<PeriodUsage> {
+  const marked = tenant === 'all';
+  const { fromMs, toMs } = p;
+  for (const until of horizons.values()) {
+    if (!isMonthStart(fromMs) || (toMs < until && !isMonthStart(toMs))) {
+      throw fail('USAGE_FOLDED', { problem: 'partial-month', from: p.period.from, to: p.period.to, until: new Date(until).toISOString().slice(0, 10) });
+    }
+  }
+  const names = new Map<number, string>();
+  for (const tenantId of horizons.keys()) names.set(tenantId, (await getTenantById(db, tenantId))?.name ?? String(tenantId));
+  const byUser = new Map<string, SummaryRow>();
+  for (const t of await monthlyTotalsWithin(db, tenant, fromMs, toMs)) {
+    const until = horizons.get(t.tenantId);
+    if (until === undefined || t.month >= until) continue;
+    const carried = t.month > fromMs ? t.sessionsCarried : 0;
+    addTo(byUser, t, marked, { seconds: t.seconds, inputOctets: t.inputOctets, outputOctets: t.outputOctets }, t.sessions - carried);
+  }
+  const sessions = await sessionsOverlapping(db, fromMs, toMs, tenant);
+  const from = (tenantId: number): number => Math.max(fromMs, horizons.get(tenantId) ?? fromMs);
+  // A period ending before a tenant's horizon has no held part for it.
+  const held = sessions.filter((s) => from(s.tenantId) < toMs && overlaps(s, from(s.tenantId), toMs));
+  const spanning = held.filter((s) => s.startTime < from(s.tenantId) || Math.max(s.startTime, s.stopTime ?? s.lastUpdate) > toMs);
+  const snaps = await snapshotsOf(db, spanning.map((s) => s.uniqueId));
+  for (const s of held) {
+    const start = from(s.tenantId);
+    // Begun before the horizon: the last folded month counted it already.
+    const counted = start > fromMs && s.startTime < start ? 0 : 1;
+    addTo(byUser, s, marked, usageWithin(s, snaps.get(s.uniqueId) ?? [], start, toMs), counted);
+  }
+  const folded = [...horizons]
+    .map(([tenantId, until]) => ({ tenant: names.get(tenantId) ?? '', until: new Date(until).toISOString().slice(0, 10) }))
+    .sort((a, b) => (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0));
+  return { summary: sortedSummary(byUser), detail: [], folded };
 }
 
 type Cell = string | number | null | undefined;

@@ -17,6 +17,7 @@ import { parseAuthMethods, readSecretFlag } from './input.js';
 import { registerMemberChanges } from './member-change.js';
 import { FIELD_OPTIONS, fieldInput, PASSWORD_OPTIONS } from './member-common.js';
 import { registerMemberImport } from './member-csv.js';
+import { registerMemberData } from './member-data.js';
 import { printRecord, printRows, say } from './output.js';
 
 const LIST_COLUMNS = ['username', 'status', 'plan', 'ipv4', 'ipv6_prefix', 'max_sessions', 'paid_until', 'auth'] as const;
@@ -103,12 +104,12 @@ function registerStatusCommands(member: Argv<GlobalArgs>): void {
   );
   member.command(
     'remove <username>',
-    'delete a member (accounting history is kept)',
+    'delete a member with its authentication and disconnect logs (usage is kept for billing)',
     (y) => y.positional('username', { type: 'string', demandOption: true }),
     async (argv) => {
       await withContext(argv, async (ctx) => {
-        const { removed } = await removeMember({ db: ctx.db }, await ctx.scope(), argv.username);
-        if (ctx.json) printRecord({ removed }, true);
+        const { removed, erased } = await removeMember({ db: ctx.db }, await ctx.scope(), argv.username);
+        if (ctx.json) printRecord({ removed, erased }, true);
         else say(`removed member ${removed}`, false);
       });
     },
@@ -116,12 +117,13 @@ function registerStatusCommands(member: Argv<GlobalArgs>): void {
 }
 
 export function registerMember(cli: Argv<GlobalArgs>): void {
-  cli.command('member', 'members: add, show, list, passwd, set, suspend, resume, remove, import', (member) => {
+  cli.command('member', 'members: add, show, list, passwd, set, suspend, resume, remove, import, data', (member) => {
     registerAdd(member);
     registerReadCommands(member);
     registerMemberChanges(member);
     registerStatusCommands(member);
     registerMemberImport(member);
+    registerMemberData(member);
     return member.demandCommand(1, 'Name a member command; `radassoc member --help` lists them.');
   });
 }

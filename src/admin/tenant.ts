@@ -36,7 +36,25 @@ const SETTING_OPTIONS = {
   'restricted-plan': { type: 'string', describe: `walled-garden plan for suspended members; none: reject them; ${DEFAULT_WORD}: the deployment's` },
   'grace-days': { type: 'string', describe: `days after paid-until before the dues job suspends; ${DEFAULT_WORD}: the deployment's` },
   lockout: { type: 'string', describe: `failed logins that lock a username; ${DEFAULT_WORD}: the deployment's` },
-  'auth-log-days': { type: 'string', describe: `days of authentication log kept (0: all); ${DEFAULT_WORD}: the deployment's` },
+  'auth-log-days': {
+    type: 'string',
+    alias: 'auth-log-retention-days',
+    describe: `days of authentication log kept (0: all); ${DEFAULT_WORD}: the deployment's`,
+  },
+  'usage-detail-retention-months': {
+    type: 'string',
+    describe: `whole months of per-session usage kept after the current one, then folded into monthly totals (at least 1); ${DEFAULT_WORD}: the deployment's`,
+  },
+  'usage-totals-retention-months': {
+    type: 'string',
+    describe: `months a member's monthly usage totals are kept after the month (0: all); ${DEFAULT_WORD}: the deployment's`,
+  },
+  'identifier-retention-days': {
+    type: 'string',
+    describe: `days Calling-Station-Id, NAS-Port-Id and Class stay on an ended session (0: cleared at the next retention run); ${DEFAULT_WORD}: the deployment's`,
+  },
+  'audit-retention-days': { type: 'string', describe: `days of audit log kept (0: all); ${DEFAULT_WORD}: the deployment's` },
+  'disconnect-log-retention-days': { type: 'string', describe: `days of disconnect log kept (0: all); ${DEFAULT_WORD}: the deployment's` },
   'reply-message': { ...list, describe: `Reply-Message for a reject reason, repeatable: --reply-message 'suspended=Call 01 23 45 67 89' (${REJECT_REASONS.join(', ')})` },
   attribute: { ...list, alias: 'attr', describe: "reply attribute in every Access-Accept of the tenant, repeatable: --attribute 'Tunnel-Type:1=L2TP'" },
 } as const;
@@ -50,6 +68,11 @@ interface SettingFlags {
   graceDays?: string | undefined;
   lockout?: string | undefined;
   authLogDays?: string | undefined;
+  usageDetailRetentionMonths?: string | undefined;
+  usageTotalsRetentionMonths?: string | undefined;
+  identifierRetentionDays?: string | undefined;
+  auditRetentionDays?: string | undefined;
+  disconnectLogRetentionDays?: string | undefined;
   replyMessage?: Array<string | number> | undefined;
   attribute?: Array<string | number> | undefined;
 }
@@ -86,10 +109,24 @@ function replyMessages(texts: readonly string[]): Partial<Record<RejectReason, s
 function settingsOf(f: SettingFlags): { settings: TenantSettingsInput; unset: TenantSettingKey[] } {
   const settings: TenantSettingsInput = {};
   const unset: TenantSettingKey[] = [];
-  const numeric: Array<[string, string | undefined, 'duesGraceDays' | 'lockoutThreshold' | 'authLogRetentionDays']> = [
+  type NumericKey =
+    | 'duesGraceDays'
+    | 'lockoutThreshold'
+    | 'authLogRetentionDays'
+    | 'usageDetailRetentionMonths'
+    | 'usageTotalsRetentionMonths'
+    | 'identifierRetentionDays'
+    | 'auditRetentionDays'
+    | 'disconnectLogRetentionDays';
+  const numeric: Array<[string, string | undefined, NumericKey]> = [
     ['grace-days', f.graceDays, 'duesGraceDays'],
     ['lockout', f.lockout, 'lockoutThreshold'],
     ['auth-log-days', f.authLogDays, 'authLogRetentionDays'],
+    ['usage-detail-retention-months', f.usageDetailRetentionMonths, 'usageDetailRetentionMonths'],
+    ['usage-totals-retention-months', f.usageTotalsRetentionMonths, 'usageTotalsRetentionMonths'],
+    ['identifier-retention-days', f.identifierRetentionDays, 'identifierRetentionDays'],
+    ['audit-retention-days', f.auditRetentionDays, 'auditRetentionDays'],
+    ['disconnect-log-retention-days', f.disconnectLogRetentionDays, 'disconnectLogRetentionDays'],
   ];
   for (const [flag, text, key] of numeric) {
     if (text === undefined) continue;

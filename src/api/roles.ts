@@ -6,15 +6,17 @@
  *   support:   read, diagnose, disconnect
  *   operator:  everything, in every tenant
  * Webhooks (action 'hooks') are the admin's and the operator's alone: a
- * hook sends the tenant's events wherever its URL says.
+ * hook sends the tenant's events wherever its URL says. So is everything
+ * held about a member (action 'member-data'): a treasurer or support sees
+ * what their work needs, not a member's whole record.
  */
 import type { ApiRole } from './accounts.js';
 
-export type Action = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect' | 'hooks';
+export type Action = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect' | 'hooks' | 'member-data';
 
 const ALLOWED: Record<ApiRole, ReadonlySet<Action>> = {
-  admin: new Set<Action>(['read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks']),
-  operator: new Set<Action>(['read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks']),
+  admin: new Set<Action>(['read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks', 'member-data']),
+  operator: new Set<Action>(['read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks', 'member-data']),
   treasurer: new Set<Action>(['read', 'paid-until', 'export', 'dues']),
   support: new Set<Action>(['read', 'diagnose', 'disconnect']),
 };
@@ -31,4 +33,5 @@ export const ACTION_WORDS: Record<Action, string> = {
   diagnose: 'diagnose members',
   disconnect: 'disconnect sessions',
   hooks: 'see or change webhooks',
+  'member-data': 'export everything held about a member',
 };

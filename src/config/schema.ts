@@ -105,9 +105,27 @@ function declare(z: typeof Zod.z) {
         graceDays: int(0).default(7),
       }),
       authLog: section({
-        /** Authentication log rows older than this many days are deleted; 0 keeps them forever. */
-        retentionDays: int(0).default(180),
+        /** Authentication log rows older than this many days are deleted by the retention run; 0 keeps them forever. */
+        retentionDays: int(0).default(30),
+        /** No longer read: retention.cron schedules the authentication log with every other kind. Kept so that existing files load. */
         pruneCron: text().default('30 3 * * *'),
+      }),
+      /** What is kept, for how long (docs/privacy.md): the deployment's periods, each tenant's own over them. */
+      retention: section({
+        /** When the daily retention run deletes what is past its period. */
+        cron: text().default('30 3 * * *'),
+        /** Rows per transaction, so that no lock is held for long while RADIUS writes. */
+        batchSize: int(1).default(5000),
+        /** Whole months of per-session usage kept after the current month, then folded into monthly totals (at least 1). */
+        usageDetailMonths: int(1).default(13),
+        /** Months a member's monthly usage totals are kept after the month (accounting records: 10 years); 0 keeps them forever. */
+        usageTotalsMonths: int(0).default(120),
+        /** Days Calling-Station-Id, NAS-Port-Id and Class stay on an ended session; 0: cleared at the next run. */
+        identifierDays: int(0).default(0),
+        /** Audit log rows older than this many days are deleted; 0 keeps them forever. */
+        auditDays: int(0).default(365),
+        /** Disconnect log rows older than this many days are deleted; 0 keeps them forever. */
+        disconnectLogDays: int(0).default(90),
       }),
       /** The HTTP API (src/api/): loopback by default; direct TLS with a certificate and key, or a reverse proxy in front. */
       api: section({

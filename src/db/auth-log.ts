@@ -2,6 +2,7 @@
 import type { AuthLogEntry, AuthOutcome, RejectReason, RequestMethod } from '../domain/auth-result.js';
 import type { Queryable } from './db.js';
 import { AuthLogRows } from './auth-log-rows.js';
+import { pruneLogBatch, type LogOwner } from './log-retention.js';
 import { date, str, strOrNull } from './rows.js';
 
 /**
@@ -27,29 +28,33 @@ export function insertAuthLogBatch(q: Queryable, entries: readonly AuthLogEntry[
 }
 
 /** Whose rows a prune deletes: every row, one tenant's, or those no tenant was found for (null). */
-export type AuthLogOwner = 'all' | number | null;
+export type AuthLogOwner = LogOwner;
 
 /**
  * Deletes the rows older than `before` (of `owner` only, when given), `batch`
- * rows per statement so that no single transaction holds a long lock or a
- * huge WAL burst while the daemon keeps writing (the BRIN index on time, or
- * the (tenant_id, time) index, finds them). Returns how many went.
+ * rows per statement (db/log-retention.ts, the way every log is pruned; the
+ * BRIN index on time, or the (tenant_id, time) index, finds them). Returns
+ * how many went.
  */
 export async function pruneAuthLog(q: Queryable, before: Date, batch = 10_000, owner: AuthLogOwner = 'all'): Promise<number> {
-  const which = owner === 'all' ? 'TRUE' : owner === null ? 'tenant_id IS NULL' : 'tenant_id = $3';
-  const params: unknown[] = typeof owner === 'number' ? [before, batch, owner] : [before, batch];
   let total = 0;
   for (;;) {
-    const r = await q.query(
-      `WITH doomed AS (SELECT ctid FROM auth_log WHERE time < $1 AND ${which} LIMIT $2)
-       DELETE FROM auth_log a USING doomed WHERE a.ctid = doomed.ctid`,
-      params,
-    );
-    const n = r.rowCount;
+    const n = await pruneLogBatch(q, 'auth_log', before, batch, owner);
     total += n;
     if (n < batch) return total;
   }
 }
+
+const toEntry = (row: Record<string, unknown>): AuthLogEntry => ({
+  time: date(row.time),
+  username: str(row.username),
+  nas: str(row.nas),
+  method: str(row.method) as RequestMethod,
+  result: str(row.result) as AuthOutcome,
+  reason: strOrNull(row.reason) as RejectReason | null,
+  callingStationId: strOrNull(row.calling_station_id),
+  classId: strOrNull(row.class_id),
+});
 
 /**
  * The latest attempts under one username in one tenant, newest first: what
@@ -64,14 +69,19 @@ export async function recentAuthLog(q: Queryable, tenantId: number, username: st
      ORDER BY time DESC, id DESC LIMIT $2`,
     [username, limit, tenantId],
   );
-  return r.rows.map((row) => ({
-    time: date(row.time),
-    username: str(row.username),
-    nas: str(row.nas),
-    method: str(row.method) as RequestMethod,
-    result: str(row.result) as AuthOutcome,
-    reason: strOrNull(row.reason) as RejectReason | null,
-    callingStationId: strOrNull(row.calling_station_id),
-    classId: strOrNull(row.class_id),
-  }));
+  return r.rows.map(toEntry);
+}
+
+/**
+ * Every attempt under one username in one tenant, oldest first (`member
+ * data`); the rows of no tenant as recentAuthLog counts them.
+ */
+export async function authLogOf(q: Queryable, tenantId: number, username: string): Promise<AuthLogEntry[]> {
+  const r = await q.query<Record<string, unknown>>(
+    `SELECT time, username, nas, method, result, reason, calling_station_id, class_id FROM auth_log
+     WHERE username = $1 AND (tenant_id = $2 OR (tenant_id IS NULL AND (SELECT count(*) FROM tenants) = 1))
+     ORDER BY time, id`,
+    [username, tenantId],
+  );
+  return r.rows.map(toEntry);
 }

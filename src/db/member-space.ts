@@ -73,6 +73,15 @@ export async function revokeMemberSessions(q: Queryable, tenantId: number, usern
   await q.query('UPDATE member_space_sessions SET revoked_at = $4 WHERE tenant_id = $1 AND username = $2 AND id <> $3 AND revoked_at IS NULL', [tenantId, username, except, now]);
 }
 
+/** A member's member-space logins, oldest first (never the token's digest): `member data`. */
+export async function memberSpaceLogins(q: Queryable, tenantId: number, username: string): Promise<Array<{ createdAt: Date; expiresAt: Date; revokedAt: Date | null }>> {
+  const r = await q.query<Record<string, unknown>>(
+    'SELECT created_at, expires_at, revoked_at FROM member_space_sessions WHERE tenant_id = $1 AND username = $2 ORDER BY created_at, id',
+    [tenantId, username],
+  );
+  return r.rows.map((row) => ({ createdAt: date(row.created_at), expiresAt: date(row.expires_at), revokedAt: row.revoked_at === null || row.revoked_at === undefined ? null : date(row.revoked_at) }));
+}
+
 export async function pruneMemberSessions(q: Queryable, before: Date): Promise<void> {
   await q.query('DELETE FROM member_space_sessions WHERE expires_at < $1', [before]);
 }

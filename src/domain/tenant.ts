@@ -30,8 +30,18 @@ export interface TenantSettings {
   duesGraceDays?: number;
   /** Failed attempts within the window that lock a username (config lockout.userThreshold). */
   lockoutThreshold?: number;
-  /** Authentication log rows kept this many days (config authLog.retentionDays). */
+  /** Authentication log rows kept this many days (config authLog.retentionDays); 0 keeps them all. */
   authLogRetentionDays?: number;
+  /** Whole months of usage detail kept after the current one before folding into monthly totals (config retention.usageDetailMonths). */
+  usageDetailRetentionMonths?: number;
+  /** Months a member's monthly usage totals are kept after the month (config retention.usageTotalsMonths); 0 keeps them all. */
+  usageTotalsRetentionMonths?: number;
+  /** Days the NAS's identifiers (Calling-Station-Id, NAS-Port-Id, Class) stay on an ended session (config retention.identifierDays); 0: none. */
+  identifierRetentionDays?: number;
+  /** Audit log rows kept this many days (config retention.auditDays); 0 keeps them all. */
+  auditRetentionDays?: number;
+  /** Disconnect log rows kept this many days (config retention.disconnectLogDays); 0 keeps them all. */
+  disconnectLogRetentionDays?: number;
 }
 
 export interface Tenant extends TenantRef {

@@ -6,7 +6,7 @@ import type { SessionStore } from '../accounting/store.js';
 import { startFlushUsageJob } from './flush-usage.js';
 import { startReapStaleJob } from './reap-stale.js';
 import { startDuesJob } from './dues.js';
-import { startPruneAuthLogJob } from './prune-auth-log.js';
+import { startRetentionJob } from './retention.js';
 import { startLapsingHooksJob } from './lapsing-hooks.js';
 import { CoaClient } from '../coa/client.js';
 
@@ -40,8 +40,8 @@ export function startJobs({ config, db, store, log, now }: JobDeps): Jobs {
       ...clock,
     }),
   ];
-  const prune = startPruneAuthLogJob({ db, logger: log, retentionDays: config.authLog.retentionDays, schedule: config.authLog.pruneCron, ...clock });
-  if (prune) handles.push(prune);
+  // Every kind of data past its period, the authentication log included (docs/privacy.md).
+  handles.push(startRetentionJob({ db, logger: log, config, ...clock }));
   handles.push(
     startLapsingHooksJob({
       db,

@@ -13,6 +13,8 @@ import type { Queryable } from '../db/db.js';
 import { check } from '../db/member-rows.js';
 import { deleteMember, getMember, insertMember, listMembers as listMemberRows, updateMember, type MemberFilter } from '../db/members.js';
 import { getPlan } from '../db/plans.js';
+import { deleteMemberLogRows } from '../db/log-retention.js';
+import { clearMemberIdentifiers } from '../db/usage-retention.js';
 import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberPatch, type MemberStatus } from '../domain/member.js';
 import { fail, isRadassocError } from '../errors.js';
 import { memberChanged, type MemberChangeReport } from './lifecycle.js';
@@ -191,15 +193,44 @@ export async function setMember(deps: ServiceDeps, scope: Scope, input: SetMembe
   return { member: memberView(after), follow };
 }
 
-/** Deletes a member; its accounting history stays. */
-export async function removeMember(deps: DbDeps, scope: Scope, username: string): Promise<{ removed: string }> {
-  await deps.db.transaction(async (tx) => {
+/** What `member remove` deleted at once beside the member (docs/privacy.md "When a member leaves"). */
+export interface MemberErasure {
+  /** Authentication attempts under the username: support has nobody to help any more. */
+  auth_log: number;
+  /** Disconnect-Requests and CoA-Requests aimed at the member's sessions. */
+  disconnect_log: number;
+  /** Ended sessions whose Calling-Station-Id, NAS-Port-Id and Class were cleared (their usage stays for billing). */
+  identifiers: number;
+}
+
+/**
+ * Deletes a member, and with it what nothing needs once the membership has
+ * ended: its authentication and disconnect logs, the NAS's identifiers on its
+ * ended sessions; its member-space logins go with the row. Kept: its usage
+ * (billing, until usage retention folds and expires it; an open session's
+ * rows are never touched) and the audit log (who did what, until the audit
+ * retention).
+ */
+export async function removeMember(deps: DbDeps, scope: Scope, username: string): Promise<{ removed: string; erased: MemberErasure }> {
+  const erased = await deps.db.transaction(async (tx) => {
     const before = await getMember(tx, scope.tenant.id, username);
     if (!before) throw fail('UNKNOWN_MEMBER', { username });
     await deleteMember(tx, scope.tenant.id, username);
-    await insertAudit(tx, { tenantId: scope.tenant.id, actor: scope.actor.name, action: 'member.remove', target: `member:${username}`, before: auditView(before) });
+    const gone: MemberErasure = {
+      auth_log: await deleteMemberLogRows(tx, 'auth_log', scope.tenant.id, username),
+      disconnect_log: await deleteMemberLogRows(tx, 'disconnect_log', scope.tenant.id, username),
+      identifiers: await clearMemberIdentifiers(tx, scope.tenant.id, username),
+    };
+    await insertAudit(tx, {
+      tenantId: scope.tenant.id,
+      actor: scope.actor.name,
+      action: 'member.remove',
+      target: `member:${username}`,
+      before: auditView(before),
+    });
+    return gone;
   });
-  return { removed: username };
+  return { removed: username, erased };
 }
 
 export type { MemberChangeReport };

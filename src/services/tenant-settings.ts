@@ -38,3 +38,48 @@ export async function restrictedPlanOf(q: Queryable, tenantId: number, deploymen
   const own = (await tenantSettings(q, tenantId)).restrictedPlan;
   return own === undefined ? deployment : own;
 }
+
+/**
+ * How long each kind of data is kept in one tenant (docs/privacy.md): the
+ * tenant's own period where it has one, the deployment's otherwise. Days
+ * except usage detail, which is kept in whole months (billing is monthly).
+ */
+export interface RetentionPolicy {
+  /** 0: kept forever. */
+  authLogDays: number;
+  /** At least 1: the previous month's export stays unfinished until the current month ends. */
+  usageDetailMonths: number;
+  /** 0: kept forever. */
+  usageTotalsMonths: number;
+  /** 0: cleared at the first run after the session ends. */
+  identifierDays: number;
+  /** 0: kept forever. */
+  auditDays: number;
+  /** 0: kept forever. */
+  disconnectLogDays: number;
+}
+
+/** The deployment's periods, from the configuration (authLog.retentionDays and the retention section). */
+export function deploymentRetention(config: { authLog: { retentionDays: number }; retention: Omit<RetentionPolicy, 'authLogDays'> }): RetentionPolicy {
+  const r = config.retention;
+  return {
+    authLogDays: config.authLog.retentionDays,
+    usageDetailMonths: Math.max(1, r.usageDetailMonths),
+    usageTotalsMonths: r.usageTotalsMonths,
+    identifierDays: r.identifierDays,
+    auditDays: r.auditDays,
+    disconnectLogDays: r.disconnectLogDays,
+  };
+}
+
+/** The tenant's periods: its own where set, the deployment's otherwise. */
+export function retentionPolicy(own: TenantSettings, deployment: RetentionPolicy): RetentionPolicy {
+  return {
+    authLogDays: own.authLogRetentionDays ?? deployment.authLogDays,
+    usageDetailMonths: Math.max(1, own.usageDetailRetentionMonths ?? deployment.usageDetailMonths),
+    usageTotalsMonths: own.usageTotalsRetentionMonths ?? deployment.usageTotalsMonths,
+    identifierDays: own.identifierRetentionDays ?? deployment.identifierDays,
+    auditDays: own.auditRetentionDays ?? deployment.auditDays,
+    disconnectLogDays: own.disconnectLogRetentionDays ?? deployment.disconnectLogDays,
+  };
+}

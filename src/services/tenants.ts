@@ -42,6 +42,11 @@ export interface TenantView {
     dues_grace_days?: number;
     lockout_threshold?: number;
     auth_log_retention_days?: number;
+    usage_detail_retention_months?: number;
+    usage_totals_retention_months?: number;
+    identifier_retention_days?: number;
+    audit_retention_days?: number;
+    disconnect_log_retention_days?: number;
   };
   attributes: PlanAttribute[];
   created_at: string;
@@ -56,6 +61,11 @@ export function tenantView(t: Tenant): TenantView {
   if (s.duesGraceDays !== undefined) settings.dues_grace_days = s.duesGraceDays;
   if (s.lockoutThreshold !== undefined) settings.lockout_threshold = s.lockoutThreshold;
   if (s.authLogRetentionDays !== undefined) settings.auth_log_retention_days = s.authLogRetentionDays;
+  if (s.usageDetailRetentionMonths !== undefined) settings.usage_detail_retention_months = s.usageDetailRetentionMonths;
+  if (s.usageTotalsRetentionMonths !== undefined) settings.usage_totals_retention_months = s.usageTotalsRetentionMonths;
+  if (s.identifierRetentionDays !== undefined) settings.identifier_retention_days = s.identifierRetentionDays;
+  if (s.auditRetentionDays !== undefined) settings.audit_retention_days = s.auditRetentionDays;
+  if (s.disconnectLogRetentionDays !== undefined) settings.disconnect_log_retention_days = s.disconnectLogRetentionDays;
   return {
     name: t.name,
     display_name: t.displayName,
@@ -82,7 +92,18 @@ export interface TenantDetail extends TenantView {
 /** The settings a tenant may have of its own; a key absent leaves the current value. */
 export type TenantSettingsInput = TenantSettings;
 export type TenantSettingKey = keyof TenantSettings;
-export const TENANT_SETTING_KEYS: readonly TenantSettingKey[] = ['replyMessages', 'restrictedPlan', 'duesGraceDays', 'lockoutThreshold', 'authLogRetentionDays'];
+export const TENANT_SETTING_KEYS: readonly TenantSettingKey[] = [
+  'replyMessages',
+  'restrictedPlan',
+  'duesGraceDays',
+  'lockoutThreshold',
+  'authLogRetentionDays',
+  'usageDetailRetentionMonths',
+  'usageTotalsRetentionMonths',
+  'identifierRetentionDays',
+  'auditRetentionDays',
+  'disconnectLogRetentionDays',
+];
 
 export interface AddTenantInput {
   name: string;
@@ -148,6 +169,12 @@ export function checkTenantSettings(s: TenantSettingsInput): TenantSettings {
   if (s.duesGraceDays !== undefined) out.duesGraceDays = wholeNumber('grace-days', s.duesGraceDays, 0, 3650);
   if (s.lockoutThreshold !== undefined) out.lockoutThreshold = wholeNumber('lockout', s.lockoutThreshold, 1, 1_000_000);
   if (s.authLogRetentionDays !== undefined) out.authLogRetentionDays = wholeNumber('auth-log-days', s.authLogRetentionDays, 0, 36_500);
+  // At least 1: the previous month's export is unfinished until the current month ends (docs/privacy.md).
+  if (s.usageDetailRetentionMonths !== undefined) out.usageDetailRetentionMonths = wholeNumber('usage-detail-retention-months', s.usageDetailRetentionMonths, 1, 1200);
+  if (s.usageTotalsRetentionMonths !== undefined) out.usageTotalsRetentionMonths = wholeNumber('usage-totals-retention-months', s.usageTotalsRetentionMonths, 0, 1200);
+  if (s.identifierRetentionDays !== undefined) out.identifierRetentionDays = wholeNumber('identifier-retention-days', s.identifierRetentionDays, 0, 36_500);
+  if (s.auditRetentionDays !== undefined) out.auditRetentionDays = wholeNumber('audit-retention-days', s.auditRetentionDays, 0, 36_500);
+  if (s.disconnectLogRetentionDays !== undefined) out.disconnectLogRetentionDays = wholeNumber('disconnect-log-retention-days', s.disconnectLogRetentionDays, 0, 36_500);
   if (s.restrictedPlan !== undefined) out.restrictedPlan = s.restrictedPlan;
   if (s.replyMessages !== undefined) {
     const messages: Partial<Record<RejectReason, string>> = {};

@@ -53,6 +53,10 @@ export async function billingExport(deps: Pick<ServiceDeps, 'db'>, scope: ReadSc
   const usage = await exportUsage(deps.db, { from: input.from, to: input.to }, tenant);
   const json = input.format === 'json';
   const all = tenant === 'all';
+  if (input.detail && usage.folded.length > 0) {
+    const until = usage.folded.map((f) => f.until).sort().at(-1) ?? input.from;
+    throw fail('USAGE_FOLDED', { problem: 'detail', until, tenants: usage.folded.map((f) => f.tenant) });
+  }
   if (input.detail) {
     const columns = all ? ALL_TENANTS_DETAIL_COLUMNS : DETAIL_COLUMNS;
     return { detail: true, columns, rows: usage.detail, text: json ? toJson(usage.detail) : toCsv(usage.detail, columns) };

@@ -137,7 +137,7 @@ describe('radassoc member changes', () => {
 
   it('removes a member', async () => {
     expect(await cli.ok(['member', 'remove', 'carol'])).toBe('removed member carol\n');
-    expect(await cli.json(['member', 'remove', 'bob'])).toEqual({ removed: 'bob' });
+    expect(await cli.json(['member', 'remove', 'bob'])).toEqual({ removed: 'bob', erased: { auth_log: 0, disconnect_log: 0, identifiers: 0 } });
     await refused(['member', 'remove', 'carol'], 'no member named carol; see `radassoc member list`');
     expect(await cli.json(['member', 'list'])).toHaveLength(1);
   });

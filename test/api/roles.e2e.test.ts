@@ -12,7 +12,7 @@ import { apiRoutes } from '../../src/api/server.js';
 import { PrincipalCache } from '../../src/api/principal-cache.js';
 import { startApiDaemon, type ApiHarness } from './harness.js';
 
-type Need = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect' | 'hooks' | 'any';
+type Need = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect' | 'hooks' | 'member-data' | 'any';
 
 interface Case {
   method: string;
@@ -35,6 +35,7 @@ const CASES: Case[] = [
   { method: 'POST', route: '/api/v1/members/:username/resume', need: 'write', path: (r) => `/api/v1/members/s-${r}/resume`, body: () => ({}) },
   { method: 'DELETE', route: '/api/v1/members/:username', need: 'write', path: (r) => `/api/v1/members/d-${r}` },
   { method: 'GET', route: '/api/v1/members/:username/diagnose', need: 'diagnose', path: () => '/api/v1/members/base/diagnose' },
+  { method: 'GET', route: '/api/v1/members/:username/data', need: 'member-data', path: () => '/api/v1/members/base/data' },
   { method: 'GET', route: '/api/v1/plans', need: 'read', path: () => '/api/v1/plans' },
   { method: 'POST', route: '/api/v1/plans', need: 'write', path: () => '/api/v1/plans', body: (r) => ({ name: `p-${r}`, attributes: [{ name: 'Session-Timeout', value: '3600' }] }) },
   { method: 'GET', route: '/api/v1/plans/:name', need: 'read', path: () => '/api/v1/plans/basic' },
@@ -60,8 +61,8 @@ const CASES: Case[] = [
 
 /** The rules of src/api/roles.ts, written out again as the expectation. */
 const MAY: Record<ApiRole, Need[]> = {
-  admin: ['any', 'read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks'],
-  operator: ['any', 'read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks'],
+  admin: ['any', 'read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks', 'member-data'],
+  operator: ['any', 'read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks', 'member-data'],
   treasurer: ['any', 'read', 'paid-until', 'export', 'dues'],
   support: ['any', 'read', 'diagnose', 'disconnect'],
 };

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
 import { insertAuthLogBatch, pruneAuthLog } from '../../src/db/auth-log.js';
-import { startPruneAuthLogJob } from '../../src/jobs/prune-auth-log.js';
+import { DEFAULT_CONFIG } from '../../src/config/schema.js';
+import { startRetentionJob } from '../../src/jobs/retention.js';
 import type { AuthLogEntry } from '../../src/domain/auth-result.js';
 import { migratedPostgres } from './helpers.js';
 
@@ -35,13 +36,21 @@ describe('authentication log retention', () => {
     expect(await daysKept('prune-')).toEqual([10, 179]);
   });
 
-  it('runs daily as a job with the configured retention, and not at all with 0 days', async () => {
+  it('runs daily in the retention job with the configured retention, and keeps everything with 0 days', async () => {
     await insertAuthLogBatch(db, [attempt('job-old', 31), attempt('job-new', 29)]);
     const silent = { info: () => {}, warn: () => {}, error: () => {} };
-    expect(startPruneAuthLogJob({ db, logger: silent, retentionDays: 0, schedule: '30 3 * * *' })).toBeNull();
-    const job = startPruneAuthLogJob({ db, logger: silent, retentionDays: 30, schedule: '30 3 * * *', clock: () => NOW })!;
+    const config = (days: number) => ({ authLog: { ...DEFAULT_CONFIG.authLog, retentionDays: days }, retention: DEFAULT_CONFIG.retention });
+    const keepAll = startRetentionJob({ db, logger: silent, config: config(0), clock: () => NOW });
     try {
-      expect(await job.runOnce()).toBeGreaterThanOrEqual(1);
+      await keepAll.runOnce();
+      expect(await daysKept('job-')).toEqual([29, 31]);
+    } finally {
+      await keepAll.stop();
+    }
+    const job = startRetentionJob({ db, logger: silent, config: config(30), clock: () => NOW });
+    try {
+      const report = await job.runOnce();
+      expect(report?.results.filter((r) => r.kind === 'auth-log').reduce((n, r) => n + r.rows, 0)).toBeGreaterThanOrEqual(1);
       expect(await daysKept('job-')).toEqual([29]);
     } finally {
       await job.stop();

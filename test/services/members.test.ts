@@ -174,8 +174,10 @@ describe('changing members', () => {
     expect(follow).toMatchObject({ pushed: [], sessionsError: 'daemon not running' });
   });
 
-  it('removes a member, auditing it as it was', async () => {
-    expect(await removeMember(deps, admin, 'bob')).toEqual({ removed: 'bob' });
+  it('removes a member, auditing it as it was, and its disconnect log with it', async () => {
+    // The plan change above disconnected bob's session once: that row goes with bob.
+    expect(await removeMember(deps, admin, 'bob')).toEqual({ removed: 'bob', erased: { auth_log: 0, disconnect_log: 1, identifiers: 0 } });
+    expect((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM disconnect_log WHERE username = 'bob'")).rows[0]?.n).toBe(0);
     expect(await getMember(db, DEFAULT_TENANT_ID, 'bob')).toBeNull();
     const [entry] = await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:bob' });
     expect(entry).toMatchObject({ action: 'member.remove', actor: 'treasurer', before: { username: 'bob', plan: 'fast' }, after: null });

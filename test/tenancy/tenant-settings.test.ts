@@ -11,7 +11,7 @@ import { insertMember } from '../../src/db/members.js';
 import { insertNas } from '../../src/db/nas.js';
 import { insertPlan } from '../../src/db/plans.js';
 import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
-import { pruneEveryTenant } from '../../src/jobs/prune-auth-log.js';
+import { runRetentionEverywhere } from '../../src/jobs/retention.js';
 import { resume, suspend, type LifecycleDeps } from '../../src/services/lifecycle.js';
 import { addTenant, setTenant } from '../../src/services/tenants.js';
 import { SimulatedDas } from '../coa/simulated-das.js';
@@ -83,7 +83,8 @@ describe('authentication log retention per tenant', () => {
         ]);
       }
     }
-    expect(await pruneEveryTenant(db, NOW, 180)).toBe(4);
+    const report = await runRetentionEverywhere(db, { authLog: { ...DEFAULT_CONFIG.authLog, retentionDays: 180 }, retention: DEFAULT_CONFIG.retention }, NOW);
+    expect(report.results.filter((r) => r.kind === 'auth-log').reduce((n, r) => n + r.rows, 0)).toBe(4);
     const kept = await db.query<{ username: string }>('SELECT username FROM auth_log ORDER BY username');
     expect(kept.rows.map((r) => r.username)).toEqual(['default-10', 'default-60', 'keeps-all-10', 'keeps-all-200', 'keeps-all-60', 'none-10', 'none-60', 'short-10']);
   });

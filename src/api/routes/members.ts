@@ -7,6 +7,8 @@ import { memberView } from '../../lifecycle/member-view.js';
 import { diagnoseMember } from '../../services/diagnose.js';
 import { resume, suspend } from '../../services/lifecycle.js';
 import { addMember, importMembers, passwdMember, removeMember, setMember, showMember, type ImportRow } from '../../services/members.js';
+import { memberDataOf } from '../../services/member-data.js';
+import { MemberDataSchema, MemberRemovedSchema } from '../privacy-schemas.js';
 import { Answer, route, type RouteDef } from '../route.js';
 import {
   DiagnosisSchema,
@@ -20,7 +22,6 @@ import {
   MemberPatchBody,
   MemberSchema,
   PasswdBody,
-  RemovedSchema,
   ResumeResultSchema,
   SuspendBody,
   SuspendResultSchema,
@@ -195,13 +196,26 @@ export const memberRoutes: RouteDef[] = [
     method: 'DELETE',
     url: '/api/v1/members/:username',
     tag: 'members',
-    summary: 'Remove a member (its accounting history stays)',
+    summary: 'Remove a member (its usage stays for billing; its authentication and disconnect logs go)',
     auth: 'tenant',
     action: 'write',
     params: USER,
-    response: { status: 200, description: 'Removed', schema: RemovedSchema },
+    response: { status: 200, description: 'Removed, and what was deleted with it', schema: MemberRemovedSchema },
     errors: [404],
     handler: ({ deps, scope, params }) => removeMember(deps, scope, params.username),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/members/:username/data',
+    tag: 'members',
+    summary: 'Everything held about a member',
+    description: 'As `radassoc member data`: the account (never its credential), plan, sessions, monthly totals, authentication attempts, audit entries, disconnects and member-space logins. Admin and operator only.',
+    auth: 'tenant',
+    action: 'member-data',
+    params: USER,
+    response: { status: 200, description: 'The member\'s data, one section per kind', schema: MemberDataSchema },
+    errors: [404],
+    handler: ({ deps, scope, params }) => memberDataOf(deps, scope, params.username),
   }),
   route({
     method: 'GET',
