@@ -16,8 +16,10 @@ import { registerApiAdmin } from './api-admin.js';
 import { registerApiToken } from './api-token.js';
 import { registerTenant } from './tenant.js';
 import { registerHook } from './hook.js';
+import { registerRequisition } from './requisition.js';
+import { registerRetention } from './retention.js';
 
 export function registerCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
-  for (const register of [registerServe, registerMigrate, registerNas, registerPlan, registerMember, registerExport, registerDisconnect, registerDiagnose, registerAudit, registerDues, registerSessions, registerTenant, registerApiAdmin, registerApiToken, registerHook]) register(cli);
+  for (const register of [registerServe, registerMigrate, registerNas, registerPlan, registerMember, registerExport, registerDisconnect, registerDiagnose, registerAudit, registerDues, registerSessions, registerTenant, registerApiAdmin, registerApiToken, registerHook, registerRequisition, registerRetention]) register(cli);
   return cli;
 }

@@ -37,6 +37,7 @@ const SETTING_OPTIONS = {
   'grace-days': { type: 'string', describe: `days after paid-until before the dues job suspends; ${DEFAULT_WORD}: the deployment's` },
   lockout: { type: 'string', describe: `failed logins that lock a username; ${DEFAULT_WORD}: the deployment's` },
   'auth-log-days': { type: 'string', describe: `days of authentication log kept (0: all); ${DEFAULT_WORD}: the deployment's` },
+  'register-retention-days': { type: 'string', describe: `days the connection register is kept after each connection ended (1 to 3650); ${DEFAULT_WORD}: 365` },
   'reply-message': { ...list, describe: `Reply-Message for a reject reason, repeatable: --reply-message 'suspended=Call 01 23 45 67 89' (${REJECT_REASONS.join(', ')})` },
   attribute: { ...list, alias: 'attr', describe: "reply attribute in every Access-Accept of the tenant, repeatable: --attribute 'Tunnel-Type:1=L2TP'" },
 } as const;
@@ -50,6 +51,7 @@ interface SettingFlags {
   graceDays?: string | undefined;
   lockout?: string | undefined;
   authLogDays?: string | undefined;
+  registerRetentionDays?: string | undefined;
   replyMessage?: Array<string | number> | undefined;
   attribute?: Array<string | number> | undefined;
 }
@@ -86,10 +88,11 @@ function replyMessages(texts: readonly string[]): Partial<Record<RejectReason, s
 function settingsOf(f: SettingFlags): { settings: TenantSettingsInput; unset: TenantSettingKey[] } {
   const settings: TenantSettingsInput = {};
   const unset: TenantSettingKey[] = [];
-  const numeric: Array<[string, string | undefined, 'duesGraceDays' | 'lockoutThreshold' | 'authLogRetentionDays']> = [
+  const numeric: Array<[string, string | undefined, 'duesGraceDays' | 'lockoutThreshold' | 'authLogRetentionDays' | 'registerRetentionDays']> = [
     ['grace-days', f.graceDays, 'duesGraceDays'],
     ['lockout', f.lockout, 'lockoutThreshold'],
     ['auth-log-days', f.authLogDays, 'authLogRetentionDays'],
+    ['register-retention-days', f.registerRetentionDays, 'registerRetentionDays'],
   ];
   for (const [flag, text, key] of numeric) {
     if (text === undefined) continue;

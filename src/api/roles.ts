@@ -5,18 +5,22 @@
  *   treasurer: read, exports, the dues run, paid-until changes
  *   support:   read, diagnose, disconnect
  *   operator:  everything, in every tenant
+ *   requisition: the authorities' requisitions (lookups, the yearly report)
+ *              and nothing else; not the admin's: an admin runs the
+ *              association, the requisition contact answers the courts
  * Webhooks (action 'hooks') are the admin's and the operator's alone: a
  * hook sends the tenant's events wherever its URL says.
  */
 import type { ApiRole } from './accounts.js';
 
-export type Action = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect' | 'hooks';
+export type Action = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect' | 'hooks' | 'requisition';
 
 const ALLOWED: Record<ApiRole, ReadonlySet<Action>> = {
   admin: new Set<Action>(['read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks']),
-  operator: new Set<Action>(['read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks']),
+  operator: new Set<Action>(['read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks', 'requisition']),
   treasurer: new Set<Action>(['read', 'paid-until', 'export', 'dues']),
   support: new Set<Action>(['read', 'diagnose', 'disconnect']),
+  requisition: new Set<Action>(['requisition']),
 };
 
 export const mayDo = (role: ApiRole, action: Action): boolean => ALLOWED[role].has(action);
@@ -31,4 +35,5 @@ export const ACTION_WORDS: Record<Action, string> = {
   diagnose: 'diagnose members',
   disconnect: 'disconnect sessions',
   hooks: 'see or change webhooks',
+  requisition: 'answer requisitions',
 };

@@ -109,6 +109,13 @@ function declare(z: typeof Zod.z) {
         retentionDays: int(0).default(180),
         pruneCron: text().default('30 3 * * *'),
       }),
+      retention: section({
+        /**
+         * A file holding a 32-byte key as 64 hex digits: the connection register then keeps
+         * member identities sealed with it (AES-256-GCM, src/privacy/identity-key.ts); null: in clear.
+         */
+        keyFile: textOrNull(),
+      }),
       /** The HTTP API (src/api/): loopback by default; direct TLS with a certificate and key, or a reverse proxy in front. */
       api: section({
         host: text().default('127.0.0.1'),

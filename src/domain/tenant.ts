@@ -32,6 +32,8 @@ export interface TenantSettings {
   lockoutThreshold?: number;
   /** Authentication log rows kept this many days (config authLog.retentionDays). */
   authLogRetentionDays?: number;
+  /** Connection register rows kept this many days after the connection ended (default 365, décret 2021-1362 art. 5). */
+  registerRetentionDays?: number;
 }
 
 export interface Tenant extends TenantRef {

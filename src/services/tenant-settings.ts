@@ -28,6 +28,14 @@ export function effectiveSettings(own: TenantSettings, deployment: DeploymentSet
   };
 }
 
+/** The connection register's legal period (décret 2021-1362 art. 5: one year), counted from the end of the connection. */
+export const DEFAULT_REGISTER_RETENTION_DAYS = 365;
+
+/** Days the tenant keeps its connection register after each connection ended. */
+export function registerRetentionDaysOf(own: TenantSettings): number {
+  return own.registerRetentionDays ?? DEFAULT_REGISTER_RETENTION_DAYS;
+}
+
 /** Days of dues grace in tenant `tenantId`. */
 export async function graceDaysOf(q: Queryable, tenantId: number, deployment: number): Promise<number> {
   return (await tenantSettings(q, tenantId)).duesGraceDays ?? deployment;

@@ -27,6 +27,7 @@ import type { Tenant, TenantSettings } from '../domain/tenant.js';
 import { fail } from '../errors.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { checkPlanAttributes, shownAttributes } from './plan-attributes.js';
+import { registerRetentionDaysOf } from './tenant-settings.js';
 
 type DbDeps = Pick<ServiceDeps, 'db'>;
 
@@ -42,6 +43,7 @@ export interface TenantView {
     dues_grace_days?: number;
     lockout_threshold?: number;
     auth_log_retention_days?: number;
+    register_retention_days?: number;
   };
   attributes: PlanAttribute[];
   created_at: string;
@@ -56,6 +58,7 @@ export function tenantView(t: Tenant): TenantView {
   if (s.duesGraceDays !== undefined) settings.dues_grace_days = s.duesGraceDays;
   if (s.lockoutThreshold !== undefined) settings.lockout_threshold = s.lockoutThreshold;
   if (s.authLogRetentionDays !== undefined) settings.auth_log_retention_days = s.authLogRetentionDays;
+  if (s.registerRetentionDays !== undefined) settings.register_retention_days = s.registerRetentionDays;
   return {
     name: t.name,
     display_name: t.displayName,
@@ -77,12 +80,14 @@ export interface TenantDetail extends TenantView {
   /** Shared NAS that carry the tenant. */
   shared_nas: string[];
   usage_sessions: number;
+  /** Days the connection register is kept after each connection ended: the tenant's own, else the default. */
+  register_retention_days: number;
 }
 
 /** The settings a tenant may have of its own; a key absent leaves the current value. */
 export type TenantSettingsInput = TenantSettings;
 export type TenantSettingKey = keyof TenantSettings;
-export const TENANT_SETTING_KEYS: readonly TenantSettingKey[] = ['replyMessages', 'restrictedPlan', 'duesGraceDays', 'lockoutThreshold', 'authLogRetentionDays'];
+export const TENANT_SETTING_KEYS: readonly TenantSettingKey[] = ['replyMessages', 'restrictedPlan', 'duesGraceDays', 'lockoutThreshold', 'authLogRetentionDays', 'registerRetentionDays'];
 
 export interface AddTenantInput {
   name: string;
@@ -148,6 +153,7 @@ export function checkTenantSettings(s: TenantSettingsInput): TenantSettings {
   if (s.duesGraceDays !== undefined) out.duesGraceDays = wholeNumber('grace-days', s.duesGraceDays, 0, 3650);
   if (s.lockoutThreshold !== undefined) out.lockoutThreshold = wholeNumber('lockout', s.lockoutThreshold, 1, 1_000_000);
   if (s.authLogRetentionDays !== undefined) out.authLogRetentionDays = wholeNumber('auth-log-days', s.authLogRetentionDays, 0, 36_500);
+  if (s.registerRetentionDays !== undefined) out.registerRetentionDays = wholeNumber('register-retention-days', s.registerRetentionDays, 1, 3650);
   if (s.restrictedPlan !== undefined) out.restrictedPlan = s.restrictedPlan;
   if (s.replyMessages !== undefined) {
     const messages: Partial<Record<RejectReason, string>> = {};
@@ -217,6 +223,7 @@ const detailOf = (t: Tenant, h: TenantHoldings): TenantDetail => ({
   nas: h.ownedNas,
   shared_nas: h.carriedBy,
   usage_sessions: h.usageSessions,
+  register_retention_days: registerRetentionDaysOf(t.settings),
 });
 
 export async function showTenant(deps: DbDeps, name: string): Promise<TenantDetail> {

@@ -11,7 +11,7 @@ import { AuthGuard } from '../../src/api/auth-guard.js';
 import { apiRoutes } from '../../src/api/server.js';
 import { startApiDaemon, type ApiHarness } from './harness.js';
 
-type Need = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect' | 'hooks' | 'any';
+type Need = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect' | 'hooks' | 'requisition' | 'any';
 
 interface Case {
   method: string;
@@ -53,6 +53,14 @@ const CASES: Case[] = [
   { method: 'GET', route: '/api/v1/hooks/:id', need: 'hooks', path: () => `/api/v1/hooks/${hookIds.get('base')}` },
   { method: 'DELETE', route: '/api/v1/hooks/:id', need: 'hooks', path: (r) => `/api/v1/hooks/${hookIds.get(r)}` },
   { method: 'GET', route: '/api/v1/dashboard', need: 'read', path: () => '/api/v1/dashboard' },
+  {
+    method: 'POST',
+    route: '/api/v1/requisitions/lookup',
+    need: 'requisition',
+    path: () => '/api/v1/requisitions/lookup',
+    body: (r) => ({ ip: '192.0.2.99', at: '2026-03-14T21:05:00+01:00', ref: `roles-${r}` }),
+  },
+  { method: 'GET', route: '/api/v1/requisitions/report', need: 'requisition', path: () => '/api/v1/requisitions/report?year=2026' },
   { method: 'GET', route: '/api/v1/whoami', need: 'any', path: () => '/api/v1/whoami' },
   { method: 'POST', route: '/api/v1/logout', need: 'any', path: () => '/api/v1/logout' },
 ];
@@ -60,12 +68,13 @@ const CASES: Case[] = [
 /** The rules of src/api/roles.ts, written out again as the expectation. */
 const MAY: Record<ApiRole, Need[]> = {
   admin: ['any', 'read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks'],
-  operator: ['any', 'read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks'],
+  operator: ['any', 'read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks', 'requisition'],
   treasurer: ['any', 'read', 'paid-until', 'export', 'dues'],
   support: ['any', 'read', 'diagnose', 'disconnect'],
+  requisition: ['any', 'requisition'],
 };
 
-const ROLES: ApiRole[] = ['admin', 'treasurer', 'support', 'operator'];
+const ROLES: ApiRole[] = ['admin', 'treasurer', 'support', 'operator', 'requisition'];
 let api: ApiHarness;
 const tokens = new Map<ApiRole, string>();
 /** A webhook to show ('base') and one per role to remove. */
