@@ -132,9 +132,8 @@ async function tenantNames(deps: ServiceDeps): Promise<Map<number, string>> {
 }
 
 /** The identity of one matched row: in clear, or opened with the configured key (only matched rows are opened). */
-function identityOf(row: Candidate['row'], key: () => IdentityKey | null): { username: string | null; memberId: number | null } {
+function identityOf(row: Candidate['row'], k: IdentityKey | null): { username: string | null; memberId: number | null } {
   if (row.sealed === null) return { username: row.username, memberId: row.memberId };
-  const k = key();
   if (k === null || k.id !== row.keyId) throw fail('REGISTER_KEY', { problem: 'other-key', rowKeyId: row.keyId ?? '?', keyId: k?.id ?? null });
   return openIdentity(k, row.uniqueId, row.sealed);
 }
@@ -146,6 +145,8 @@ export async function lookupRequisition(deps: ServiceDeps, scope: ReadScope, inp
   const address = checkAddress(input.ip);
   const instant = parseInstant(input.at);
   const port = checkPort(input.port);
+  // A misconfigured key is the answer itself: said before anything is read or recorded.
+  const key = configuredIdentityKey(deps.config);
   const warnings: string[] = [];
   try {
     await deps.flush();
@@ -166,13 +167,11 @@ export async function lookupRequisition(deps: ServiceDeps, scope: ReadScope, inp
   }
   let candidates = [...bySession.values()].map((c) => c.row);
   if (port !== null) candidates = candidates.filter((r) => r.nasPort === port || r.nasPortId === String(port));
-  let key: IdentityKey | null | undefined;
-  const keyOnce = (): IdentityKey | null => (key === undefined ? (key = configuredIdentityKey(deps.config)) : key);
   const atInstant = (r: Candidate['row']): boolean => r.startTime <= instant.ms && (r.stopTime === null || r.stopTime >= instant.ms);
   const matches: RequisitionMatch[] = candidates
     .sort((a, b) => Number(atInstant(b)) - Number(atInstant(a)) || a.startTime - b.startTime || (a.uniqueId < b.uniqueId ? -1 : 1))
     .map((r) => {
-      const who = identityOf(r, keyOnce);
+      const who = identityOf(r, key);
       return {
         tenant: r.tenantId === null ? null : r.tenant,
         username: who.username,
