@@ -72,20 +72,23 @@ ON CONFLICT (unique_id) DO UPDATE SET
     ELSE r.terminate_cause END,
   updated_at = EXCLUDED.updated_at`;
 
+/** A session's period: [start, stop], unbounded above while open (GREATEST alone would skip a NULL stop). */
+const PERIOD = "tstzrange(r.start_time, CASE WHEN r.stop_time IS NULL THEN NULL ELSE GREATEST(r.start_time, r.stop_time) END, '[]')";
+
 /** New addresses of the batch's sessions, then every one's period brought in line with its session's. */
 const INSERT_ADDRESSES = `
 INSERT INTO connection_register_addresses (unique_id, tenant_id, kind, address, period)
-SELECT a.unique_id, r.tenant_id, a.kind, a.address, tstzrange(r.start_time, GREATEST(r.start_time, r.stop_time), '[]')
+SELECT a.unique_id, r.tenant_id, a.kind, a.address, ${PERIOD}
   FROM UNNEST($1::text[], $2::text[], $3::cidr[]) AS a (unique_id, kind, address)
   JOIN connection_register r ON r.unique_id = a.unique_id
 ORDER BY a.unique_id, a.kind, a.address
 ON CONFLICT (unique_id, kind, address) DO NOTHING`;
 
 const UPDATE_PERIODS = `
-UPDATE connection_register_addresses a SET period = tstzrange(r.start_time, GREATEST(r.start_time, r.stop_time), '[]')
+UPDATE connection_register_addresses a SET period = ${PERIOD}
   FROM connection_register r
  WHERE r.unique_id = a.unique_id AND r.unique_id = ANY($1::text[])
-   AND a.period IS DISTINCT FROM tstzrange(r.start_time, GREATEST(r.start_time, r.stop_time), '[]')`;
+   AND a.period IS DISTINCT FROM ${PERIOD}`;
 
 /**
  * The register rows of flushed sessions, in the flush's transaction. With

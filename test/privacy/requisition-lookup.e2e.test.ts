@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertNas } from '../../src/db/nas.js';
+import { registerMatches } from '../../src/db/connection-register.js';
 import type { ReadScope, ServiceDeps } from '../../src/services/deps.js';
 import { lookupRequisition, requisitionReport, type LookupAnswer } from '../../src/services/requisitions.js';
 import { DEFAULT_TENANT, scopeOf } from '../support/scope.js';
@@ -168,6 +169,8 @@ describe('requisition lookup', () => {
   it('finds an open session, flushed or not yet', async () => {
     const carol = await lookup('192.0.2.20', T0 + 9000 * S);
     expect(carol.matches.map((m) => [m.username, m.session_end, m.at_instant])).toEqual([['carol', null, true]]);
+    // From the register itself, not only the live store: an open session's period has no end.
+    expect((await registerMatches(t.db, '192.0.2.20', T0 + 9000 * S, T0 + 9000 * S, null)).map((m) => m.username)).toEqual(['carol']);
     expect(who(await lookup('192.0.2.30', T0 + 6000 * S))).toEqual(['dave']);
   });
 
