@@ -153,6 +153,25 @@ export interface ErrorData {
   /** Some Disconnect-Requests were not acknowledged (NAK, timeout, not sent): the result says which. */
   DISCONNECT_FAILED: { failed: number; total: number };
   /**
+   * The connection register's identity key (retention.keyFile): a file that
+   * cannot be read (`errno`) or holds no 64 hex digits; a key that does not
+   * open rows sealed under its own id (`wrong-key`); rows sealed under
+   * another key than the configured one (`other-key`, `keyId` null: no key
+   * configured); rows of a key neither old nor new found by rotate-key.
+   * Never the key itself.
+   */
+  REGISTER_KEY:
+    | { problem: 'unreadable'; file: string; errno: string }
+    | { problem: 'malformed'; file: string }
+    | { problem: 'wrong-key'; keyId: string }
+    | { problem: 'other-key'; rowKeyId: string; keyId: string | null }
+    | { problem: 'unknown-key-rows'; count: number; keyIds: string[] };
+  /** A requisition that cannot be asked as given: `field` and what is wrong with `value`. */
+  INVALID_REQUISITION:
+    | { problem: 'at-no-zone' | 'at-form'; value: string }
+    | { problem: 'ip' | 'port' | 'year'; value: string }
+    | { problem: 'ref' };
+  /**
    * The running daemon (embedded mode keeps live sessions in it) cannot be
    * asked. Only the command line meets this (the daemon's own front ends hold
    * the sessions), hence words about the CLI and the daemon's files.
@@ -515,6 +534,38 @@ export const ERROR_MESSAGES: Catalogue = {
   },
   UNKNOWN_SESSION: (d) => words(`no open session ${d.session}${d.ended ? ' (it has ended)' : ''}`, "`radassoc diagnose <username>` lists a member's sessions"),
   DISCONNECT_FAILED: (d) => words(`${d.failed} of ${d.total} sessions were not confirmed disconnected`, 'see above'),
+  REGISTER_KEY: (d) => {
+    switch (d.problem) {
+      case 'unreadable':
+        return words(`the register key file ${d.file} cannot be read (${d.errno})`, 'check retention.keyFile (or --new-key-file) and that the radassoc user may read it');
+      case 'malformed':
+        return words(`the register key file ${d.file} does not hold a key: it must hold 64 hex digits (32 bytes)`, 'make one with `openssl rand -hex 32 > FILE`');
+      case 'wrong-key':
+        return words(`the register key ${d.keyId} does not open the identities sealed under its id: the key file was changed or the rows are damaged`, 'point retention.keyFile at the key the register was sealed with');
+      case 'other-key':
+        return d.keyId === null
+          ? words(`the register holds identities sealed with key ${d.rowKeyId}, and retention.keyFile is not set`, 'set retention.keyFile to that key\'s file')
+          : words(`the register holds identities sealed with key ${d.rowKeyId}, not with the configured key ${d.keyId}`, 'finish `radassoc retention rotate-key`, or point retention.keyFile at the right file');
+      case 'unknown-key-rows':
+        return words(`${d.count} register rows are sealed with keys neither old nor new (${d.keyIds.join(', ')}); nothing was changed`, 'give that key with --old-key-file');
+    }
+  },
+  INVALID_REQUISITION: (d) => {
+    switch (d.problem) {
+      case 'at-no-zone':
+        return words(`--at '${d.value}' has no time zone: an instant needs its offset or Z`, 'e.g. --at 2026-03-14T21:05:00+01:00 or --at 2026-03-14T20:05:00Z');
+      case 'at-form':
+        return words(`--at '${d.value}' is not an ISO 8601 date and time`, 'e.g. --at 2026-03-14T21:05:00+01:00');
+      case 'ip':
+        return words(`--ip '${d.value}' is not an IPv4 or IPv6 address`, 'e.g. --ip 192.0.2.10 or --ip 2001:db8:1200::1');
+      case 'port':
+        return words(`--port '${d.value}' is not a port number (0 to 65535)`);
+      case 'year':
+        return words(`--year '${d.value}' is not a year`, 'e.g. --year 2026');
+      case 'ref':
+        return words('a requisition needs the authority\'s reference, at most 200 characters', 'give it with --ref TEXT');
+    }
+  },
   DAEMON_UNREACHABLE: (d) => {
     switch (d.problem) {
       case 'http-disabled':

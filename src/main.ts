@@ -22,6 +22,7 @@ import type { DirectoryCache } from './auth/directory-cache.js';
 import type { Config } from './config/schema.js';
 import type { OpenedDb } from './db/open.js';
 import type { Jobs } from './jobs/schedule.js';
+import { configuredIdentityKey } from './privacy/identity-key.js';
 import {
   assertClusterable,
   isStopMessage,
@@ -182,6 +183,8 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
   });
   const cleanup: Array<() => Promise<void>> = [() => db.close()];
   try {
+    // Read before anything listens: a wrong key file stops the start with its reason, not the first flush.
+    const identityKey = configuredIdentityKey(config);
     await migrate(db.db);
     const container = inContainer();
     await ensureFirstNas(db.db, config, { embedded: db.embedded, inContainer: container, log });
@@ -262,7 +265,7 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
       await udp.stop();
       dispatcher.close();
     });
-    const jobs: Jobs | null = opts.jobs === false ? null : startJobs({ config, db: db.db, store, log });
+    const jobs: Jobs | null = opts.jobs === false ? null : startJobs({ config, db: db.db, store, log, identityKey });
     if (jobs) cleanup.unshift(() => jobs.stop());
     // The service layer's dependencies, for the HTTP front ends: the daemon's
     // own database and store; Disconnect/CoA from the configured source address.
@@ -274,7 +277,7 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
       sessions: store,
       coa,
       log,
-      flush: () => flushUsage(store, db.db),
+      flush: () => flushUsage(store, db.db, { identityKey }),
       now: opts.now ?? (() => Date.now()),
     };
     if (config.httpPort > 0) {

@@ -12,6 +12,9 @@
  *    has; the upserts (db/usage.ts) never lower a counter and ignore known
  *    snapshots, so the replay changes nothing: exactly-once in effect.
  *  - Every row names the session's tenant (usage_sessions.tenant_id).
+ *  - The connection register (db/connection-register.ts) is written in the
+ *    same transaction, from the same sessions: what billing holds, the
+ *    register holds, with the same idempotent rules.
  *  - Several daemons flushing at once: no lock. They may upsert the same rows;
  *    the upserts are commutative and idempotent, rows are written in a fixed
  *    order (no deadlocks), and an ack only clears a session whose version did
@@ -20,6 +23,8 @@
 import type { Db } from '../db/db.js';
 import { sessionTenant, type LiveSession } from '../domain/session.js';
 import { upsertSessions, upsertSnapshots, type SnapshotRow } from '../db/usage.js';
+import { upsertRegister } from '../db/connection-register.js';
+import type { IdentityKey } from '../privacy/identity-key.js';
 import type { FlushAck, SessionStore } from './store.js';
 
 export interface FlushOptions {
@@ -29,6 +34,8 @@ export interface FlushOptions {
   batchSize?: number;
   /** Stop after this many batches, leaving the rest to the next run (default 100). */
   maxBatches?: number;
+  /** Seals the register's identities (config retention.keyFile, privacy/identity-key.ts); absent or null: in clear. */
+  identityKey?: IdentityKey | null;
 }
 
 export interface FlushReport {
@@ -58,10 +65,11 @@ export async function prepareFlush(store: SessionStore, limit: number): Promise<
 }
 
 /** The second half: one transaction; throws (and commits nothing) when Postgres fails. */
-export async function commitFlush(db: Db, batch: PreparedFlush, updatedAt: number): Promise<void> {
+export async function commitFlush(db: Db, batch: PreparedFlush, updatedAt: number, identityKey: IdentityKey | null = null): Promise<void> {
   await db.transaction(async (tx) => {
     await upsertSessions(tx, batch.sessions, updatedAt);
     await upsertSnapshots(tx, batch.snapshots);
+    await upsertRegister(tx, batch.sessions, updatedAt, identityKey);
   });
 }
 
@@ -73,7 +81,7 @@ export async function flushUsage(store: SessionStore, db: Db, opts: FlushOptions
   while (report.batches < maxBatches) {
     const batch = await prepareFlush(store, batchSize);
     if (batch.sessions.length === 0) break;
-    await commitFlush(db, batch, now());
+    await commitFlush(db, batch, now(), opts.identityKey ?? null);
     const cleared = await store.ackFlushed(batch.acks);
     report.batches++;
     report.sessions += batch.sessions.length;

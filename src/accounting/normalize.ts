@@ -26,6 +26,9 @@ export interface NormalizedRecord {
   nasPortId: string | null;
   nasIpAddress: string | null;
   framedIp: string | null;
+  framedIpv6Prefix: string | null;
+  delegatedIpv6Prefix: string | null;
+  framedInterfaceId: string | null;
   callingStationId: string | null;
   classHex: string | null;
   interimInterval: number | null;
@@ -106,6 +109,9 @@ export function normalize(rec: AccountingRecord): NormalizedRecord {
     nasPortId: text(rec.nasPortId),
     nasIpAddress: text(rec.nasIpAddress),
     framedIp: text(rec.framedIp),
+    framedIpv6Prefix: text(rec.framedIpv6Prefix ?? null),
+    delegatedIpv6Prefix: text(rec.delegatedIpv6Prefix ?? null),
+    framedInterfaceId: text(rec.framedInterfaceId ?? null),
     callingStationId: text(rec.callingStationId),
     classHex: text(rec.classHex),
     interimInterval: interimIntervalOf(rec.interimInterval),

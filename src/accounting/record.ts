@@ -27,6 +27,16 @@ export interface AccountingRecord {
   nasPortId: string | null;
   nasIpAddress: string | null;
   framedIp: string | null;
+  /**
+   * Framed-IPv6-Prefix (RFC 3162 §2.3), 'addr/len', several joined by ','
+   * (the attribute may appear more than once). Absent in records from
+   * before the connection register: none.
+   */
+  framedIpv6Prefix?: string | null;
+  /** Delegated-IPv6-Prefix (RFC 4818 §3), the same form. */
+  delegatedIpv6Prefix?: string | null;
+  /** Framed-Interface-Id (RFC 3162 §2.1): the 64-bit interface identifier, 16 hex digits. */
+  framedInterfaceId?: string | null;
   callingStationId: string | null;
   /** Class (RFC 2865 §5.25) in hex, echoed from the Access-Accept. */
   classHex: string | null;

@@ -28,7 +28,7 @@ export function registerApiAdmin(cli: Argv<GlobalArgs>): void {
       (y) =>
         y
           .positional('login', { type: 'string', demandOption: true })
-          .option('role', { type: 'string', choices: API_ROLES, demandOption: true, describe: 'admin, treasurer, support (in --tenant) or operator (every tenant)' })
+          .option('role', { type: 'string', choices: API_ROLES, demandOption: true, describe: 'admin, treasurer, support, requisition (in --tenant) or operator (every tenant)' })
           .options(PASSWORD_OPTIONS),
       async (argv) => {
         const login = checkLogin(argv.login);

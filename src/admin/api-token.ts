@@ -17,7 +17,7 @@ export function registerApiToken(cli: Argv<GlobalArgs>): void {
       'create an API token and print it (shown once)',
       (y) =>
         y
-          .option('role', { type: 'string', choices: API_ROLES, demandOption: true, describe: 'admin, treasurer, support (in --tenant) or operator (every tenant)' })
+          .option('role', { type: 'string', choices: API_ROLES, demandOption: true, describe: 'admin, treasurer, support, requisition (in --tenant) or operator (every tenant)' })
           .option('expires', { type: 'string', describe: 'when it stops working: a period such as 90d or 12w, or a date YYYY-MM-DD [never]' })
           .option('name', { type: 'string', describe: 'a label, recorded as the actor in the audit log (default: the token prefix)' }),
       async (argv) => {

@@ -17,9 +17,10 @@ import { registerApiToken } from './api-token.js';
 import { registerTenant } from './tenant.js';
 import { registerHook } from './hook.js';
 import { registerImport } from './import.js';
+import { registerRequisition } from './requisition.js';
 import { registerRetention } from './retention.js';
 
 export function registerCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
-  for (const register of [registerServe, registerMigrate, registerNas, registerPlan, registerMember, registerExport, registerDisconnect, registerDiagnose, registerAudit, registerDues, registerSessions, registerTenant, registerApiAdmin, registerApiToken, registerHook, registerImport, registerRetention]) register(cli);
+  for (const register of [registerServe, registerMigrate, registerNas, registerPlan, registerMember, registerExport, registerDisconnect, registerDiagnose, registerAudit, registerDues, registerSessions, registerTenant, registerApiAdmin, registerApiToken, registerHook, registerImport, registerRequisition, registerRetention]) register(cli);
   return cli;
 }

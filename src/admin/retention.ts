@@ -2,13 +2,15 @@
  * `radassoc retention show|run`: what each kind of data holds and for how
  * long it is kept, per tenant; and deleting what is past its period now,
  * as the daily job does (docs/privacy.md). One tenant (--tenant, or the only
- * one), or with --all-tenants every tenant and the rows of none.
+ * one), or with --all-tenants every tenant and the rows of none. rotate-key
+ * (the connection register's identity key) lives in retention-key.ts.
  */
 import type { Argv } from 'yargs';
 import { retentionRun, showRetention } from '../services/retention.js';
 import type { RetentionRunReport } from '../privacy/retention-run.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
+import { registerRotateKey } from './retention-key.js';
 import { readDeps } from './services-context.js';
 import { printRecord, printRows } from './output.js';
 
@@ -31,7 +33,7 @@ function runLines(r: RetentionRunReport): string[] {
 }
 
 export function registerRetention(cli: Argv<GlobalArgs>): void {
-  cli.command('retention', 'what is kept about members and for how long: show, run', (retention) => {
+  cli.command('retention', 'what is kept about members and for how long: show, run, rotate-key', (retention) => {
     retention.command(
       'show',
       'per tenant and kind of data: what is kept, for how long, rows held now and the oldest (--all-tenants: every tenant)',
@@ -56,6 +58,7 @@ export function registerRetention(cli: Argv<GlobalArgs>): void {
         });
       },
     );
-    return retention.demandCommand(1, 'Name a retention command: show or run.');
+    registerRotateKey(retention);
+    return retention.demandCommand(1, 'Name a retention command: show, run or rotate-key.');
   });
 }

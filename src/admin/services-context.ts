@@ -115,7 +115,10 @@ async function servicesIn<T, S>(ctx: AdminContext, scopeOf: () => Promise<S>, fn
         }
         const redis: SessionStore = await openRedisStore({ redisUrl, dataDir, prefix: redisKeyPrefix, log });
         closers.push(() => redis.close());
-        return { source: redis, flush: () => flushUsage(redis, ctx.db) };
+        // The daemon's own flush seals identities with the configured key; so must this one.
+        const { configuredIdentityKey } = await import('../privacy/identity-key.js');
+        const identityKey = configuredIdentityKey(ctx.config);
+        return { source: redis, flush: () => flushUsage(redis, ctx.db, { identityKey }) };
       })());
     const coa = new CoaClient({ ...(opts.coaTimeoutsMs ? { timeoutsMs: opts.coaTimeoutsMs } : {}), localAddress: ctx.config.bind });
     closers.push(() => coa.close());

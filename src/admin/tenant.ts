@@ -55,6 +55,7 @@ const SETTING_OPTIONS = {
   },
   'audit-retention-days': { type: 'string', describe: `days of audit log kept (0: all); ${DEFAULT_WORD}: the deployment's` },
   'disconnect-log-retention-days': { type: 'string', describe: `days of disconnect log kept (0: all); ${DEFAULT_WORD}: the deployment's` },
+  'register-retention-days': { type: 'string', describe: `days the connection register is kept after each connection ended (1 to 3650); ${DEFAULT_WORD}: 365` },
   'reply-message': { ...list, describe: `Reply-Message for a reject reason, repeatable: --reply-message 'suspended=Call 01 23 45 67 89' (${REJECT_REASONS.join(', ')})` },
   attribute: { ...list, alias: 'attr', describe: "reply attribute in every Access-Accept of the tenant, repeatable: --attribute 'Tunnel-Type:1=L2TP'" },
 } as const;
@@ -73,6 +74,7 @@ interface SettingFlags {
   identifierRetentionDays?: string | undefined;
   auditRetentionDays?: string | undefined;
   disconnectLogRetentionDays?: string | undefined;
+  registerRetentionDays?: string | undefined;
   replyMessage?: Array<string | number> | undefined;
   attribute?: Array<string | number> | undefined;
 }
@@ -117,7 +119,8 @@ function settingsOf(f: SettingFlags): { settings: TenantSettingsInput; unset: Te
     | 'usageTotalsRetentionMonths'
     | 'identifierRetentionDays'
     | 'auditRetentionDays'
-    | 'disconnectLogRetentionDays';
+    | 'disconnectLogRetentionDays'
+    | 'registerRetentionDays';
   const numeric: Array<[string, string | undefined, NumericKey]> = [
     ['grace-days', f.graceDays, 'duesGraceDays'],
     ['lockout', f.lockout, 'lockoutThreshold'],
@@ -127,6 +130,7 @@ function settingsOf(f: SettingFlags): { settings: TenantSettingsInput; unset: Te
     ['identifier-retention-days', f.identifierRetentionDays, 'identifierRetentionDays'],
     ['audit-retention-days', f.auditRetentionDays, 'auditRetentionDays'],
     ['disconnect-log-retention-days', f.disconnectLogRetentionDays, 'disconnectLogRetentionDays'],
+    ['register-retention-days', f.registerRetentionDays, 'registerRetentionDays'],
   ];
   for (const [flag, text, key] of numeric) {
     if (text === undefined) continue;

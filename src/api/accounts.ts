@@ -44,7 +44,7 @@ export type { ApiRole, TenantRole } from '../db/api-accounts.js';
 
 type Deps = Pick<ServiceDeps, 'db' | 'now'>;
 
-export const API_ROLES: readonly ApiRole[] = ['admin', 'treasurer', 'support', 'operator'];
+export const API_ROLES: readonly ApiRole[] = ['admin', 'treasurer', 'support', 'operator', 'requisition'];
 /** How long an admin's login lasts. */
 export const SESSION_HOURS = 12;
 /** last_used_at is written at most this often per token: a polling client must not write on every request. */

@@ -30,6 +30,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   INVALID_LIMIT: 400,
   INVALID_ACCOUNT: 400,
   INVALID_HOOK: 400,
+  INVALID_REQUISITION: 400,
   AUDIT_FILTER_CONFLICT: 400,
   MEMBER_OR_SESSION: 400,
   TENANT_REQUIRED: 400,
@@ -64,6 +65,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   DB_UNREACHABLE: 503,
   REDIS_UNREACHABLE: 503,
   DAEMON_UNREACHABLE: 503,
+  // The deployment's key, not the caller's request: unavailable until the operator fixes it.
+  REGISTER_KEY: 503,
 };
 
 export function statusOf(code: ErrorCode, details: Readonly<Record<string, unknown>> = {}): number {

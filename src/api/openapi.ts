@@ -115,7 +115,7 @@ export function openApiDocument(routes: readonly RouteDef[]): Json {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
-    tags: ['members', 'plans', 'nas', 'sessions', 'usage', 'dues', 'audit', 'hooks', 'login', 'dashboard'].map((name) => ({ name })),
+    tags: ['members', 'plans', 'nas', 'sessions', 'usage', 'dues', 'audit', 'hooks', 'login', 'dashboard', 'requisitions'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'rda_… (API token) or rds_… (admin login session)' } },

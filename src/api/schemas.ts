@@ -430,7 +430,7 @@ export const LoginBody = z
 const ADMIN = z.strictObject({
   username: z.string(),
   operator: z.boolean(),
-  roles: z.array(z.strictObject({ tenant: z.string(), role: z.enum(['admin', 'treasurer', 'support']) })),
+  roles: z.array(z.strictObject({ tenant: z.string(), role: z.enum(['admin', 'treasurer', 'support', 'requisition']) })),
   created_at: TIME,
 });
 const ADMIN_EXAMPLE = { username: 'claire', operator: false, roles: [{ tenant: 'default', role: 'treasurer' }], created_at: '2026-11-01T10:00:00.000Z' };
@@ -444,7 +444,7 @@ export const WhoamiSchema = z
     actor: z.string(),
     kind: z.enum(['admin', 'token']),
     operator: z.boolean(),
-    roles: z.array(z.strictObject({ tenant: z.string(), role: z.enum(['admin', 'treasurer', 'support']) })),
+    roles: z.array(z.strictObject({ tenant: z.string(), role: z.enum(['admin', 'treasurer', 'support', 'requisition']) })),
   })
   .meta({ examples: [{ actor: 'token:member-sync', kind: 'token', operator: false, roles: [{ tenant: 'default', role: 'admin' }] }] });
 

@@ -29,6 +29,7 @@ import { memberRoutes } from './routes/members.js';
 import { loginRoutes } from './routes/login.js';
 import { operationRoutes } from './routes/operations.js';
 import { nasRoutes, planRoutes } from './routes/plans-nas.js';
+import { requisitionRoutes } from './routes/requisitions.js';
 import { scopeFor } from './scope.js';
 import { tokenKind } from './tokens.js';
 
@@ -56,7 +57,7 @@ export interface ApiServer {
 }
 
 export function apiRoutes(guard: AuthGuard, principals: PrincipalCache): RouteDef[] {
-  return [...loginRoutes(guard, principals), ...memberRoutes, ...planRoutes, ...nasRoutes, ...operationRoutes, ...hookRoutes, ...dashboardRoutes];
+  return [...loginRoutes(guard, principals), ...memberRoutes, ...planRoutes, ...nasRoutes, ...operationRoutes, ...hookRoutes, ...dashboardRoutes, ...requisitionRoutes];
 }
 
 /** zod's issues as field errors: `ipv4`, `members.3.paid_until`, `query.limit`; each unknown key its own. */

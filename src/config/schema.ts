@@ -126,6 +126,11 @@ function declare(z: typeof Zod.z) {
         auditDays: int(0).default(365),
         /** Disconnect log rows older than this many days are deleted; 0 keeps them forever. */
         disconnectLogDays: int(0).default(90),
+        /**
+         * A file holding a 32-byte key as 64 hex digits: the connection register then keeps
+         * member identities sealed with it (AES-256-GCM, src/privacy/identity-key.ts); null: in clear.
+         */
+        keyFile: textOrNull(),
       }),
       /** The HTTP API (src/api/): loopback by default; direct TLS with a certificate and key, or a reverse proxy in front. */
       api: section({

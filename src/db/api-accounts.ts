@@ -7,7 +7,8 @@
 import type { Queryable } from './db.js';
 import { date, dateOrNull, num, str, strOrNull } from './rows.js';
 
-export type TenantRole = 'admin' | 'treasurer' | 'support';
+/** requisition: the authorities' requests alone (services/requisitions.ts), given apart from admin. */
+export type TenantRole = 'admin' | 'treasurer' | 'support' | 'requisition';
 export type ApiRole = TenantRole | 'operator';
 
 export interface AdminRow {

@@ -26,6 +26,14 @@ export interface LiveSession {
   nasPortId: string | null;
   nasIpAddress: string | null;
   framedIp: string | null;
+  /**
+   * The IPv6 side of the session (RFC 3162, RFC 4818), as the accounting
+   * record gave them (accounting/record.ts). Absent in sessions stored before
+   * the connection register: read as null.
+   */
+  framedIpv6Prefix?: string | null;
+  delegatedIpv6Prefix?: string | null;
+  framedInterfaceId?: string | null;
   callingStationId: string | null;
   /** Class attribute (hex) tying the session back to its authentication. */
   classHex: string | null;

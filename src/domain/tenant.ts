@@ -42,6 +42,8 @@ export interface TenantSettings {
   auditRetentionDays?: number;
   /** Disconnect log rows kept this many days (config retention.disconnectLogDays); 0 keeps them all. */
   disconnectLogRetentionDays?: number;
+  /** Connection register rows kept this many days after the connection ended (default 365, décret 2021-1362 art. 5). */
+  registerRetentionDays?: number;
 }
 
 export interface Tenant extends TenantRef {

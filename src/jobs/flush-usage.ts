@@ -9,6 +9,7 @@ import { flushUsage, type FlushReport } from '../accounting/flusher.js';
 import type { MinimalLogger } from '../accounting/logger.js';
 import { scheduleJob, type JobHandle } from '../accounting/scheduled-job.js';
 import type { SessionStore } from '../accounting/store.js';
+import type { IdentityKey } from '../privacy/identity-key.js';
 
 export interface FlushJobOptions {
   store: SessionStore;
@@ -19,6 +20,8 @@ export interface FlushJobOptions {
   /** Injected clock, epoch ms. */
   clock?: () => number;
   batchSize?: number;
+  /** Seals the connection register's identities (retention.keyFile). */
+  identityKey?: IdentityKey | null;
   /** Told after each successful run (for the flush-lag metric). */
   onFlushed?: (report: FlushReport) => void;
 }
@@ -29,7 +32,7 @@ export function startFlushUsageJob(opts: FlushJobOptions): JobHandle<FlushReport
     schedule: opts.schedule,
     logger: opts.logger,
     run: async () => {
-      const report = await flushUsage(opts.store, opts.db, { ...(opts.clock ? { now: opts.clock } : {}), ...(opts.batchSize ? { batchSize: opts.batchSize } : {}) });
+      const report = await flushUsage(opts.store, opts.db, { ...(opts.clock ? { now: opts.clock } : {}), ...(opts.batchSize ? { batchSize: opts.batchSize } : {}), identityKey: opts.identityKey ?? null });
       opts.onFlushed?.(report);
       return report;
     },

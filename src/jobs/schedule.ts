@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { Db } from '../db/db.js';
 import type { SessionStore } from '../accounting/store.js';
 import { startFlushUsageJob } from './flush-usage.js';
+import type { IdentityKey } from '../privacy/identity-key.js';
 import { startReapStaleJob } from './reap-stale.js';
 import { startDuesJob } from './dues.js';
 import { startRetentionJob } from './retention.js';
@@ -23,12 +24,14 @@ export interface JobDeps {
   log: Logger;
   /** Injected clock, epoch ms. */
   now?: () => number;
+  /** Seals the connection register's identities (retention.keyFile). */
+  identityKey?: IdentityKey | null;
 }
 
-export function startJobs({ config, db, store, log, now }: JobDeps): Jobs {
+export function startJobs({ config, db, store, log, now, identityKey = null }: JobDeps): Jobs {
   const clock = now ? { clock: now } : {};
   let lastFlush = 0;
-  const flush = startFlushUsageJob({ store, db, logger: log, schedule: config.accounting.flushCron, ...clock, onFlushed: () => (lastFlush = Date.now()) });
+  const flush = startFlushUsageJob({ store, db, logger: log, schedule: config.accounting.flushCron, identityKey, ...clock, onFlushed: () => (lastFlush = Date.now()) });
   const handles: Array<{ stop(): Promise<void> }> = [
     flush,
     startReapStaleJob({

@@ -165,6 +165,8 @@ async function answerSessions(store: LiveSessionSource, q: URLSearchParams, res:
 
 const NUM_OR_NULL = ['nasPort', 'interimInterval', 'stopTime'] as const;
 const STR_OR_NULL = ['nasPortId', 'nasIpAddress', 'framedIp', 'callingStationId', 'classHex', 'terminateCause'] as const;
+/** Absent from a daemon of before the connection register. */
+const OPTIONAL_STR = ['framedIpv6Prefix', 'delegatedIpv6Prefix', 'framedInterfaceId'] as const;
 const STR = ['uniqueId', 'nas', 'acctSessionId', 'username'] as const;
 const NUM = ['startTime', 'lastUpdate', 'sessionTime', 'inputOctets', 'outputOctets', 'inputPackets', 'outputPackets'] as const;
 
@@ -179,6 +181,7 @@ export function isLiveSession(v: unknown): v is LiveSession {
     STR.every((k) => typeof o[k] === 'string') &&
     NUM.every((k) => typeof o[k] === 'number') &&
     STR_OR_NULL.every((k) => o[k] === null || typeof o[k] === 'string') &&
+    OPTIONAL_STR.every((k) => o[k] === undefined || o[k] === null || typeof o[k] === 'string') &&
     NUM_OR_NULL.every((k) => o[k] === null || typeof o[k] === 'number')
   );
 }

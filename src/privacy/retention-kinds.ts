@@ -17,7 +17,9 @@ import {
   monthlyTotalsHeld,
   pruneMonthlyTotalsBatch,
 } from '../db/usage-totals.js';
-import type { RetentionPolicy } from '../services/tenant-settings.js';
+import { countExpiredRegister, registerHeld } from '../db/connection-register.js';
+import { DEFAULT_REGISTER_RETENTION_DAYS, type RetentionPolicy } from '../services/tenant-settings.js';
+import { purgeExpiredRegister } from './register-purge.js';
 import { addMonths, detailCutoff, foldExpiredMonths, monthStart, monthsToFold } from './usage-fold.js';
 
 const DAY_MS = 86_400_000;
@@ -213,6 +215,30 @@ const statistics: RetentionKind = {
 };
 
 /**
+ * The connection register (who had which address when: src/privacy/ and
+ * docs/requisitions.md). One purge covers every tenant, each by its own
+ * period (purgeExpiredRegister), hence a deployment-wide run only, as the
+ * daily job is; its outcome belongs to no one tenant.
+ */
+const connectionRegister: RetentionKind = {
+  kind: 'connection-register',
+  table: 'connection_register, connection_register_addresses',
+  what: 'who had which address when: member, NAS and port or line, start and end, every address assigned (requisitions)',
+  ofNoTenant: false,
+  deploymentOnly: true,
+  keptFor: (p) => `${plural(p.registerDays, 'day')} after the connection ends (décret 2021-1362 art. 5)`,
+  held: async (db, owner) => (owner.tenantId === null ? { rows: 0, oldest: null } : registerHeld(db, owner.tenantId)),
+  purge: async (db, _owners, opts) => {
+    if (opts.dryRun) {
+      const due = await countExpiredRegister(db, opts.now, DEFAULT_REGISTER_RETENTION_DAYS);
+      return [{ tenantId: null, rows: [...due.values()].reduce((a, n) => a + n, 0), batches: 0, cutoff: null }];
+    }
+    const r = await purgeExpiredRegister(db, opts.now, { batchSize: opts.batchSize });
+    return [{ tenantId: null, rows: r.sessions, batches: r.batches, cutoff: null, also: { addresses: r.addresses } }];
+  },
+};
+
+/**
  * Every kind, in the order a run takes them: identifiers before the detail
  * they sit on, the detail (which fills the statistics and totals) before the
  * totals.
@@ -225,9 +251,5 @@ export const RETENTION_KINDS: readonly RetentionKind[] = [
   statistics,
   auditLog,
   disconnectLog,
-  // The connection register (who had which address when, one year after the
-  // end of the connection) plugs in here as one entry: kind 'connection-register',
-  // its held() counting a tenant's rows, and its purge calling
-  // purgeExpiredRegister(db, now, { batchSize }) from src/privacy/, which covers
-  // every tenant at once: hence deploymentOnly: true.
+  connectionRegister,
 ];

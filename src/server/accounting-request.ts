@@ -7,8 +7,10 @@ import {
   Attr,
   findAttribute,
   getAttribute,
+  getAttributes,
   getString,
   getUint32,
+  readIPv6Prefix,
   type RadiusPacket,
 } from '../protocol/index.js';
 import { formatIPv4 } from '../net/ip.js';
@@ -25,6 +27,22 @@ const STATUS: Readonly<Record<number, AcctStatusType>> = {
   [AcctStatus.AccountingOn]: 'accounting-on',
   [AcctStatus.AccountingOff]: 'accounting-off',
 };
+
+/** Every instance of an RFC 3162 §2.3 prefix attribute as 'addr/len', joined by ','; malformed values skipped. */
+function prefixes(packet: RadiusPacket, type: number): string | null {
+  const out: string[] = [];
+  for (const v of getAttributes(packet, type)) {
+    const p = readIPv6Prefix(v);
+    if (p && !out.includes(`${p.address}/${p.length}`)) out.push(`${p.address}/${p.length}`);
+  }
+  return out.length > 0 ? out.join(',') : null;
+}
+
+/** Framed-Interface-Id (RFC 3162 §2.1): 8 octets, kept as 16 hex digits. */
+function interfaceId(packet: RadiusPacket): string | null {
+  const v = getAttribute(packet, Attr.FramedInterfaceId);
+  return v?.length === 8 ? v.toString('hex') : null;
+}
 
 /** null when the record cannot be keyed (no known Acct-Status-Type, or a session record without Acct-Session-Id). */
 export function accountingRecordFrom(packet: RadiusPacket, nas: string, receivedAt: number): AccountingRecord | null {
@@ -46,6 +64,9 @@ export function accountingRecordFrom(packet: RadiusPacket, nas: string, received
     nasPortId: getString(packet, Attr.NasPortId) ?? null,
     nasIpAddress: nasIp?.length === 4 ? formatIPv4(nasIp) : null,
     framedIp: ip?.length === 4 ? formatIPv4(ip) : null,
+    framedIpv6Prefix: prefixes(packet, Attr.FramedIpv6Prefix),
+    delegatedIpv6Prefix: prefixes(packet, Attr.DelegatedIpv6Prefix),
+    framedInterfaceId: interfaceId(packet),
     callingStationId: getString(packet, Attr.CallingStationId) ?? null,
     classHex: cls ? cls.toString('hex') : null,
     sessionTime: u(Attr.AcctSessionTime),

@@ -28,6 +28,14 @@ export function effectiveSettings(own: TenantSettings, deployment: DeploymentSet
   };
 }
 
+/** The connection register's legal period (décret 2021-1362 art. 5: one year), counted from the end of the connection. */
+export const DEFAULT_REGISTER_RETENTION_DAYS = 365;
+
+/** Days the tenant keeps its connection register after each connection ended. */
+export function registerRetentionDaysOf(own: TenantSettings): number {
+  return own.registerRetentionDays ?? DEFAULT_REGISTER_RETENTION_DAYS;
+}
+
 /** Days of dues grace in tenant `tenantId`. */
 export async function graceDaysOf(q: Queryable, tenantId: number, deployment: number): Promise<number> {
   return (await tenantSettings(q, tenantId)).duesGraceDays ?? deployment;
@@ -57,10 +65,12 @@ export interface RetentionPolicy {
   auditDays: number;
   /** 0: kept forever. */
   disconnectLogDays: number;
+  /** The connection register, counted from the end of each connection: at least 1. */
+  registerDays: number;
 }
 
 /** The deployment's periods, from the configuration (authLog.retentionDays and the retention section). */
-export function deploymentRetention(config: { authLog: { retentionDays: number }; retention: Omit<RetentionPolicy, 'authLogDays'> }): RetentionPolicy {
+export function deploymentRetention(config: { authLog: { retentionDays: number }; retention: Omit<RetentionPolicy, 'authLogDays' | 'registerDays'> }): RetentionPolicy {
   const r = config.retention;
   return {
     authLogDays: config.authLog.retentionDays,
@@ -69,6 +79,7 @@ export function deploymentRetention(config: { authLog: { retentionDays: number }
     identifierDays: r.identifierDays,
     auditDays: r.auditDays,
     disconnectLogDays: r.disconnectLogDays,
+    registerDays: DEFAULT_REGISTER_RETENTION_DAYS,
   };
 }
 
@@ -81,5 +92,6 @@ export function retentionPolicy(own: TenantSettings, deployment: RetentionPolicy
     identifierDays: own.identifierRetentionDays ?? deployment.identifierDays,
     auditDays: own.auditRetentionDays ?? deployment.auditDays,
     disconnectLogDays: own.disconnectLogRetentionDays ?? deployment.disconnectLogDays,
+    registerDays: own.registerRetentionDays ?? deployment.registerDays,
   };
 }

@@ -27,6 +27,7 @@ import type { Tenant, TenantSettings } from '../domain/tenant.js';
 import { fail } from '../errors.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { checkPlanAttributes, shownAttributes } from './plan-attributes.js';
+import { registerRetentionDaysOf } from './tenant-settings.js';
 
 type DbDeps = Pick<ServiceDeps, 'db'>;
 
@@ -47,6 +48,7 @@ export interface TenantView {
     identifier_retention_days?: number;
     audit_retention_days?: number;
     disconnect_log_retention_days?: number;
+    register_retention_days?: number;
   };
   attributes: PlanAttribute[];
   created_at: string;
@@ -66,6 +68,7 @@ export function tenantView(t: Tenant): TenantView {
   if (s.identifierRetentionDays !== undefined) settings.identifier_retention_days = s.identifierRetentionDays;
   if (s.auditRetentionDays !== undefined) settings.audit_retention_days = s.auditRetentionDays;
   if (s.disconnectLogRetentionDays !== undefined) settings.disconnect_log_retention_days = s.disconnectLogRetentionDays;
+  if (s.registerRetentionDays !== undefined) settings.register_retention_days = s.registerRetentionDays;
   return {
     name: t.name,
     display_name: t.displayName,
@@ -87,6 +90,8 @@ export interface TenantDetail extends TenantView {
   /** Shared NAS that carry the tenant. */
   shared_nas: string[];
   usage_sessions: number;
+  /** Days the connection register is kept after each connection ended: the tenant's own, else the default. */
+  register_retention_days: number;
 }
 
 /** The settings a tenant may have of its own; a key absent leaves the current value. */
@@ -103,6 +108,7 @@ export const TENANT_SETTING_KEYS: readonly TenantSettingKey[] = [
   'identifierRetentionDays',
   'auditRetentionDays',
   'disconnectLogRetentionDays',
+  'registerRetentionDays',
 ];
 
 export interface AddTenantInput {
@@ -175,6 +181,7 @@ export function checkTenantSettings(s: TenantSettingsInput): TenantSettings {
   if (s.identifierRetentionDays !== undefined) out.identifierRetentionDays = wholeNumber('identifier-retention-days', s.identifierRetentionDays, 0, 36_500);
   if (s.auditRetentionDays !== undefined) out.auditRetentionDays = wholeNumber('audit-retention-days', s.auditRetentionDays, 0, 36_500);
   if (s.disconnectLogRetentionDays !== undefined) out.disconnectLogRetentionDays = wholeNumber('disconnect-log-retention-days', s.disconnectLogRetentionDays, 0, 36_500);
+  if (s.registerRetentionDays !== undefined) out.registerRetentionDays = wholeNumber('register-retention-days', s.registerRetentionDays, 1, 3650);
   if (s.restrictedPlan !== undefined) out.restrictedPlan = s.restrictedPlan;
   if (s.replyMessages !== undefined) {
     const messages: Partial<Record<RejectReason, string>> = {};
@@ -244,6 +251,7 @@ const detailOf = (t: Tenant, h: TenantHoldings): TenantDetail => ({
   nas: h.ownedNas,
   shared_nas: h.carriedBy,
   usage_sessions: h.usageSessions,
+  register_retention_days: registerRetentionDaysOf(t.settings),
 });
 
 export async function showTenant(deps: DbDeps, name: string): Promise<TenantDetail> {

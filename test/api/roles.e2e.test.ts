@@ -12,7 +12,7 @@ import { apiRoutes } from '../../src/api/server.js';
 import { PrincipalCache } from '../../src/api/principal-cache.js';
 import { startApiDaemon, type ApiHarness } from './harness.js';
 
-type Need = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect' | 'hooks' | 'member-data' | 'any';
+type Need = 'read' | 'write' | 'paid-until' | 'export' | 'dues' | 'diagnose' | 'disconnect' | 'hooks' | 'member-data' | 'requisition' | 'any';
 
 interface Case {
   method: string;
@@ -55,6 +55,14 @@ const CASES: Case[] = [
   { method: 'GET', route: '/api/v1/hooks/:id', need: 'hooks', path: () => `/api/v1/hooks/${hookIds.get('base')}` },
   { method: 'DELETE', route: '/api/v1/hooks/:id', need: 'hooks', path: (r) => `/api/v1/hooks/${hookIds.get(r)}` },
   { method: 'GET', route: '/api/v1/dashboard', need: 'read', path: () => '/api/v1/dashboard' },
+  {
+    method: 'POST',
+    route: '/api/v1/requisitions/lookup',
+    need: 'requisition',
+    path: () => '/api/v1/requisitions/lookup',
+    body: (r) => ({ ip: '192.0.2.99', at: '2026-03-14T21:05:00+01:00', ref: `roles-${r}` }),
+  },
+  { method: 'GET', route: '/api/v1/requisitions/report', need: 'requisition', path: () => '/api/v1/requisitions/report?year=2026' },
   { method: 'GET', route: '/api/v1/whoami', need: 'any', path: () => '/api/v1/whoami' },
   { method: 'POST', route: '/api/v1/logout', need: 'any', path: () => '/api/v1/logout' },
 ];
@@ -62,12 +70,13 @@ const CASES: Case[] = [
 /** The rules of src/api/roles.ts, written out again as the expectation. */
 const MAY: Record<ApiRole, Need[]> = {
   admin: ['any', 'read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks', 'member-data'],
-  operator: ['any', 'read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks', 'member-data'],
+  operator: ['any', 'read', 'write', 'paid-until', 'export', 'dues', 'diagnose', 'disconnect', 'hooks', 'member-data', 'requisition'],
   treasurer: ['any', 'read', 'paid-until', 'export', 'dues'],
   support: ['any', 'read', 'diagnose', 'disconnect'],
+  requisition: ['any', 'requisition'],
 };
 
-const ROLES: ApiRole[] = ['admin', 'treasurer', 'support', 'operator'];
+const ROLES: ApiRole[] = ['admin', 'treasurer', 'support', 'operator', 'requisition'];
 let api: ApiHarness;
 const tokens = new Map<ApiRole, string>();
 /** A webhook to show ('base') and one per role to remove. */

@@ -64,7 +64,7 @@ describe('retention show and run', () => {
   it('names its subcommands when given none', async () => {
     const r = await cli.run(['retention']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('radassoc: retention needs a command: show, run\nRun `radassoc retention --help` for usage.\n');
+    expect(r.stderr).toBe('radassoc: retention needs a command: show, run, rotate-key\nRun `radassoc retention --help` for usage.\n');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -25,6 +25,7 @@ end
 local function create()
   local s = {uniqueId = n.uniqueId, nas = n.nas, acctSessionId = n.acctSessionId, tenantId = n.tenantId, username = n.username or '',
     nasPort = n.nasPort, nasPortId = n.nasPortId, nasIpAddress = n.nasIpAddress, framedIp = n.framedIp,
+    framedIpv6Prefix = n.framedIpv6Prefix, delegatedIpv6Prefix = n.delegatedIpv6Prefix, framedInterfaceId = n.framedInterfaceId,
     callingStationId = n.callingStationId, classHex = n.classHex, startTime = n.start, lastUpdate = n.receivedAt,
     interimInterval = n.interimInterval, sessionTime = n.sessionTime or 0, inputOctets = n.inputOctets or 0,
     outputOctets = n.outputOctets or 0, inputPackets = n.inputPackets or 0, outputPackets = n.outputPackets or 0, ik = ik}
@@ -53,7 +54,8 @@ local function fill(e)
     s.tenantId = n.tenantId
     if n.username then s.username = n.username end
   elseif s.username == '' and n.username and n.tenantId == s.tenantId then s.username = n.username end
-  for _, f in ipairs({'nasPort', 'nasPortId', 'nasIpAddress', 'framedIp', 'callingStationId', 'classHex', 'interimInterval'}) do
+  for _, f in ipairs({'nasPort', 'nasPortId', 'nasIpAddress', 'framedIp', 'framedIpv6Prefix', 'delegatedIpv6Prefix',
+    'framedInterfaceId', 'callingStationId', 'classHex', 'interimInterval'}) do
     if s[f] == nil then s[f] = n[f] end
   end
   return s

@@ -29,7 +29,7 @@ export const COMMON_LUA = `
 local P = ARGV[1]
 local function fmt(x) return string.format('%.0f', x) end
 local FIELDS = {'uniqueId','nas','acctSessionId','tenantId','username','nasPort','nasPortId','nasIpAddress','framedIp',
-  'callingStationId','classHex','startTime','lastUpdate','interimInterval','sessionTime','inputOctets','outputOctets',
+  'framedIpv6Prefix','delegatedIpv6Prefix','framedInterfaceId','callingStationId','classHex','startTime','lastUpdate','interimInterval','sessionTime','inputOctets','outputOctets',
   'inputPackets','outputPackets','stopTime','terminateCause'}
 local NUMS = {tenantId=true, nasPort=true, startTime=true, lastUpdate=true, interimInterval=true, sessionTime=true, inputOctets=true,
   outputOctets=true, inputPackets=true, outputPackets=true, stopTime=true, ver=true}

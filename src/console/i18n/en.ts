@@ -26,6 +26,7 @@ export const en = {
   'role.treasurer': 'treasurer',
   'role.support': 'support',
   'role.operator': 'operator',
+  'role.requisition': 'requisitions',
 
   'page.home': 'Back to the start page',
   'page.not-found': 'Not found',

@@ -22,6 +22,7 @@ export const fr: Record<MessageKey, string> = {
   'role.treasurer': 'trésorerie',
   'role.support': 'support',
   'role.operator': 'opérateur',
+  'role.requisition': 'réquisitions',
 
   'page.home': "Retour à la page d'accueil",
   'page.not-found': 'Introuvable',
