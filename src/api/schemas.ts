@@ -115,6 +115,17 @@ export const MemberListQuery = z.strictObject({
     .meta({ description: 'Only active members whose paid-until falls within this many days (or already in grace).' }),
   q: z.string().min(1).max(253).optional().meta({ description: 'Usernames starting with this text (exactly, fast at any size).' }),
   contains: z.string().min(1).max(253).optional().meta({ description: 'Usernames containing this text, any case (a scan: slower on large tenants).' }),
+  address: z
+    .string()
+    .min(1)
+    .max(60)
+    .optional()
+    .meta({
+      description:
+        'A framed address: members whose IPv4 address or IPv6 prefix starts with this text as written (192.0.2.1 finds 192.0.2.1 and 192.0.2.10-19; with a colon, IPv6); a whole IPv6 address or block finds the prefixes holding it or within it, an IPv4 block (192.0.2.0/24) the addresses in it.',
+      examples: ['192.0.2.1'],
+    }),
+  line: z.string().min(1).max(253).optional().meta({ description: 'Access lines (Agent-Circuit-Id, Agent-Remote-Id or NAS-Port-Id) starting with this text, exactly.' }),
   limit: z.string().regex(/^\d{1,4}$/, { error: 'a whole number from 1 to 1000' }).optional().meta({ description: 'Page size, 1 to 1000 (default 100).' }),
   cursor: z.string().max(2000).optional().meta({ description: 'next_cursor of the previous page.' }),
 });

@@ -159,6 +159,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminRouteDeps): void 
 
   const filtersOf = (q: Record<string, string>): MemberFilters => ({
     q: (q.q ?? '').trim(),
+    by: q.by === 'address' || q.by === 'line' ? q.by : 'name',
     mode: q.mode === 'contains' ? 'contains' : 'prefix',
     status: q.status === 'active' || q.status === 'suspended' ? q.status : '',
     plan: q.plan ?? '',
@@ -167,7 +168,8 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminRouteDeps): void 
 
   async function memberList(a: Admin, f: MemberFilters, cursor: string | undefined) {
     const p = new URLSearchParams({ limit: String(PAGE_SIZE) });
-    if (f.q) p.set(f.mode === 'contains' ? 'contains' : 'q', f.q);
+    // The API's own limits on a search text; a longer one finds nothing anyway.
+    if (f.q) p.set(f.by === 'address' ? 'address' : f.by === 'line' ? 'line' : f.mode === 'contains' ? 'contains' : 'q', [...f.q].slice(0, f.by === 'address' ? 60 : 253).join(''));
     if (f.status) p.set('status', f.status);
     if (f.plan) p.set('plan', f.plan);
     if (f.lapsing) p.set('lapsing_within', '30');

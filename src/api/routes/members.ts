@@ -1,12 +1,10 @@
 /** /api/v1/members: the member services (services/members.ts, lifecycle.ts, diagnose.ts), one call per route. */
 import { z } from 'zod';
-import { memberPage } from '../../db/member-pages.js';
 import { fail } from '../../errors.js';
 import { addDays, utcDate } from '../../lifecycle/days.js';
-import { memberView } from '../../lifecycle/member-view.js';
 import { diagnoseMember } from '../../services/diagnose.js';
 import { resume, suspend } from '../../services/lifecycle.js';
-import { addMember, importMembers, passwdMember, removeMember, setMember, showMember, type ImportRow } from '../../services/members.js';
+import { addMember, importMembers, pageMembers, passwdMember, removeMember, setMember, showMember, type ImportRow } from '../../services/members.js';
 import { Answer, route, type RouteDef } from '../route.js';
 import {
   DiagnosisSchema,
@@ -46,7 +44,7 @@ export const memberRoutes: RouteDef[] = [
     url: '/api/v1/members',
     tag: 'members',
     summary: 'List members, a page at a time',
-    description: 'Username order; next_cursor (null on the last page) fetches the next page with the same filters.',
+    description: 'Username order; next_cursor (null on the last page) fetches the next page with the same filters. Filters combine; q, address and line are each a range of an index (fast at any size).',
     auth: 'tenant',
     action: 'read',
     query: MemberListQuery,
@@ -56,18 +54,18 @@ export const memberRoutes: RouteDef[] = [
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
       if (after === null) throw fail('API_INVALID_REQUEST', { fields: [{ path: 'query.cursor', message: 'not a cursor this API gave' }] });
       const days = query.lapsing_within === undefined ? undefined : Number(query.lapsing_within);
-      const page = await memberPage(deps.db, {
-        tenantId: scope.tenant.id,
+      const page = await pageMembers(deps, scope, {
         ...(query.status !== undefined ? { status: query.status } : {}),
         ...(query.plan !== undefined ? { plan: query.plan } : {}),
         ...(days !== undefined ? { paidBefore: addDays(utcDate(deps.now()), days + 1) } : {}),
         ...(query.q !== undefined ? { prefix: query.q } : {}),
         ...(query.contains !== undefined ? { contains: query.contains } : {}),
+        ...(query.address !== undefined ? { address: query.address } : {}),
+        ...(query.line !== undefined ? { line: query.line } : {}),
         ...(after !== undefined ? { after } : {}),
         limit,
       });
-      const last = page.members[page.members.length - 1];
-      return { members: page.members.map(memberView), next_cursor: page.more && last ? encodeCursor(last.username) : null };
+      return { members: page.members, next_cursor: page.last !== null ? encodeCursor(page.last) : null };
     },
   }),
   route({

@@ -88,6 +88,8 @@ export const CONSOLE_JS = `'use strict';
           cell(tr, m.status, 'status-' + m.statusClass);
           cell(tr, m.plan);
           cell(tr, m.paid_until);
+          cell(tr, m.address);
+          cell(tr, m.line);
           body.appendChild(tr);
         });
         if (status) status.textContent = d.summary;

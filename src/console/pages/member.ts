@@ -37,6 +37,7 @@ export function memberPage(ctx: PageCtx, d: MemberPageData): Html {
 <dt>${tr.t('members.plan')}</dt><dd>${m.plan ?? tr.t('member.no-plan')}</dd>
 <dt>${tr.t('member.ipv4')}</dt><dd>${m.ipv4 ?? '—'}</dd>
 <dt>${tr.t('member.ipv6')}</dt><dd>${m.ipv6_prefix ?? '—'}</dd>
+<dt>${tr.t('member.line')}</dt><dd>${m.line ?? '—'}</dd>
 <dt>${tr.t('member.max-sessions')}</dt><dd>${m.max_sessions === null ? tr.t('member.unlimited') : tr.number(m.max_sessions)}</dd>
 <dt>${tr.t('member.paid-until')}</dt><dd>${m.paid_until ? tr.day(m.paid_until) : '—'}${g && g.dues.state !== 'untracked' ? html` · ${tr.t(`dues.${g.dues.state}`)}` : ''}</dd>
 <dt>${tr.t('member.auth')}</dt><dd>${m.auth.join(', ')}</dd>
