@@ -645,7 +645,7 @@ function invalidArgument(d: InvalidArgument): ErrorWords {
       return words(`give one of ${d.flags.join(', ')}, not several`);
     case 'tenant-nothing-to-change':
       return words(
-        'nothing to change: give at least one of --display-name, --realm, --add-realm, --remove-realm, --keep-realm, --strip-realm, --restricted-plan, --grace-days, --lockout, --auth-log-days, --reply-message, --attribute or --clear-attributes',
+        'nothing to change: give at least one of --display-name, --realm, --add-realm, --remove-realm, --keep-realm, --strip-realm, --restricted-plan, --grace-days, --lockout, --auth-log-days, --member-space-link, --password-min-length, --reply-message, --attribute or --clear-attributes',
       );
     case 'last-tenant':
       return words(`tenant ${d.tenant} is the deployment's only tenant and cannot be removed`, 'add the tenant that replaces it first (`radassoc tenant add NAME`)');

@@ -37,6 +37,8 @@ const SETTING_OPTIONS = {
   'grace-days': { type: 'string', describe: `days after paid-until before the dues job suspends; ${DEFAULT_WORD}: the deployment's` },
   lockout: { type: 'string', describe: `failed logins that lock a username; ${DEFAULT_WORD}: the deployment's` },
   'auth-log-days': { type: 'string', describe: `days of authentication log kept (0: all); ${DEFAULT_WORD}: the deployment's` },
+  'member-space-link': { type: 'string', describe: `where the member space sends a suspended member (an http or https URL, e.g. the dues page); ${DEFAULT_WORD}: none` },
+  'password-min-length': { type: 'string', describe: `least length of a password members choose in the member space, 8 to 128; ${DEFAULT_WORD}: 8` },
   'reply-message': { ...list, describe: `Reply-Message for a reject reason, repeatable: --reply-message 'suspended=Call 01 23 45 67 89' (${REJECT_REASONS.join(', ')})` },
   attribute: { ...list, alias: 'attr', describe: "reply attribute in every Access-Accept of the tenant, repeatable: --attribute 'Tunnel-Type:1=L2TP'" },
 } as const;
@@ -50,6 +52,8 @@ interface SettingFlags {
   graceDays?: string | undefined;
   lockout?: string | undefined;
   authLogDays?: string | undefined;
+  memberSpaceLink?: string | undefined;
+  passwordMinLength?: string | undefined;
   replyMessage?: Array<string | number> | undefined;
   attribute?: Array<string | number> | undefined;
 }
@@ -86,10 +90,11 @@ function replyMessages(texts: readonly string[]): Partial<Record<RejectReason, s
 function settingsOf(f: SettingFlags): { settings: TenantSettingsInput; unset: TenantSettingKey[] } {
   const settings: TenantSettingsInput = {};
   const unset: TenantSettingKey[] = [];
-  const numeric: Array<[string, string | undefined, 'duesGraceDays' | 'lockoutThreshold' | 'authLogRetentionDays']> = [
+  const numeric: Array<[string, string | undefined, 'duesGraceDays' | 'lockoutThreshold' | 'authLogRetentionDays' | 'passwordMinLength']> = [
     ['grace-days', f.graceDays, 'duesGraceDays'],
     ['lockout', f.lockout, 'lockoutThreshold'],
     ['auth-log-days', f.authLogDays, 'authLogRetentionDays'],
+    ['password-min-length', f.passwordMinLength, 'passwordMinLength'],
   ];
   for (const [flag, text, key] of numeric) {
     if (text === undefined) continue;
@@ -101,6 +106,12 @@ function settingsOf(f: SettingFlags): { settings: TenantSettingsInput; unset: Te
     if (word === '') throw fail('INVALID_ARGUMENT', { problem: 'flag-needs-value', flag: 'restricted-plan', clearable: true });
     if (word.toLowerCase() === DEFAULT_WORD) unset.push('restrictedPlan');
     else settings.restrictedPlan = word.toLowerCase() === 'none' ? null : word;
+  }
+  if (f.memberSpaceLink !== undefined) {
+    const link = f.memberSpaceLink.trim();
+    if (link === '') throw fail('INVALID_ARGUMENT', { problem: 'flag-needs-value', flag: 'member-space-link', clearable: false });
+    if (link.toLowerCase() === DEFAULT_WORD) unset.push('memberSpaceLink');
+    else settings.memberSpaceLink = link;
   }
   const messages = strings(f.replyMessage);
   if (messages !== undefined) settings.replyMessages = replyMessages(messages);

@@ -32,6 +32,10 @@ export interface TenantSettings {
   lockoutThreshold?: number;
   /** Authentication log rows kept this many days (config authLog.retentionDays). */
   authLogRetentionDays?: number;
+  /** Where the member space sends a suspended member to settle things (an http or https URL). */
+  memberSpaceLink?: string;
+  /** The least length of a password a member chooses in the member space (8 to 128; 8 when unset). */
+  passwordMinLength?: number;
 }
 
 export interface Tenant extends TenantRef {

@@ -42,6 +42,8 @@ export interface TenantView {
     dues_grace_days?: number;
     lockout_threshold?: number;
     auth_log_retention_days?: number;
+    member_space_link?: string;
+    password_min_length?: number;
   };
   attributes: PlanAttribute[];
   created_at: string;
@@ -56,6 +58,8 @@ export function tenantView(t: Tenant): TenantView {
   if (s.duesGraceDays !== undefined) settings.dues_grace_days = s.duesGraceDays;
   if (s.lockoutThreshold !== undefined) settings.lockout_threshold = s.lockoutThreshold;
   if (s.authLogRetentionDays !== undefined) settings.auth_log_retention_days = s.authLogRetentionDays;
+  if (s.memberSpaceLink !== undefined) settings.member_space_link = s.memberSpaceLink;
+  if (s.passwordMinLength !== undefined) settings.password_min_length = s.passwordMinLength;
   return {
     name: t.name,
     display_name: t.displayName,
@@ -82,7 +86,15 @@ export interface TenantDetail extends TenantView {
 /** The settings a tenant may have of its own; a key absent leaves the current value. */
 export type TenantSettingsInput = TenantSettings;
 export type TenantSettingKey = keyof TenantSettings;
-export const TENANT_SETTING_KEYS: readonly TenantSettingKey[] = ['replyMessages', 'restrictedPlan', 'duesGraceDays', 'lockoutThreshold', 'authLogRetentionDays'];
+export const TENANT_SETTING_KEYS: readonly TenantSettingKey[] = [
+  'replyMessages',
+  'restrictedPlan',
+  'duesGraceDays',
+  'lockoutThreshold',
+  'authLogRetentionDays',
+  'memberSpaceLink',
+  'passwordMinLength',
+];
 
 export interface AddTenantInput {
   name: string;
@@ -118,6 +130,31 @@ const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const REALM = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
 /** Reply-Message is one attribute: at most 253 octets (RFC 2865 §5.18). */
 const MAX_REPLY_MESSAGE = 253;
+/** The member-space password rule: never below the member space's own least length, at most what a router takes. */
+const PASSWORD_MIN_LENGTH = { min: 8, max: 128 };
+const MAX_LINK = 2000;
+
+/**
+ * The member-space link: an absolute http or https URL (never javascript:,
+ * data: or a relative path, since it becomes a link on the member's page),
+ * kept as the URL parser writes it back (percent-encoded).
+ */
+function checkMemberSpaceLink(text: unknown): string {
+  const refuse = (): never => {
+    // A user:password in the address is a secret: the refusal does not repeat it.
+    const value = String(text).replace(/\/\/[^/@]*@/, '//…@');
+    throw fail('INVALID_ARGUMENT', { problem: 'tenant-setting', flag: 'member-space-link', value, expected: 'an http:// or https:// address without spaces, e.g. https://asso.example/dues' });
+  };
+  if (typeof text !== 'string' || text.length > MAX_LINK || /[\u0000-\u0020\u007f]/.test(text.trim())) return refuse();
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return refuse();
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '' || url.username !== '' || url.password !== '') return refuse();
+  return url.href;
+}
 
 export function checkTenantName(name: string): string {
   if (!NAME.test(name)) throw fail('INVALID_ARGUMENT', { problem: 'tenant-name', name });
@@ -149,6 +186,8 @@ export function checkTenantSettings(s: TenantSettingsInput): TenantSettings {
   if (s.lockoutThreshold !== undefined) out.lockoutThreshold = wholeNumber('lockout', s.lockoutThreshold, 1, 1_000_000);
   if (s.authLogRetentionDays !== undefined) out.authLogRetentionDays = wholeNumber('auth-log-days', s.authLogRetentionDays, 0, 36_500);
   if (s.restrictedPlan !== undefined) out.restrictedPlan = s.restrictedPlan;
+  if (s.memberSpaceLink !== undefined) out.memberSpaceLink = checkMemberSpaceLink(s.memberSpaceLink);
+  if (s.passwordMinLength !== undefined) out.passwordMinLength = wholeNumber('password-min-length', s.passwordMinLength, PASSWORD_MIN_LENGTH.min, PASSWORD_MIN_LENGTH.max);
   if (s.replyMessages !== undefined) {
     const messages: Partial<Record<RejectReason, string>> = {};
     for (const [reason, text] of Object.entries(s.replyMessages)) {
