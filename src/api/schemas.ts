@@ -461,3 +461,39 @@ export const WhoamiSchema = z
 
 /** Every route's tenant choice: the operator's (or a many-tenant admin's) ?tenant=NAME. */
 export const TENANT_PARAM = z.string().min(1).max(63).optional().meta({ description: 'The tenant to act in: needed by an operator on a deployment of several tenants; others act in their own.' });
+
+// ---- usage over time (the console's graphs)
+
+export const UsageSeriesSchema = z
+  .strictObject({
+    range: z.enum(['24h', '30d', '12m', 'month']),
+    unit: z.enum(['hour', 'day', 'month']),
+    from: TIME,
+    to: TIME,
+    buckets: z.array(
+      z.strictObject({
+        start: TIME.meta({ description: "The bucket's start, UTC; it ends where the next begins (the last at `to`)." }),
+        input_octets: z.int().meta({ description: 'From the members (upload), 64-bit with Gigawords.' }),
+        output_octets: z.int().meta({ description: 'To the members (download).' }),
+        seconds: z.int(),
+      }),
+    ),
+  })
+  .meta({
+    description:
+      "Usage as flushed to PostgreSQL, split at the buckets' edges as the billing export splits a session at a period's: linearly between the two records around an edge (start, interim snapshots, stop), so a bucket is right to within one interim interval. Usage of the last minute (not yet flushed) is not there.",
+    examples: [
+      {
+        range: '24h',
+        unit: 'hour',
+        from: '2026-11-29T11:00:00.000Z',
+        to: '2026-11-30T11:00:00.000Z',
+        buckets: [{ start: '2026-11-29T11:00:00.000Z', input_octets: 150000000, output_octets: 2500000000, seconds: 5400 }],
+      },
+    ],
+  });
+
+export const TrafficQuery = z.strictObject({ range: z.enum(['24h', '30d'], { error: '24h (by hour) or 30d (by day)' }).optional().meta({ description: '24h by hour (default) or 30d by day.' }) });
+export const MemberUsageQuery = z.strictObject({
+  range: z.enum(['12m', 'month'], { error: '12m (by month) or month (by day)' }).optional().meta({ description: '12m: by month over the last 12 months (default); month: by day this month.' }),
+});

@@ -5,7 +5,9 @@ import { addDays, utcDate } from '../../lifecycle/days.js';
 import { diagnoseMember } from '../../services/diagnose.js';
 import { resume, suspend } from '../../services/lifecycle.js';
 import { addMember, importMembers, pageMembers, passwdMember, removeMember, setMember, showMember, type ImportRow } from '../../services/members.js';
+import { memberUsage } from '../../services/usage.js';
 import { Answer, route, type RouteDef } from '../route.js';
+import { seriesView } from './dashboard.js';
 import {
   DiagnosisSchema,
   EmptyBody,
@@ -17,11 +19,13 @@ import {
   MemberPageSchema,
   MemberPatchBody,
   MemberSchema,
+  MemberUsageQuery,
   PasswdBody,
   RemovedSchema,
   ResumeResultSchema,
   SuspendBody,
   SuspendResultSchema,
+  UsageSeriesSchema,
 } from '../schemas.js';
 import { authMethods, decodeCursor, encodeCursor, followResult, memberFields, resumeResult, suspendResult } from './views.js';
 
@@ -212,5 +216,20 @@ export const memberRoutes: RouteDef[] = [
     response: { status: 200, description: 'The diagnosis, summary first', schema: DiagnosisSchema },
     errors: [404],
     handler: ({ deps, scope, params }) => diagnoseMember(deps, scope, { username: params.username }),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/members/:username/usage',
+    tag: 'members',
+    summary: "A member's usage: by month over the last 12 months, or by day this month",
+    auth: 'tenant',
+    action: 'read',
+    params: USER,
+    query: MemberUsageQuery,
+    response: { status: 200, description: 'Octets and seconds per bucket, oldest first', schema: UsageSeriesSchema },
+    errors: [404],
+    async handler({ deps, scope, params, query }) {
+      return seriesView(await memberUsage(deps, scope, params.username, query.range ?? '12m'));
+    },
   }),
 ];
