@@ -18,6 +18,7 @@ import { clearCookie, COOKIES, readCookies, setCookie } from './cookies.js';
 import { pathOf } from './html.js';
 import { auditPage, exportPage, type AuditRow } from './pages/audit-export.js';
 import { dashboardFigures, dashboardPage, type DashboardData } from './pages/dashboard.js';
+import { chartData, type SeriesBody } from './pages/usage-chart.js';
 import type { PageCtx } from './pages/layout.js';
 import { adminLoginPage } from './pages/login.js';
 import { memberPage } from './pages/member.js';
@@ -130,12 +131,18 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminRouteDeps): void 
 
   // ---- dashboard
 
+  /** A traffic chart in the reader's language, from the API; null when it refused. */
+  async function trafficChart(a: Admin, range: '24h' | '30d') {
+    const r = await a.api.call<SeriesBody>('GET', `/api/v1/dashboard/traffic?range=${range}`);
+    return r.refusal ? null : chartData(a.ctx.tr, a.ctx.tr.t(range === '24h' ? 'dash.traffic.24h' : 'dash.traffic.30d'), r.body);
+  }
+
   scope.get('/dashboard', async (req, reply) => {
     const a = await signedIn(req, reply);
     if (!a) return reply;
-    const r = await a.api.call<DashboardData>('GET', '/api/v1/dashboard');
+    const [r, day, month] = await Promise.all([a.api.call<DashboardData>('GET', '/api/v1/dashboard'), trafficChart(a, '24h'), trafficChart(a, '30d')]);
     if (r.refusal) return sendPage(reply, messagePage(a.ctx, r.status, 'page.error', 'admin', a.ctx.tr.maybe(`error.${r.refusal.code}`) ?? r.refusal.message), r.status);
-    return sendPage(reply, dashboardPage(a.ctx, r.body));
+    return sendPage(reply, dashboardPage(a.ctx, r.body, { day, month }));
   });
 
   scope.get('/dashboard.json', async (req, reply) => {
@@ -146,6 +153,15 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminRouteDeps): void 
     const r = await a.api.call<DashboardData>('GET', '/api/v1/dashboard');
     if (r.refusal) return reply.code(r.status).send({ error: r.refusal.code });
     return reply.header('cache-control', 'no-store').send(dashboardFigures(a.ctx.tr, r.body));
+  });
+
+  scope.get('/dashboard/traffic.json', async (req, reply) => {
+    if (!tokenOf(req)) return reply.code(401).send({ error: 'login' });
+    const a = await signedIn(req, reply);
+    if (!a) return reply;
+    const chart = await trafficChart(a, queryOf(req).range === '30d' ? '30d' : '24h');
+    if (!chart) return reply.code(502).send({ error: 'traffic' });
+    return reply.header('cache-control', 'no-store').send(chart);
   });
 
   scope.get('/sessions', async (req, reply) => {
@@ -266,13 +282,24 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminRouteDeps): void 
     const m = await a.api.call<MemberView>('GET', pathOf('/api/v1/members', username));
     if (m.status === 404) return notFound(reply, a.ctx);
     if (m.refusal) return sendPage(reply, messagePage(a.ctx, m.status, 'page.error', 'admin', a.ctx.tr.maybe(`error.${m.refusal.code}`) ?? m.refusal.message), m.status);
-    const [d, plans] = await Promise.all([a.may('diagnose') ? a.api.call<Diagnosis>('GET', `${pathOf('/api/v1/members', username)}/diagnose`) : null, planNames(a)]);
+    const usage = (range: '12m' | 'month') => a.api.call<SeriesBody>('GET', `${pathOf('/api/v1/members', username)}/usage?range=${range}`);
+    const [d, plans, year, month] = await Promise.all([
+      a.may('diagnose') ? a.api.call<Diagnosis>('GET', `${pathOf('/api/v1/members', username)}/diagnose`) : null,
+      planNames(a),
+      usage('12m'),
+      usage('month'),
+    ]);
+    const tr = a.ctx.tr;
     return sendPage(
       reply,
       memberPage(a.ctx, {
         member: m.body,
         diagnosis: d && !d.refusal ? d.body : null,
         plans,
+        usage: {
+          year: year.refusal ? null : chartData(tr, tr.t('member.usage.12m'), year.body),
+          month: month.refusal ? null : chartData(tr, tr.t('member.usage.month'), month.body),
+        },
         may: { write: a.may('write'), paidUntil: a.may('paid-until'), disconnect: a.may('disconnect') },
         ...(extra.notice ? { notice: extra.notice } : {}),
         refusal: extra.refusal ?? null,
