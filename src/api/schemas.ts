@@ -231,13 +231,62 @@ export const ImportBody = z
   .strictObject({
     members: z.array(IMPORT_ROW).min(1, { error: 'give at least one member' }).max(200_000),
     source: z.string().min(1).max(200).optional().meta({ description: 'What is imported, for the audit log (default "api").' }),
+    dry_run: z.boolean().optional().meta({ description: 'Check everything, the database included, and write nothing: the same refusal, or would_import.' }),
   })
   .meta({
     description: 'All or none: a refusal lists every faulty row (fields: members.<index>.<field>; the message counts rows from 1).',
     examples: [{ members: [{ username: 'bob', password: 's3cret-bob', plan: 'fibre-100', paid_until: '2027-01-31' }], source: 'members-2026-11.csv' }],
   });
 
-export const ImportResultSchema = z.strictObject({ imported: z.int() }).meta({ examples: [{ imported: 1 }] });
+export const ImportResultSchema = z
+  .strictObject({ imported: z.int(), dry_run: z.boolean().optional(), would_import: z.int().optional() })
+  .meta({ examples: [{ imported: 1 }, { imported: 0, dry_run: true, would_import: 1 }] });
+
+const SHA256 = z.string().regex(/^[0-9a-f]{64}$/, { error: 'the sha256 a dry run answered: 64 hexadecimal digits' });
+
+export const CsvImportBody = z
+  .strictObject({
+    csv: z.string().min(1, { error: 'the file is empty' }).meta({ description: 'The file as `radassoc member import` reads it: header username,password[,plan,ipv4,ipv6_prefix,max_sessions,paid_until,auth,line].' }),
+    source: z.string().min(1).max(200).optional().meta({ description: 'The file\'s name, for the audit log (default "api").' }),
+    dry_run: z.boolean().optional().meta({ description: 'Check everything and write nothing: the faults, or what would be imported with the file\'s sha256.' }),
+    expect_sha256: SHA256.optional().meta({ description: 'The sha256 of the file previewed: refused if this one differs, so that exactly what was previewed is imported.' }),
+  })
+  .meta({
+    description: 'All or none, as the command line: a refusal (IMPORT_FAILED) lists every faulty line of the file by its number (fields: csv.<line>; details.faults: each line with every problem on it).',
+    examples: [{ csv: 'username,password,plan\nbob,s3cret-bob,fibre-100\n', source: 'members-2026-11.csv', dry_run: true }],
+  });
+
+const PREVIEW_ROW = z.strictObject({
+  line: z.int(),
+  username: z.string(),
+  plan: z.string().nullable(),
+  ipv4: z.string().nullable(),
+  ipv6_prefix: z.string().nullable(),
+  max_sessions: z.int().nullable(),
+  paid_until: z.string().nullable(),
+  line_id: z.string().nullable(),
+  auth: z.array(z.string()),
+});
+
+export const CsvImportResultSchema = z
+  .strictObject({
+    imported: z.int(),
+    dry_run: z.boolean(),
+    would_import: z.int().optional(),
+    sha256: z.string().meta({ description: 'Of the file as received (UTF-8): give it back as expect_sha256 to import exactly this file.' }),
+    preview: z.array(PREVIEW_ROW).meta({ description: 'A dry run: the first 100 members it would add (never their passwords).' }),
+  })
+  .meta({
+    examples: [
+      {
+        imported: 0,
+        dry_run: true,
+        would_import: 1,
+        sha256: 'b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c',
+        preview: [{ line: 2, username: 'bob', plan: 'fibre-100', ipv4: null, ipv6_prefix: null, max_sessions: null, paid_until: null, line_id: null, auth: ['pap', 'chap', 'mschapv1', 'mschapv2'] }],
+      },
+    ],
+  });
 
 export const DiagnosisSchema = z
   .looseObject({

@@ -1,5 +1,7 @@
 /** /api/v1/members: the member services (services/members.ts, lifecycle.ts, diagnose.ts), one call per route. */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { checkMemberCsv } from '../../admin/member-csv-reader.js';
 import { fail } from '../../errors.js';
 import { addDays, utcDate } from '../../lifecycle/days.js';
 import { diagnoseMember } from '../../services/diagnose.js';
@@ -9,6 +11,8 @@ import { memberUsage } from '../../services/usage.js';
 import { Answer, route, type RouteDef } from '../route.js';
 import { seriesView } from './dashboard.js';
 import {
+  CsvImportBody,
+  CsvImportResultSchema,
   DiagnosisSchema,
   EmptyBody,
   ImportBody,
@@ -113,7 +117,44 @@ export const memberRoutes: RouteDef[] = [
         const methods = authMethods(m.auth);
         return { line: i + 1, username: m.username, password: m.password, ...(methods !== undefined ? { authMethods: methods } : {}), ...memberFields(m) };
       });
-      return new Answer(201, await importMembers(deps, scope, { source: body.source ?? 'api', rows }));
+      const r = await importMembers(deps, scope, { source: body.source ?? 'api', rows, ...(body.dry_run ? { dryRun: true } : {}) });
+      return body.dry_run ? new Answer(200, { imported: 0, dry_run: true, would_import: r.wouldImport ?? 0 }) : new Answer(201, { imported: r.imported });
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/members/import/csv',
+    tag: 'members',
+    summary: 'Import members from a CSV file, as `radassoc member import`: all or none, with a dry run',
+    description:
+      'The file in the command line\'s format, in a JSON string. dry_run checks everything and writes nothing, answering what it would import and the file\'s sha256; an import with expect_sha256 is refused unless the file is that one. Up to 10 MiB.',
+    auth: 'tenant',
+    action: 'write',
+    idempotent: true,
+    bodyLimit: 10 * MB,
+    body: CsvImportBody,
+    response: { status: 201, description: 'How many were imported (200 for a dry run, with a preview)', schema: CsvImportResultSchema },
+    errors: [413],
+    async handler({ deps, scope, body }) {
+      const sha256 = createHash('sha256').update(body.csv, 'utf8').digest('hex');
+      if (body.expect_sha256 !== undefined && body.expect_sha256 !== sha256) {
+        throw fail('API_INVALID_REQUEST', { fields: [{ path: 'expect_sha256', message: 'this file is not the one previewed: preview it again' }] });
+      }
+      const { rows, claims, faults } = checkMemberCsv(body.csv);
+      const r = await importMembers(deps, scope, { source: body.source ?? 'api', rows, claims, faults, ...(body.dry_run ? { dryRun: true } : {}) });
+      if (!body.dry_run) return new Answer(201, { imported: r.imported, dry_run: false, sha256, preview: [] });
+      const preview = rows.slice(0, 100).map((m) => ({
+        line: m.line,
+        username: m.username,
+        plan: m.plan ?? null,
+        ipv4: m.ipv4 ?? null,
+        ipv6_prefix: m.ipv6Prefix ?? null,
+        max_sessions: m.maxSessions ?? null,
+        paid_until: m.paidUntil ?? null,
+        line_id: m.lineId ?? null,
+        auth: [...(m.authMethods ?? [])],
+      }));
+      return new Answer(200, { imported: 0, dry_run: true, would_import: r.wouldImport ?? 0, sha256, preview });
     },
   }),
   route({
