@@ -19,6 +19,9 @@ import { pathOf } from './html.js';
 import { auditPage, exportPage, type AuditRow } from './pages/audit-export.js';
 import { dashboardFigures, dashboardPage, type DashboardData } from './pages/dashboard.js';
 import { chartData, type SeriesBody } from './pages/usage-chart.js';
+import { importPage, type FaultyLine, type PreviewRow } from './pages/member-import.js';
+import { PendingImports } from './pending-imports.js';
+import { FILES, type MultipartForm } from './multipart.js';
 import type { PageCtx } from './pages/layout.js';
 import { adminLoginPage } from './pages/login.js';
 import { memberPage } from './pages/member.js';
@@ -247,6 +250,53 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminRouteDeps): void 
     if (before ? before.max_sessions !== max : max !== null) out.max_sessions = max;
     return out;
   };
+
+  // ---- CSV import: check (the API's dry run), preview, confirm
+
+  const pending = new PendingImports();
+  const csrfOf = (req: FastifyRequest): string => readCookies(req)[COOKIES.csrf] ?? '';
+  const faultsOf = (r: ApiRefusal | null): FaultyLine[] | null =>
+    r && r.code === 'IMPORT_FAILED' && Array.isArray(r.details.faults) ? (r.details.faults as FaultyLine[]) : null;
+
+  scope.get('/members/import', async (req, reply) => {
+    const a = await signedIn(req, reply);
+    if (!a) return reply;
+    return sendPage(reply, importPage(a.ctx, {}));
+  });
+
+  scope.post('/members/import', async (req, reply) => {
+    const c = await changing(req, reply);
+    if (!c) return reply;
+    const files = (req.body as Record<string, unknown>)[FILES] as MultipartForm['files'] | undefined;
+    const file = files?.file;
+    if (!file) return sendPage(reply, importPage(c.admin.ctx, { problem: files ? 'no-file' : 'unreadable' }), 400);
+    if (file.data.length === 0) return sendPage(reply, importPage(c.admin.ctx, { problem: 'no-file' }), 400);
+    const csv = file.data.toString('utf8');
+    // The file's own name, for the audit log and the preview: its last path segment, printable.
+    const source = (file.filename.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200) || 'upload.csv';
+    const r = await c.admin.api.call<{ would_import: number; sha256: string; preview: PreviewRow[] }>('POST', '/api/v1/members/import/csv', { csv, source, dry_run: true });
+    const faults = faultsOf(r.refusal);
+    if (faults) return sendPage(reply, importPage(c.admin.ctx, { faults }), 422);
+    if (r.refusal) return sendPage(reply, importPage(c.admin.ctx, { refusal: r.refusal }), r.status);
+    const id = pending.put({ csv, sha256: r.body.sha256, source, count: r.body.would_import }, csrfOf(req), tokenOf(req) ?? '');
+    return sendPage(reply, importPage(c.admin.ctx, { preview: { id, sha256: r.body.sha256, source, count: r.body.would_import, rows: r.body.preview } }));
+  });
+
+  scope.post('/members/import/confirm', async (req, reply) => {
+    const c = await changing(req, reply);
+    if (!c) return reply;
+    const id = c.form.id ?? '';
+    const p = pending.get(id, csrfOf(req), tokenOf(req) ?? '');
+    if (!p || p.sha256 !== c.form.sha256) return sendPage(reply, importPage(c.admin.ctx, { problem: 'expired' }), 409);
+    const r = await c.admin.api.call('POST', '/api/v1/members/import/csv', { csv: p.csv, source: p.source, expect_sha256: p.sha256 });
+    // Refused (the database changed since the preview): the faults as found now; the preview stays for another try.
+    const faults = faultsOf(r.refusal);
+    if (faults) return sendPage(reply, importPage(c.admin.ctx, { faults }), 422);
+    if (r.refusal) return sendPage(reply, importPage(c.admin.ctx, { refusal: r.refusal }), r.status);
+    pending.drop(id);
+    deps.log.info({ user: c.admin.ctx.admin?.login, tenant: c.admin.ctx.admin?.tenant, source: p.source, imported: p.count }, 'console CSV import');
+    return seeOther(reply, '/console/members', 'members-imported');
+  });
 
   scope.get('/members/new', async (req, reply) => {
     const a = await signedIn(req, reply);

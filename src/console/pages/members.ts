@@ -72,7 +72,7 @@ export function membersPage(
     ctx,
     { title: tr.t('members.title'), current: '/console/members', side: 'admin' },
     html`<h1>${tr.t('members.title')}</h1>${noticeBox(ctx, opts.notice)}${refusalBox(ctx, opts.refusal)}
-${opts.canWrite ? html`<p><a class="button" href="/console/members/new">${tr.t('members.add')}</a></p>` : ''}
+${opts.canWrite ? html`<p><a class="button" href="/console/members/new">${tr.t('members.add')}</a> <a class="button" href="/console/members/import">${tr.t('members.import')}</a></p>` : ''}
 <form class="inline" method="get" action="/console/members" role="search">
 <div><label for="f-q">${tr.t('members.search')}<span class="hint">${tr.t('members.search.hint')}</span></label><input id="f-q" name="q" type="search" value="${f.q}" autocomplete="off" spellcheck="false" data-search="/console/members.json"></div>
 ${select('by', tr.t('members.search.by'), f.by, SEARCH_FIELDS.map((b): [string, string] => [b, tr.t(`members.search.by.${b}`)]))}
