@@ -7,7 +7,7 @@
 //
 //   npm run build && node scripts/screenshots.mjs
 import { createSocket } from 'node:dgram';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ const { loadConfig } = await dist('config/load.js');
 const { startDaemon } = await dist('main.js');
 const { addAdmin } = await dist('api/accounts.js');
 const { encodeRequest } = await dist('protocol/encode.js');
+const { upsertSessions, upsertSnapshots } = await dist('db/usage.js');
 const { pino } = await import('pino');
 const { default: puppeteer } = await import('puppeteer-core');
 
@@ -91,15 +92,42 @@ try {
   await api('POST', '/api/v1/plans', token, { name: 'fibre-100', attributes: [{ name: 'Session-Timeout', value: '86400' }, { name: 'Acct-Interim-Interval', value: '300' }] });
   const soon = new Date(Date.now() + 12 * 86_400_000).toISOString().slice(0, 10);
   const members = [
-    ['alice', 'fibre-100', '2027-06-30'],
-    ['bernard', 'fibre-100', soon],
-    ['chloe', null, '2027-01-31'],
-    ['dimitri', 'fibre-100', null],
-    ['elise', null, soon],
+    ['alice', 'fibre-100', '2027-06-30', '192.0.2.20', 'bras1 eth0/1/3:101'],
+    ['bernard', 'fibre-100', soon, '192.0.2.21', 'bras1 eth0/1/3:102'],
+    ['chloe', null, '2027-01-31', null, null],
+    ['dimitri', 'fibre-100', null, '192.0.2.23', 'bras1 eth0/1/4:101'],
+    ['elise', null, soon, null, 'bras1 eth0/1/4:102'],
   ];
-  for (const [username, plan, paid] of members) {
-    await api('POST', '/api/v1/members', token, { username, password: `${username}-pass-1`, ...(plan ? { plan } : {}), ...(paid ? { paid_until: paid } : {}) });
+  for (const [username, plan, paid, ipv4, line] of members) {
+    await api('POST', '/api/v1/members', token, {
+      username,
+      password: `${username}-pass-1`,
+      ...(plan ? { plan } : {}),
+      ...(paid ? { paid_until: paid } : {}),
+      ...(ipv4 ? { ipv4, ipv6_prefix: `2001:db8:12${ipv4.slice(-2)}::/56` } : {}),
+      ...(line ? { line } : {}),
+    });
   }
+  // A month of past usage for the graphs, as the flush writes it: evenings heavier than nights.
+  const HOUR = 3_600_000;
+  const past = [];
+  const snaps = [];
+  const now = Date.now();
+  for (let h = 24 * 30; h >= 1; h--) {
+    const start = Math.floor(now / HOUR) * HOUR - h * HOUR;
+    const hourOfDay = new Date(start).getUTCHours();
+    const weight = 0.2 + (hourOfDay >= 17 && hourOfDay <= 22 ? 1 : hourOfDay >= 8 ? 0.5 : 0.1) * (0.7 + 0.6 * Math.abs(Math.sin(h)));
+    for (const [username, share] of [['alice', 1], ['bernard', 0.6], ['dimitri', 0.3]]) {
+      const uniqueId = `shot-${username}-${h}`;
+      const output = Math.round(weight * share * 900_000_000);
+      past.push({ uniqueId, nas: 'localhost', acctSessionId: uniqueId, tenantId: 1, username, nasPort: null, nasPortId: null, nasIpAddress: '127.0.0.1', framedIp: null, callingStationId: null, classHex: null,
+        startTime: start + 5 * 60_000, lastUpdate: start + 65 * 60_000, interimInterval: 300, sessionTime: 3600, inputOctets: Math.round(output / 12), outputOctets: output, inputPackets: 0, outputPackets: 0,
+        stopTime: start + 65 * 60_000, terminateCause: 'Idle-Timeout' });
+      snaps.push({ uniqueId, at: start + 55 * 60_000, seconds: 3000, inputOctets: Math.round(output / 14), outputOctets: Math.round(output * 0.85) });
+    }
+  }
+  await upsertSessions(daemon.services.db, past, now);
+  await upsertSnapshots(daemon.services.db, snaps);
   await new Promise((r) => setTimeout(r, 1500));
   await pap('alice', 'alice-pass-1');
   await pap('bernard', 'bernard-pass-1');
@@ -114,6 +142,11 @@ try {
   await new Promise((r) => setTimeout(r, 2500));
 
   mkdirSync(OUT, { recursive: true });
+  // Two files for the import page: one with faults, one clean.
+  const faulty = join(dataDir, 'members-2026-11.csv');
+  writeFileSync(faulty, 'username,password,plan,ipv4,paid_until\nfanny,fanny-pass-1,fibre-100,192.0.2.30,2027-03-31\ngaston,,fibre-100,192.0.2.31,2027-03-31\nhelene,helene-pass-1,fibre-1000,192.0.2.20,31/03/2027\n');
+  const clean = join(dataDir, 'members-2026-12.csv');
+  writeFileSync(clean, 'username,password,plan,ipv4,paid_until,line\nfanny,fanny-pass-1,fibre-100,192.0.2.30,2027-03-31,bras1 eth0/1/5:101\ngaston,gaston-pass-1,fibre-100,192.0.2.31,2027-03-31,bras1 eth0/1/5:102\nhelene,helene-pass-1,,,2027-03-31,\n');
   browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   const shoot = async (lang, width, pages, loginAs) => {
     const context = await browser.createBrowserContext();
@@ -132,7 +165,11 @@ try {
         await page.type('#password', `${loginAs}-pass-1`);
         await Promise.all([page.waitForNavigation(), page.click('form[action="/me/login"] button')]);
       }
-      await page.goto(`${base}${path}`);
+      if (before === 'upload') {
+        await page.goto(`${base}/console/members/import`);
+        await (await page.$('#file')).uploadFile(path);
+        await Promise.all([page.waitForNavigation(), page.click('form[action="/console/members/import"] button')]);
+      } else await page.goto(`${base}${path}`);
       const file = join(OUT, `${name}-${lang}.png`);
       await page.screenshot({ path: file, fullPage: width >= 600 });
       console.log(`wrote ${file.slice(root.length)}`);
@@ -144,7 +181,10 @@ try {
       ['console-login', '/console/login'],
       ['console-dashboard', '/console/dashboard', 'login-admin'],
       ['console-members', '/console/members'],
-      ['console-member', '/console/members/bernard'],
+      ['console-members-search', '/console/members?by=address&q=192.0.2.2'],
+      ['console-member', '/console/members/alice'],
+      ['console-import-faults', faulty, 'upload'],
+      ['console-import-preview', clean, 'upload'],
       ['console-member-suspended', '/console/members/elise'],
     ]);
     await shoot(lang, 1200, [['member-space', '/me', 'login-member']], 'chloe');

@@ -748,7 +748,7 @@ function invalidArgument(d: InvalidArgument): ErrorWords {
       return words(`give one of ${d.flags.join(', ')}, not several`);
     case 'tenant-nothing-to-change':
       return words(
-        'nothing to change: give at least one of --display-name, --realm, --add-realm, --remove-realm, --keep-realm, --strip-realm, --restricted-plan, --grace-days, --lockout, --auth-log-days, --usage-detail-retention-months, --usage-totals-retention-months, --identifier-retention-days, --audit-retention-days, --disconnect-log-retention-days, --reply-message, --attribute or --clear-attributes',
+        'nothing to change: give at least one of --display-name, --realm, --add-realm, --remove-realm, --keep-realm, --strip-realm, --restricted-plan, --grace-days, --lockout, --auth-log-days, --usage-detail-retention-months, --usage-totals-retention-months, --identifier-retention-days, --audit-retention-days, --disconnect-log-retention-days, --register-retention-days, --member-space-link, --password-min-length, --reply-message, --attribute or --clear-attributes',
       );
     case 'last-tenant':
       return words(`tenant ${d.tenant} is the deployment's only tenant and cannot be removed`, 'add the tenant that replaces it first (`radassoc tenant add NAME`)');

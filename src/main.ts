@@ -271,14 +271,25 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
     // own database and store; Disconnect/CoA from the configured source address.
     const coa = new CoaClient({ localAddress: config.bind });
     cleanup.unshift(() => coa.close());
+    let flushedByHand = 0;
     const services: ServiceDeps = {
       db: db.db,
       config,
       sessions: store,
       coa,
       log,
-      flush: () => flushUsage(store, db.db, { identityKey }),
+      flush: async () => {
+        const report = await flushUsage(store, db.db, { identityKey });
+        flushedByHand = Date.now();
+        return report;
+      },
       now: opts.now ?? (() => Date.now()),
+      // The store's figures or null, never a wait: they are read by a dashboard every few seconds.
+      flushState: async () => {
+        const [oldest, counts] = await Promise.all([store.oldestUnflushedAt().catch(() => null), store.counts().catch(() => null)]);
+        const last = Math.max(jobs?.lastFlushAt() ?? 0, flushedByHand);
+        return { lastFlushAt: last === 0 ? null : last, oldestUnflushedAt: oldest, backlogSessions: counts?.flushBacklog ?? null };
+      },
     };
     if (config.httpPort > 0) {
       const registry = createRegistry({

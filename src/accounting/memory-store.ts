@@ -160,6 +160,12 @@ export class MemoryStore implements SessionStore {
     return { live: this.open.all.size, flushBacklog: this.finishedDirty.size };
   }
 
+  async oldestUnflushedAt(): Promise<number | null> {
+    let oldest: number | null = null;
+    for (const e of this.sessions.values()) if (e.dirtySince !== null && (oldest === null || e.dirtySince < oldest)) oldest = e.dirtySince;
+    return oldest;
+  }
+
   async ping(): Promise<void> {
     /* in-process: always reachable; journal errors surface on append */
   }

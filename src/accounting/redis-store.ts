@@ -251,6 +251,12 @@ export class RedisStore implements SessionStore {
     return this.guard(read, this.countsTimeoutMs);
   }
 
+  /** The lowest score of the dirty set (scored by last update when the session became dirty): O(log n). */
+  async oldestUnflushedAt(): Promise<number | null> {
+    const r = await this.guard(this.client.zrange(`${this.p}dirty`, 0, 0, 'WITHSCORES'), this.countsTimeoutMs);
+    return r.length >= 2 ? Number(r[1]) : null;
+  }
+
   async ping(): Promise<void> {
     await this.guard(this.client.ping());
   }

@@ -97,6 +97,12 @@ export interface SessionStore {
   closeStale(now: number, multiple: number, defaultIntervalS: number): Promise<LiveSession[]>;
   /** Constant time (counters and set sizes, no scan); rejects rather than waits when the store is slow or down. */
   counts(): Promise<SessionCounts>;
+  /**
+   * When the oldest change still waiting for the flush happened (epoch ms:
+   * the session's last update when it became pending), null when nothing
+   * waits: how far PostgreSQL's usage lags behind. Rejects like counts().
+   */
+  oldestUnflushedAt(): Promise<number | null>;
   /** Rejects when the store cannot store (for /healthz and startup). */
   ping(): Promise<void>;
   close(): Promise<void>;

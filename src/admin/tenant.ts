@@ -56,6 +56,8 @@ const SETTING_OPTIONS = {
   'audit-retention-days': { type: 'string', describe: `days of audit log kept (0: all); ${DEFAULT_WORD}: the deployment's` },
   'disconnect-log-retention-days': { type: 'string', describe: `days of disconnect log kept (0: all); ${DEFAULT_WORD}: the deployment's` },
   'register-retention-days': { type: 'string', describe: `days the connection register is kept after each connection ended (1 to 3650); ${DEFAULT_WORD}: 365` },
+  'member-space-link': { type: 'string', describe: `where the member space sends a suspended member (an http or https URL, e.g. the dues page); ${DEFAULT_WORD}: none` },
+  'password-min-length': { type: 'string', describe: `least length of a password members choose in the member space, 8 to 128; ${DEFAULT_WORD}: 8` },
   'reply-message': { ...list, describe: `Reply-Message for a reject reason, repeatable: --reply-message 'suspended=Call 01 23 45 67 89' (${REJECT_REASONS.join(', ')})` },
   attribute: { ...list, alias: 'attr', describe: "reply attribute in every Access-Accept of the tenant, repeatable: --attribute 'Tunnel-Type:1=L2TP'" },
 } as const;
@@ -75,6 +77,8 @@ interface SettingFlags {
   auditRetentionDays?: string | undefined;
   disconnectLogRetentionDays?: string | undefined;
   registerRetentionDays?: string | undefined;
+  memberSpaceLink?: string | undefined;
+  passwordMinLength?: string | undefined;
   replyMessage?: Array<string | number> | undefined;
   attribute?: Array<string | number> | undefined;
 }
@@ -120,7 +124,8 @@ function settingsOf(f: SettingFlags): { settings: TenantSettingsInput; unset: Te
     | 'identifierRetentionDays'
     | 'auditRetentionDays'
     | 'disconnectLogRetentionDays'
-    | 'registerRetentionDays';
+    | 'registerRetentionDays'
+    | 'passwordMinLength';
   const numeric: Array<[string, string | undefined, NumericKey]> = [
     ['grace-days', f.graceDays, 'duesGraceDays'],
     ['lockout', f.lockout, 'lockoutThreshold'],
@@ -131,6 +136,7 @@ function settingsOf(f: SettingFlags): { settings: TenantSettingsInput; unset: Te
     ['audit-retention-days', f.auditRetentionDays, 'auditRetentionDays'],
     ['disconnect-log-retention-days', f.disconnectLogRetentionDays, 'disconnectLogRetentionDays'],
     ['register-retention-days', f.registerRetentionDays, 'registerRetentionDays'],
+    ['password-min-length', f.passwordMinLength, 'passwordMinLength'],
   ];
   for (const [flag, text, key] of numeric) {
     if (text === undefined) continue;
@@ -142,6 +148,12 @@ function settingsOf(f: SettingFlags): { settings: TenantSettingsInput; unset: Te
     if (word === '') throw fail('INVALID_ARGUMENT', { problem: 'flag-needs-value', flag: 'restricted-plan', clearable: true });
     if (word.toLowerCase() === DEFAULT_WORD) unset.push('restrictedPlan');
     else settings.restrictedPlan = word.toLowerCase() === 'none' ? null : word;
+  }
+  if (f.memberSpaceLink !== undefined) {
+    const link = f.memberSpaceLink.trim();
+    if (link === '') throw fail('INVALID_ARGUMENT', { problem: 'flag-needs-value', flag: 'member-space-link', clearable: false });
+    if (link.toLowerCase() === DEFAULT_WORD) unset.push('memberSpaceLink');
+    else settings.memberSpaceLink = link;
   }
   const messages = strings(f.replyMessage);
   if (messages !== undefined) settings.replyMessages = replyMessages(messages);

@@ -86,6 +86,8 @@ export function fieldsOf(e: RadassocError, body: unknown): ApiFieldError[] {
     case 'IMPORT_FAILED': {
       // The API's import numbers its rows from 1, as a file's lines (routes/members.ts): the path indexes from 0.
       const faults = Array.isArray(d.faults) ? (d.faults as Array<{ line: number; problems: string[] }>) : [];
+      // A CSV file's faults name its lines as they are numbered in the file.
+      if (has('csv')) return faults.flatMap((f) => f.problems.map((p) => ({ path: `csv.${f.line}`, message: p })));
       return faults.flatMap((f) => f.problems.map((p) => ({ path: `members.${f.line - 1}${fieldFromProblem(p)}`, message: p })));
     }
     case 'INVALID_ATTRIBUTE': {

@@ -115,6 +115,17 @@ export const MemberListQuery = z.strictObject({
     .meta({ description: 'Only active members whose paid-until falls within this many days (or already in grace).' }),
   q: z.string().min(1).max(253).optional().meta({ description: 'Usernames starting with this text (exactly, fast at any size).' }),
   contains: z.string().min(1).max(253).optional().meta({ description: 'Usernames containing this text, any case (a scan: slower on large tenants).' }),
+  address: z
+    .string()
+    .min(1)
+    .max(60)
+    .optional()
+    .meta({
+      description:
+        'A framed address: members whose IPv4 address or IPv6 prefix starts with this text as written (192.0.2.1 finds 192.0.2.1 and 192.0.2.10-19; with a colon, IPv6); a whole IPv6 address or block finds the prefixes holding it or within it, an IPv4 block (192.0.2.0/24) the addresses in it.',
+      examples: ['192.0.2.1'],
+    }),
+  line: z.string().min(1).max(253).optional().meta({ description: 'Access lines (Agent-Circuit-Id, Agent-Remote-Id or NAS-Port-Id) starting with this text, exactly.' }),
   limit: z.string().regex(/^\d{1,4}$/, { error: 'a whole number from 1 to 1000' }).optional().meta({ description: 'Page size, 1 to 1000 (default 100).' }),
   cursor: z.string().max(2000).optional().meta({ description: 'next_cursor of the previous page.' }),
 });
@@ -220,13 +231,62 @@ export const ImportBody = z
   .strictObject({
     members: z.array(IMPORT_ROW).min(1, { error: 'give at least one member' }).max(200_000),
     source: z.string().min(1).max(200).optional().meta({ description: 'What is imported, for the audit log (default "api").' }),
+    dry_run: z.boolean().optional().meta({ description: 'Check everything, the database included, and write nothing: the same refusal, or would_import.' }),
   })
   .meta({
     description: 'All or none: a refusal lists every faulty row (fields: members.<index>.<field>; the message counts rows from 1).',
     examples: [{ members: [{ username: 'bob', password: 's3cret-bob', plan: 'fibre-100', paid_until: '2027-01-31' }], source: 'members-2026-11.csv' }],
   });
 
-export const ImportResultSchema = z.strictObject({ imported: z.int() }).meta({ examples: [{ imported: 1 }] });
+export const ImportResultSchema = z
+  .strictObject({ imported: z.int(), dry_run: z.boolean().optional(), would_import: z.int().optional() })
+  .meta({ examples: [{ imported: 1 }, { imported: 0, dry_run: true, would_import: 1 }] });
+
+const SHA256 = z.string().regex(/^[0-9a-f]{64}$/, { error: 'the sha256 a dry run answered: 64 hexadecimal digits' });
+
+export const CsvImportBody = z
+  .strictObject({
+    csv: z.string().min(1, { error: 'the file is empty' }).meta({ description: 'The file as `radassoc member import` reads it: header username,password[,plan,ipv4,ipv6_prefix,max_sessions,paid_until,auth,line].' }),
+    source: z.string().min(1).max(200).optional().meta({ description: 'The file\'s name, for the audit log (default "api").' }),
+    dry_run: z.boolean().optional().meta({ description: 'Check everything and write nothing: the faults, or what would be imported with the file\'s sha256.' }),
+    expect_sha256: SHA256.optional().meta({ description: 'The sha256 of the file previewed: refused if this one differs, so that exactly what was previewed is imported.' }),
+  })
+  .meta({
+    description: 'All or none, as the command line: a refusal (IMPORT_FAILED) lists every faulty line of the file by its number (fields: csv.<line>; details.faults: each line with every problem on it).',
+    examples: [{ csv: 'username,password,plan\nbob,s3cret-bob,fibre-100\n', source: 'members-2026-11.csv', dry_run: true }],
+  });
+
+const PREVIEW_ROW = z.strictObject({
+  line: z.int(),
+  username: z.string(),
+  plan: z.string().nullable(),
+  ipv4: z.string().nullable(),
+  ipv6_prefix: z.string().nullable(),
+  max_sessions: z.int().nullable(),
+  paid_until: z.string().nullable(),
+  line_id: z.string().nullable(),
+  auth: z.array(z.string()),
+});
+
+export const CsvImportResultSchema = z
+  .strictObject({
+    imported: z.int(),
+    dry_run: z.boolean(),
+    would_import: z.int().optional(),
+    sha256: z.string().meta({ description: 'Of the file as received (UTF-8): give it back as expect_sha256 to import exactly this file.' }),
+    preview: z.array(PREVIEW_ROW).meta({ description: 'A dry run: the first 100 members it would add (never their passwords).' }),
+  })
+  .meta({
+    examples: [
+      {
+        imported: 0,
+        dry_run: true,
+        would_import: 1,
+        sha256: 'b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c',
+        preview: [{ line: 2, username: 'bob', plan: 'fibre-100', ipv4: null, ipv6_prefix: null, max_sessions: null, paid_until: null, line_id: null, auth: ['pap', 'chap', 'mschapv1', 'mschapv2'] }],
+      },
+    ],
+  });
 
 export const DiagnosisSchema = z
   .looseObject({
@@ -450,3 +510,39 @@ export const WhoamiSchema = z
 
 /** Every route's tenant choice: the operator's (or a many-tenant admin's) ?tenant=NAME. */
 export const TENANT_PARAM = z.string().min(1).max(63).optional().meta({ description: 'The tenant to act in: needed by an operator on a deployment of several tenants; others act in their own.' });
+
+// ---- usage over time (the console's graphs)
+
+export const UsageSeriesSchema = z
+  .strictObject({
+    range: z.enum(['24h', '30d', '12m', 'month']),
+    unit: z.enum(['hour', 'day', 'month']),
+    from: TIME,
+    to: TIME,
+    buckets: z.array(
+      z.strictObject({
+        start: TIME.meta({ description: "The bucket's start, UTC; it ends where the next begins (the last at `to`)." }),
+        input_octets: z.int().meta({ description: 'From the members (upload), 64-bit with Gigawords.' }),
+        output_octets: z.int().meta({ description: 'To the members (download).' }),
+        seconds: z.int(),
+      }),
+    ),
+  })
+  .meta({
+    description:
+      "Usage as flushed to PostgreSQL, split at the buckets' edges as the billing export splits a session at a period's: linearly between the two records around an edge (start, interim snapshots, stop), so a bucket is right to within one interim interval. Usage of the last minute (not yet flushed) is not there.",
+    examples: [
+      {
+        range: '24h',
+        unit: 'hour',
+        from: '2026-11-29T11:00:00.000Z',
+        to: '2026-11-30T11:00:00.000Z',
+        buckets: [{ start: '2026-11-29T11:00:00.000Z', input_octets: 150000000, output_octets: 2500000000, seconds: 5400 }],
+      },
+    ],
+  });
+
+export const TrafficQuery = z.strictObject({ range: z.enum(['24h', '30d'], { error: '24h (by hour) or 30d (by day)' }).optional().meta({ description: '24h by hour (default) or 30d by day.' }) });
+export const MemberUsageQuery = z.strictObject({
+  range: z.enum(['12m', 'month'], { error: '12m (by month) or month (by day)' }).optional().meta({ description: '12m: by month over the last 12 months (default); month: by day this month.' }),
+});

@@ -18,6 +18,10 @@ import { clearCookie, COOKIES, readCookies, setCookie } from './cookies.js';
 import { pathOf } from './html.js';
 import { auditPage, exportPage, type AuditRow } from './pages/audit-export.js';
 import { dashboardFigures, dashboardPage, type DashboardData } from './pages/dashboard.js';
+import { chartData, type SeriesBody } from './pages/usage-chart.js';
+import { importPage, type FaultyLine, type PreviewRow } from './pages/member-import.js';
+import { PendingImports } from './pending-imports.js';
+import { FILES, type MultipartForm } from './multipart.js';
 import type { PageCtx } from './pages/layout.js';
 import { adminLoginPage } from './pages/login.js';
 import { memberPage } from './pages/member.js';
@@ -130,12 +134,18 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminRouteDeps): void 
 
   // ---- dashboard
 
+  /** A traffic chart in the reader's language, from the API; null when it refused. */
+  async function trafficChart(a: Admin, range: '24h' | '30d') {
+    const r = await a.api.call<SeriesBody>('GET', `/api/v1/dashboard/traffic?range=${range}`);
+    return r.refusal ? null : chartData(a.ctx.tr, a.ctx.tr.t(range === '24h' ? 'dash.traffic.24h' : 'dash.traffic.30d'), r.body);
+  }
+
   scope.get('/dashboard', async (req, reply) => {
     const a = await signedIn(req, reply);
     if (!a) return reply;
-    const r = await a.api.call<DashboardData>('GET', '/api/v1/dashboard');
+    const [r, day, month] = await Promise.all([a.api.call<DashboardData>('GET', '/api/v1/dashboard'), trafficChart(a, '24h'), trafficChart(a, '30d')]);
     if (r.refusal) return sendPage(reply, messagePage(a.ctx, r.status, 'page.error', 'admin', a.ctx.tr.maybe(`error.${r.refusal.code}`) ?? r.refusal.message), r.status);
-    return sendPage(reply, dashboardPage(a.ctx, r.body));
+    return sendPage(reply, dashboardPage(a.ctx, r.body, { day, month }));
   });
 
   scope.get('/dashboard.json', async (req, reply) => {
@@ -146,6 +156,15 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminRouteDeps): void 
     const r = await a.api.call<DashboardData>('GET', '/api/v1/dashboard');
     if (r.refusal) return reply.code(r.status).send({ error: r.refusal.code });
     return reply.header('cache-control', 'no-store').send(dashboardFigures(a.ctx.tr, r.body));
+  });
+
+  scope.get('/dashboard/traffic.json', async (req, reply) => {
+    if (!tokenOf(req)) return reply.code(401).send({ error: 'login' });
+    const a = await signedIn(req, reply);
+    if (!a) return reply;
+    const chart = await trafficChart(a, queryOf(req).range === '30d' ? '30d' : '24h');
+    if (!chart) return reply.code(502).send({ error: 'traffic' });
+    return reply.header('cache-control', 'no-store').send(chart);
   });
 
   scope.get('/sessions', async (req, reply) => {
@@ -159,6 +178,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminRouteDeps): void 
 
   const filtersOf = (q: Record<string, string>): MemberFilters => ({
     q: (q.q ?? '').trim(),
+    by: q.by === 'address' || q.by === 'line' ? q.by : 'name',
     mode: q.mode === 'contains' ? 'contains' : 'prefix',
     status: q.status === 'active' || q.status === 'suspended' ? q.status : '',
     plan: q.plan ?? '',
@@ -167,7 +187,8 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminRouteDeps): void 
 
   async function memberList(a: Admin, f: MemberFilters, cursor: string | undefined) {
     const p = new URLSearchParams({ limit: String(PAGE_SIZE) });
-    if (f.q) p.set(f.mode === 'contains' ? 'contains' : 'q', f.q);
+    // The API's own limits on a search text; a longer one finds nothing anyway.
+    if (f.q) p.set(f.by === 'address' ? 'address' : f.by === 'line' ? 'line' : f.mode === 'contains' ? 'contains' : 'q', [...f.q].slice(0, f.by === 'address' ? 60 : 253).join(''));
     if (f.status) p.set('status', f.status);
     if (f.plan) p.set('plan', f.plan);
     if (f.lapsing) p.set('lapsing_within', '30');
@@ -230,6 +251,53 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminRouteDeps): void 
     return out;
   };
 
+  // ---- CSV import: check (the API's dry run), preview, confirm
+
+  const pending = new PendingImports();
+  const csrfOf = (req: FastifyRequest): string => readCookies(req)[COOKIES.csrf] ?? '';
+  const faultsOf = (r: ApiRefusal | null): FaultyLine[] | null =>
+    r && r.code === 'IMPORT_FAILED' && Array.isArray(r.details.faults) ? (r.details.faults as FaultyLine[]) : null;
+
+  scope.get('/members/import', async (req, reply) => {
+    const a = await signedIn(req, reply);
+    if (!a) return reply;
+    return sendPage(reply, importPage(a.ctx, {}));
+  });
+
+  scope.post('/members/import', async (req, reply) => {
+    const c = await changing(req, reply);
+    if (!c) return reply;
+    const files = (req.body as Record<string, unknown>)[FILES] as MultipartForm['files'] | undefined;
+    const file = files?.file;
+    if (!file) return sendPage(reply, importPage(c.admin.ctx, { problem: files ? 'no-file' : 'unreadable' }), 400);
+    if (file.data.length === 0) return sendPage(reply, importPage(c.admin.ctx, { problem: 'no-file' }), 400);
+    const csv = file.data.toString('utf8');
+    // The file's own name, for the audit log and the preview: its last path segment, printable.
+    const source = (file.filename.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200) || 'upload.csv';
+    const r = await c.admin.api.call<{ would_import: number; sha256: string; preview: PreviewRow[] }>('POST', '/api/v1/members/import/csv', { csv, source, dry_run: true });
+    const faults = faultsOf(r.refusal);
+    if (faults) return sendPage(reply, importPage(c.admin.ctx, { faults }), 422);
+    if (r.refusal) return sendPage(reply, importPage(c.admin.ctx, { refusal: r.refusal }), r.status);
+    const id = pending.put({ csv, sha256: r.body.sha256, source, count: r.body.would_import }, csrfOf(req), tokenOf(req) ?? '');
+    return sendPage(reply, importPage(c.admin.ctx, { preview: { id, sha256: r.body.sha256, source, count: r.body.would_import, rows: r.body.preview } }));
+  });
+
+  scope.post('/members/import/confirm', async (req, reply) => {
+    const c = await changing(req, reply);
+    if (!c) return reply;
+    const id = c.form.id ?? '';
+    const p = pending.get(id, csrfOf(req), tokenOf(req) ?? '');
+    if (!p || p.sha256 !== c.form.sha256) return sendPage(reply, importPage(c.admin.ctx, { problem: 'expired' }), 409);
+    const r = await c.admin.api.call('POST', '/api/v1/members/import/csv', { csv: p.csv, source: p.source, expect_sha256: p.sha256 });
+    // Refused (the database changed since the preview): the faults as found now; the preview stays for another try.
+    const faults = faultsOf(r.refusal);
+    if (faults) return sendPage(reply, importPage(c.admin.ctx, { faults }), 422);
+    if (r.refusal) return sendPage(reply, importPage(c.admin.ctx, { refusal: r.refusal }), r.status);
+    pending.drop(id);
+    deps.log.info({ user: c.admin.ctx.admin?.login, tenant: c.admin.ctx.admin?.tenant, source: p.source, imported: p.count }, 'console CSV import');
+    return seeOther(reply, '/console/members', 'members-imported');
+  });
+
   scope.get('/members/new', async (req, reply) => {
     const a = await signedIn(req, reply);
     if (!a) return reply;
@@ -264,13 +332,24 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminRouteDeps): void 
     const m = await a.api.call<MemberView>('GET', pathOf('/api/v1/members', username));
     if (m.status === 404) return notFound(reply, a.ctx);
     if (m.refusal) return sendPage(reply, messagePage(a.ctx, m.status, 'page.error', 'admin', a.ctx.tr.maybe(`error.${m.refusal.code}`) ?? m.refusal.message), m.status);
-    const [d, plans] = await Promise.all([a.may('diagnose') ? a.api.call<Diagnosis>('GET', `${pathOf('/api/v1/members', username)}/diagnose`) : null, planNames(a)]);
+    const usage = (range: '12m' | 'month') => a.api.call<SeriesBody>('GET', `${pathOf('/api/v1/members', username)}/usage?range=${range}`);
+    const [d, plans, year, month] = await Promise.all([
+      a.may('diagnose') ? a.api.call<Diagnosis>('GET', `${pathOf('/api/v1/members', username)}/diagnose`) : null,
+      planNames(a),
+      usage('12m'),
+      usage('month'),
+    ]);
+    const tr = a.ctx.tr;
     return sendPage(
       reply,
       memberPage(a.ctx, {
         member: m.body,
         diagnosis: d && !d.refusal ? d.body : null,
         plans,
+        usage: {
+          year: year.refusal ? null : chartData(tr, tr.t('member.usage.12m'), year.body),
+          month: month.refusal ? null : chartData(tr, tr.t('member.usage.month'), month.body),
+        },
         may: { write: a.may('write'), paidUntil: a.may('paid-until'), disconnect: a.may('disconnect') },
         ...(extra.notice ? { notice: extra.notice } : {}),
         refusal: extra.refusal ?? null,

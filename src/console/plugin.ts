@@ -13,6 +13,7 @@ import { adminRoutes } from './admin-routes.js';
 import { CONSOLE_JS } from './assets/script.js';
 import { CONSOLE_CSS } from './assets/style.js';
 import { memberRoutes } from './member-routes.js';
+import { boundaryOf, FILES, parseMultipart } from './multipart.js';
 import { baseCtx, messagePage, sendPage } from './request.js';
 
 export interface ConsoleDeps {
@@ -22,8 +23,9 @@ export interface ConsoleDeps {
   guard?: AuthGuardOptions;
 }
 
-/** Forms are small: a CSV import goes through the API. */
+/** Forms are small; the CSV import's file (multipart) may be as large as the API's import takes. */
 const FORM_LIMIT = 64 * 1024;
+const UPLOAD_LIMIT = 11 * 1024 * 1024;
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -40,6 +42,12 @@ function secure(reply: FastifyReply, cacheable: boolean): void {
 function common(scope: FastifyInstance, log: Logger, side: 'admin' | 'member'): void {
   scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+  // Fields as text (the CSRF token among them), files under FILES: the form reader takes the text alone.
+  scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT }, (req, body, done) => {
+    const boundary = boundaryOf(req.headers['content-type']);
+    const form = boundary ? parseMultipart(body as Buffer, boundary) : null;
+    done(null, form ? { ...form.fields, [FILES]: form.files } : {});
   });
   scope.addHook('onRequest', async (req, reply) => secure(reply, req.url.startsWith('/console/assets/')));
   scope.setNotFoundHandler((req, reply) => sendPage(reply, messagePage(baseCtx(req, reply), 404, 'page.not-found', side === 'admin' ? 'login' : 'member'), 404));

@@ -180,15 +180,17 @@ export type UsageTenant = number | 'all';
  * (stop, else last update) after the start — or zero-length inside. Only
  * `tenant`'s (the default tenant's unless told), or every tenant's with 'all'.
  */
-export async function sessionsOverlapping(db: Queryable, fromMs: number, toMs: number, tenant: UsageTenant = DEFAULT_TENANT_ID): Promise<TenantUsageSessionRow[]> {
+export async function sessionsOverlapping(db: Queryable, fromMs: number, toMs: number, tenant: UsageTenant = DEFAULT_TENANT_ID, username?: string): Promise<TenantUsageSessionRow[]> {
+  // One member's (a member's usage graph) on usage_sessions_tenant_username_start_idx.
+  const member = username === undefined ? '' : ' AND u.username = $4';
   const r = await db.query(
     `SELECT u.unique_id, u.tenant_id, t.name AS tenant, u.nas, u.acct_session_id, u.username, u.start_time, u.stop_time,
             u.last_update, u.seconds, u.input_octets, u.output_octets, u.terminate_cause, host(u.framed_ip) AS framed_ip
        FROM usage_sessions u JOIN tenants t ON t.id = u.tenant_id
       WHERE u.start_time < $2 AND (COALESCE(u.stop_time, u.last_update) > $1 OR u.start_time >= $1)
-        AND ($3::integer IS NULL OR u.tenant_id = $3)
+        AND ($3::integer IS NULL OR u.tenant_id = $3)${member}
       ORDER BY t.name, u.username, u.start_time, u.unique_id`,
-    [iso(fromMs), iso(toMs), tenant === 'all' ? null : tenant],
+    [iso(fromMs), iso(toMs), tenant === 'all' ? null : tenant, ...(username === undefined ? [] : [username])],
   );
   return r.rows.map(toSessionRow);
 }
@@ -199,6 +201,35 @@ export async function snapshotsOf(db: Queryable, uniqueIds: readonly string[]): 
   const r = await db.query(
     'SELECT unique_id, at, seconds, input_octets, output_octets FROM usage_snapshots WHERE unique_id = ANY($1::text[]) ORDER BY unique_id, at',
     [[...uniqueIds]],
+  );
+  for (const row of r.rows) {
+    const s: SnapshotRow = { uniqueId: str(row.unique_id), at: date(row.at).getTime(), seconds: num(row.seconds), inputOctets: num(row.input_octets), outputOctets: num(row.output_octets) };
+    const list = out.get(s.uniqueId) ?? [];
+    list.push(s);
+    out.set(s.uniqueId, list);
+  }
+  return out;
+}
+
+/**
+ * For each (session, instant) pair, the session's snapshots just before (or
+ * at) and just after the instant: all that interpolating its counters there
+ * needs (accounting/export.ts usageWithin), two index probes per pair however
+ * many interims the session had.
+ */
+export async function snapshotsAround(db: Queryable, pairs: ReadonlyArray<{ uniqueId: string; at: number }>): Promise<Map<string, SnapshotRow[]>> {
+  const out = new Map<string, SnapshotRow[]>();
+  if (pairs.length === 0) return out;
+  const r = await db.query(
+    `SELECT DISTINCT x.uid AS unique_id, p.at, p.seconds, p.input_octets, p.output_octets
+       FROM unnest($1::text[], $2::timestamptz[]) AS x(uid, b)
+       CROSS JOIN LATERAL (
+         (SELECT at, seconds, input_octets, output_octets FROM usage_snapshots WHERE unique_id = x.uid AND at <= x.b ORDER BY at DESC LIMIT 1)
+         UNION ALL
+         (SELECT at, seconds, input_octets, output_octets FROM usage_snapshots WHERE unique_id = x.uid AND at > x.b ORDER BY at LIMIT 1)
+       ) p
+      ORDER BY 1, 2`,
+    [pairs.map((p) => p.uniqueId), pairs.map((p) => iso(p.at))],
   );
   for (const row of r.rows) {
     const s: SnapshotRow = { uniqueId: str(row.unique_id), at: date(row.at).getTime(), seconds: num(row.seconds), inputOctets: num(row.input_octets), outputOctets: num(row.output_octets) };

@@ -44,6 +44,10 @@ export interface TenantSettings {
   disconnectLogRetentionDays?: number;
   /** Connection register rows kept this many days after the connection ended (default 365, décret 2021-1362 art. 5). */
   registerRetentionDays?: number;
+  /** Where the member space sends a suspended member to settle things (an http or https URL). */
+  memberSpaceLink?: string;
+  /** The least length of a password a member chooses in the member space (8 to 128; 8 when unset). */
+  passwordMinLength?: number;
 }
 
 export interface Tenant extends TenantRef {

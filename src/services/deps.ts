@@ -32,6 +32,18 @@ export interface ServiceDeps {
   flush: () => Promise<FlushReport>;
   /** Epoch ms; injected in tests. */
   now: () => number;
+  /** What the running daemon knows of its usage flush (the dashboard's flush lag); absent outside a daemon. */
+  flushState?: () => Promise<FlushState>;
+}
+
+/** The usage flush as the daemon sees it; null where it cannot tell (no flush yet, the store did not answer). */
+export interface FlushState {
+  /** Epoch ms of this daemon's last successful flush (scheduled or asked for). */
+  lastFlushAt: number | null;
+  /** Epoch ms of the oldest change in the session store still waiting for a flush (SessionStore.oldestUnflushedAt). */
+  oldestUnflushedAt: number | null;
+  /** Finished sessions not yet flushed (SessionCounts.flushBacklog). */
+  backlogSessions: number | null;
 }
 
 /**

@@ -40,10 +40,14 @@ export interface MemberImportInput {
   claims?: readonly ImportKey[];
   /** Told, before hashing starts, how many PAP-only rows need a strong hash when that takes a while. */
   onSlowHashing?: (papOnly: number) => void;
+  /** Every check, the database's included, and nothing written: a preview. */
+  dryRun?: boolean;
 }
 
 export interface MemberImportResult {
   imported: number;
+  /** A dry run: how many members the import would add (imported is then 0). */
+  wouldImport?: number;
 }
 
 /** scrypt derivations in flight at once (libuv's pool runs 4 by default; more only queue). */
@@ -167,6 +171,7 @@ export async function importMembers(deps: Pick<ServiceDeps, 'db'>, scope: Scope,
   const keys = [...own, ...(input.claims ?? [])].sort((a, b) => a.line - b.line);
   const all = [...(input.faults ?? []), ...faults, ...(await findImportConflicts(deps.db, scope.tenant.id, keys))];
   if (all.length > 0) throw importFailure(all);
+  if (input.dryRun) return { imported: 0, wouldImport: checked.length };
   const members = await toNewMembers(checked, input.onSlowHashing);
   return { imported: await insertWithAudit(deps.db, scope, input.source, checked, members) };
 }

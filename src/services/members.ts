@@ -11,6 +11,7 @@ import { deriveCredential } from '../auth/credentials.js';
 import { insertAudit } from '../db/audit.js';
 import type { Queryable } from '../db/db.js';
 import { check } from '../db/member-rows.js';
+import { memberPage, type MemberPageQuery } from '../db/member-pages.js';
 import { deleteMember, getMember, insertMember, listMembers as listMemberRows, updateMember, type MemberFilter } from '../db/members.js';
 import { getPlan } from '../db/plans.js';
 import { deleteMemberLogRows } from '../db/log-retention.js';
@@ -141,6 +142,20 @@ export async function listMembers(deps: DbDeps, scope: ReadScope, input: MemberL
   if (scope.tenant !== 'all') return (await listMemberRows(deps.db, scope.tenant.id, filter)).map(memberView);
   const [rows, names] = await Promise.all([listMemberRows(deps.db, 'all', filter), tenantNames(deps.db)]);
   return rows.map((m) => ({ tenant: names.get(m.tenantId) ?? String(m.tenantId), ...memberView(m) }));
+}
+
+/** One page of the list: filters and searches as db/member-pages.ts reads them, in the scope's tenant. */
+export type MemberPageInput = Omit<MemberPageQuery, 'tenantId'>;
+
+/**
+ * A page of the scope's members in username order, searched by the start of
+ * a name (or a part of it), a framed address or an access line, each on an
+ * index of its own; `last` is the cursor of the next page when more follow.
+ */
+export async function pageMembers(deps: DbDeps, scope: Scope, input: MemberPageInput): Promise<{ members: MemberView[]; last: string | null }> {
+  const page = await memberPage(deps.db, { ...input, tenantId: scope.tenant.id });
+  const last = page.members[page.members.length - 1];
+  return { members: page.members.map(memberView), last: page.more && last ? last.username : null };
 }
 
 /** What `passwdMember` checks before it touches the database. */

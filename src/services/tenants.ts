@@ -49,6 +49,8 @@ export interface TenantView {
     audit_retention_days?: number;
     disconnect_log_retention_days?: number;
     register_retention_days?: number;
+    member_space_link?: string;
+    password_min_length?: number;
   };
   attributes: PlanAttribute[];
   created_at: string;
@@ -69,6 +71,8 @@ export function tenantView(t: Tenant): TenantView {
   if (s.auditRetentionDays !== undefined) settings.audit_retention_days = s.auditRetentionDays;
   if (s.disconnectLogRetentionDays !== undefined) settings.disconnect_log_retention_days = s.disconnectLogRetentionDays;
   if (s.registerRetentionDays !== undefined) settings.register_retention_days = s.registerRetentionDays;
+  if (s.memberSpaceLink !== undefined) settings.member_space_link = s.memberSpaceLink;
+  if (s.passwordMinLength !== undefined) settings.password_min_length = s.passwordMinLength;
   return {
     name: t.name,
     display_name: t.displayName,
@@ -109,6 +113,8 @@ export const TENANT_SETTING_KEYS: readonly TenantSettingKey[] = [
   'auditRetentionDays',
   'disconnectLogRetentionDays',
   'registerRetentionDays',
+  'memberSpaceLink',
+  'passwordMinLength',
 ];
 
 export interface AddTenantInput {
@@ -145,6 +151,31 @@ const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const REALM = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
 /** Reply-Message is one attribute: at most 253 octets (RFC 2865 §5.18). */
 const MAX_REPLY_MESSAGE = 253;
+/** The member-space password rule: never below the member space's own least length, at most what a router takes. */
+const PASSWORD_MIN_LENGTH = { min: 8, max: 128 };
+const MAX_LINK = 2000;
+
+/**
+ * The member-space link: an absolute http or https URL (never javascript:,
+ * data: or a relative path, since it becomes a link on the member's page),
+ * kept as the URL parser writes it back (percent-encoded).
+ */
+function checkMemberSpaceLink(text: unknown): string {
+  const refuse = (): never => {
+    // A user:password in the address is a secret: the refusal does not repeat it.
+    const value = String(text).replace(/\/\/[^/@]*@/, '//…@');
+    throw fail('INVALID_ARGUMENT', { problem: 'tenant-setting', flag: 'member-space-link', value, expected: 'an http:// or https:// address without spaces, e.g. https://asso.example/dues' });
+  };
+  if (typeof text !== 'string' || text.length > MAX_LINK || /[\u0000-\u0020\u007f]/.test(text.trim())) return refuse();
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return refuse();
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '' || url.username !== '' || url.password !== '') return refuse();
+  return url.href;
+}
 
 export function checkTenantName(name: string): string {
   if (!NAME.test(name)) throw fail('INVALID_ARGUMENT', { problem: 'tenant-name', name });
@@ -183,6 +214,8 @@ export function checkTenantSettings(s: TenantSettingsInput): TenantSettings {
   if (s.disconnectLogRetentionDays !== undefined) out.disconnectLogRetentionDays = wholeNumber('disconnect-log-retention-days', s.disconnectLogRetentionDays, 0, 36_500);
   if (s.registerRetentionDays !== undefined) out.registerRetentionDays = wholeNumber('register-retention-days', s.registerRetentionDays, 1, 3650);
   if (s.restrictedPlan !== undefined) out.restrictedPlan = s.restrictedPlan;
+  if (s.memberSpaceLink !== undefined) out.memberSpaceLink = checkMemberSpaceLink(s.memberSpaceLink);
+  if (s.passwordMinLength !== undefined) out.passwordMinLength = wholeNumber('password-min-length', s.passwordMinLength, PASSWORD_MIN_LENGTH.min, PASSWORD_MIN_LENGTH.max);
   if (s.replyMessages !== undefined) {
     const messages: Partial<Record<RejectReason, string>> = {};
     for (const [reason, text] of Object.entries(s.replyMessages)) {

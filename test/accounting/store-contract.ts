@@ -175,6 +175,19 @@ export function storeContract(name: string, make: () => Promise<SessionStore>): 
       expect(await store.listOpen()).toEqual([]);
     });
 
+    it('tells when the oldest change waiting for the flush happened, and nothing once it is flushed', async () => {
+      expect(await store.oldestUnflushedAt()).toBeNull();
+      await store.applyRecord(start({ acctSessionId: 'old', startAt: T0 }));
+      await store.applyRecord(start({ acctSessionId: 'new', startAt: T0 + 60_000 }));
+      const [first, second] = await store.pendingFlush(10);
+      expect(await store.oldestUnflushedAt()).toBe(first!.session.lastUpdate);
+      await store.ackFlushed([{ uniqueId: first!.session.uniqueId, version: first!.version, snapshotAts: [] }]);
+      expect(await store.oldestUnflushedAt()).toBe(second!.session.lastUpdate);
+      expect(second!.session.lastUpdate).toBeGreaterThan(first!.session.lastUpdate);
+      await store.ackFlushed([{ uniqueId: second!.session.uniqueId, version: second!.version, snapshotAts: [] }]);
+      expect(await store.oldestUnflushedAt()).toBeNull();
+    });
+
     it('returns pending sessions oldest change first, within the limit', async () => {
       for (let i = 0; i < 5; i++) await store.applyRecord(start({ acctSessionId: `s${i}`, startAt: T0 + i * 1000 }));
       const page = await store.pendingFlush(3);

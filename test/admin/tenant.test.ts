@@ -140,6 +140,35 @@ describe('radassoc tenant set', () => {
   });
 });
 
+describe('radassoc tenant set: the member space', () => {
+  it('sets the link for suspended members and the password length, shows them, and gives them back', async () => {
+    let t = await cli.json<TenantJson>(['tenant', 'set', 'asso-b', '--member-space-link', 'https://asso-b.example/dues?who=me', '--password-min-length', '12']);
+    expect(t.settings).toMatchObject({ member_space_link: 'https://asso-b.example/dues?who=me', password_min_length: 12 });
+    const shown = await cli.ok(['tenant', 'show', 'asso-b']);
+    expect(shown).toContain('https://asso-b.example/dues?who=me');
+    expect(shown).toContain('12');
+    expect((await cli.json<TenantJson>(['tenant', 'show', 'asso-b'])).settings).toMatchObject({ member_space_link: 'https://asso-b.example/dues?who=me', password_min_length: 12 });
+    // Markup in a link is kept as the URL parser writes it: percent-encoded, never as typed.
+    t = await cli.json<TenantJson>(['tenant', 'set', 'asso-b', '--member-space-link', 'https://asso-b.example/pay?x="><img/src=x/onerror=alert(1)>']);
+    expect(t.settings.member_space_link).toBe('https://asso-b.example/pay?x=%22%3E%3Cimg/src=x/onerror=alert(1)%3E');
+    t = await cli.json<TenantJson>(['tenant', 'set', 'asso-b', '--member-space-link', 'default', '--password-min-length', 'default']);
+    expect(t.settings).not.toHaveProperty('member_space_link');
+    expect(t.settings).not.toHaveProperty('password_min_length');
+  }, 120_000);
+
+  it('refuses a link that is not http(s) and a length outside 8 to 128, saying what would do', async () => {
+    for (const bad of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'ftp://asso.example/', '/dues', 'https://user:pw@asso.example/', 'https://asso.example/a b']) {
+      const err = await refused(['tenant', 'set', 'asso-b', '--member-space-link', bad], /--member-space-link .*: expected an http:\/\/ or https:\/\/ address without spaces, e.g. https:\/\/asso.example\/dues\n$/);
+      expect(err).not.toContain('pw@');
+    }
+    await refused(['tenant', 'set', 'asso-b', '--member-space-link', ''], /--member-space-link needs a value\n$/);
+    await refused(['tenant', 'set', 'asso-b', '--password-min-length', '7'], /--password-min-length "7": expected a whole number from 8 to 128/);
+    await refused(['tenant', 'set', 'asso-b', '--password-min-length', '129'], /--password-min-length "129": expected a whole number from 8 to 128/);
+    await refused(['tenant', 'set', 'asso-b', '--password-min-length', 'long'], /--password-min-length "long": expected a whole number, or default/);
+    expect((await cli.json<TenantJson>(['tenant', 'show', 'asso-b'])).settings).not.toHaveProperty('member_space_link');
+  }, 120_000);
+});
+
 describe('radassoc tenant remove', () => {
   it('refuses while the tenant holds members or plans, saying what to remove', async () => {
     const err = await refused(['tenant', 'remove', 'asso-a'], /^radassoc: tenant asso-a still holds 1 member; remove them first: `radassoc member remove USERNAME --tenant asso-a`\n$/);

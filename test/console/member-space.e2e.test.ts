@@ -12,6 +12,7 @@ import { deriveCredential } from '../../src/auth/credentials.js';
 import { insertMember } from '../../src/db/members.js';
 import { PacketCode } from '../../src/protocol/codes.js';
 import { suspend } from '../../src/services/lifecycle.js';
+import { setTenant } from '../../src/services/tenants.js';
 import { clickAndWait, fill, launchBrowser, textOf, watchedPage, type WatchedPage } from './browser.js';
 import { startConsoleDaemon, until, type ConsoleHarness } from './harness.js';
 
@@ -129,6 +130,54 @@ describe('the member space', () => {
     expect(new URL(w.page.url()).pathname).toBe('/me/login');
     expect(await textOf(w.page, '.error')).toMatch(/too many failed attempts: try again in \d+ seconds/);
     expect(await w.page.$('[data-member-status]')).toBeNull();
+    await w.page.browserContext().close();
+  });
+
+  it('follows `tenant set --member-space-link --password-min-length`: the link shown as text to a suspended member, the length enforced', async () => {
+    const hostile = 'https://asso.example/pay?ref="><img/src=x/onerror=alert(1)>';
+    const t = await setTenant({ db: h.t.db }, { name: 'test' }, { name: 'default', settings: { memberSpaceLink: hostile, passwordMinLength: 14 } });
+    expect(t.settings).toMatchObject({ member_space_link: 'https://asso.example/pay?ref=%22%3E%3Cimg/src=x/onerror=alert(1)%3E', password_min_length: 14 });
+    for (const [username, password] of [
+      ['erin', 'erin-pass-1234'],
+      ['fay', 'fay-pass-12345'],
+    ]) {
+      await insertMember(h.t.db, 1, { username: username!, credential: deriveCredential(password!, ['pap', 'chap']), authMethods: ['pap', 'chap'] });
+    }
+    await until(() => h.t.daemon.directory.member('fay'), 'fay in the directory');
+    await suspend({ ...h.t.daemon.services }, { actor: { name: 'test' }, tenant: { id: 1, name: 'default' } }, { username: 'fay', reason: '<script>alert(1)</script>' });
+    for (const [lang, header, words] of [
+      ['en', 'en-GB,en;q=0.8', 'What to do (e.g. pay your dues)'],
+      ['fr', 'fr-FR,fr;q=0.9', 'Que faire (p. ex. régler votre cotisation)'],
+    ] as const) {
+      const w = await watchedPage(browser, { lang: header });
+      await memberLogin(w, 'fay', 'fay-pass-12345');
+      expect(await w.page.$eval('main .error a', (a: any) => String(a.href))).toBe('https://asso.example/pay?ref=%22%3E%3Cimg/src=x/onerror=alert(1)%3E');
+      expect(await textOf(w.page, 'main .error a'), lang).toBe(words);
+      expect(await textOf(w.page, '[data-suspended-reason]')).toBe('<script>alert(1)</script>');
+      expect(await w.page.$$eval('img', (l) => l.length)).toBe(0);
+      expect(w.dialogs).toEqual([]);
+      expect(w.errors).toEqual([]);
+      await w.page.browserContext().close();
+    }
+    const w = await watchedPage(browser, { lang: 'fr-FR,fr;q=0.9' });
+    await memberLogin(w, 'erin', 'erin-pass-1234');
+    await w.page.goto(`${h.base}/me/password`);
+    expect(await textOf(w.page, 'main')).toContain('14');
+    expect(await w.page.$eval('#password', (el: any) => String(el.getAttribute('minlength')))).toBe('14');
+    await fill(w.page, '#current', 'erin-pass-1234');
+    await fill(w.page, '#password', 'only-13-chars');
+    await fill(w.page, '#confirm', 'only-13-chars');
+    await w.page.$eval('#password', (el: any) => el.removeAttribute('minlength'));
+    await w.page.$eval('#confirm', (el: any) => el.removeAttribute('minlength'));
+    await clickAndWait(w.page, 'form[action="/me/password"] button[type="submit"]');
+    expect(await textOf(w.page, '.error')).toContain('14');
+    expect(await h.pap('erin', 'erin-pass-1234')).toBe(PacketCode.AccessAccept);
+    await fill(w.page, '#current', 'erin-pass-1234');
+    await fill(w.page, '#password', 'fourteen-chars');
+    await fill(w.page, '#confirm', 'fourteen-chars');
+    await clickAndWait(w.page, 'form[action="/me/password"] button[type="submit"]');
+    expect(new URL(w.page.url()).pathname).toBe('/me');
+    await until(async () => ((await h.pap('erin', 'fourteen-chars')) === PacketCode.AccessAccept ? true : undefined), 'the new password over RADIUS');
     await w.page.browserContext().close();
   });
 });

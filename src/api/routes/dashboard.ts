@@ -12,7 +12,9 @@ import { addDays, utcDate } from '../../lifecycle/days.js';
 import { diagnoseNas } from '../../lifecycle/nas-diagnose.js';
 import { listNas } from '../../services/nas.js';
 import { listSessions } from '../../services/sessions.js';
+import { flushStatus, tenantTraffic, type UsageSeries } from '../../services/usage.js';
 import { route, type RouteDef } from '../route.js';
+import { TrafficQuery, UsageSeriesSchema } from '../schemas.js';
 
 const MINUTES = 60;
 const LAPSING_DAYS = 30;
@@ -28,7 +30,17 @@ const EXAMPLE = {
   accepts: 12,
   nas: [{ name: 'bras1', address: '192.0.2.1', last_request_at: '2026-11-30T10:14:58.000Z', answered: 240, dropped_total: 0, dropped: {}, last_drop: null }],
   lapsing: { within_days: 30, count: 3, capped: false },
+  flush: { last_flush_at: '2026-11-30T10:14:00.000Z', seconds_since_last_flush: 60, oldest_unflushed_at: '2026-11-30T10:14:20.000Z', lag_seconds: 40, backlog_sessions: 2 },
 };
+
+/** A series as the API writes it. */
+export const seriesView = (s: UsageSeries) => ({
+  range: s.range,
+  unit: s.unit,
+  from: new Date(s.from).toISOString(),
+  to: new Date(s.to).toISOString(),
+  buckets: s.buckets.map((b) => ({ start: new Date(b.start).toISOString(), input_octets: b.inputOctets, output_octets: b.outputOctets, seconds: b.seconds })),
+});
 
 export const DashboardSchema = z
   .strictObject({
@@ -50,6 +62,15 @@ export const DashboardSchema = z
       }),
     ),
     lapsing: z.strictObject({ within_days: z.int(), count: z.int(), capped: z.boolean() }),
+    flush: z
+      .strictObject({
+        last_flush_at: z.string().nullable().meta({ format: 'date-time' }),
+        seconds_since_last_flush: z.int().nullable(),
+        oldest_unflushed_at: z.string().nullable().meta({ format: 'date-time' }),
+        lag_seconds: z.int().nullable().meta({ description: 'Age of the oldest accounting change not yet in PostgreSQL (0 or null: nothing waits).' }),
+        backlog_sessions: z.int().nullable(),
+      })
+      .meta({ description: "The usage flush, the whole deployment's (it serves every tenant): this daemon's last successful one, and how far PostgreSQL lags behind the session store. Null where unknown." }),
   })
   .meta({ examples: [EXAMPLE] });
 
@@ -65,11 +86,12 @@ export const dashboardRoutes: RouteDef[] = [
     async handler({ deps, scope }) {
       const now = deps.now();
       const since = new Date(Math.floor(now / 60_000) * 60_000 - (MINUTES - 1) * 60_000);
-      const [sessions, counts, nasList, lapsing] = await Promise.all([
+      const [sessions, counts, nasList, lapsing, flush] = await Promise.all([
         listSessions(deps, scope),
         authPerMinute(deps.db, scope.tenant.id, since),
         listNas(deps, scope),
         memberPage(deps.db, { tenantId: scope.tenant.id, paidBefore: addDays(utcDate(now), LAPSING_DAYS + 1), limit: LAPSING_CAP }),
+        flushStatus(deps),
       ]);
       const minutes = new Map<number, { accepts: number; rejects: Record<string, number> }>();
       const rejects: Record<string, number> = {};
@@ -101,7 +123,27 @@ export const dashboardRoutes: RouteDef[] = [
         accepts,
         nas,
         lapsing: { within_days: LAPSING_DAYS, count: lapsing.members.length, capped: lapsing.more },
+        flush: {
+          last_flush_at: flush.lastFlushAt,
+          seconds_since_last_flush: flush.sinceLastFlushSeconds,
+          oldest_unflushed_at: flush.oldestUnflushedAt,
+          lag_seconds: flush.lagSeconds,
+          backlog_sessions: flush.backlogSessions,
+        },
       };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/dashboard/traffic',
+    tag: 'dashboard',
+    summary: "The tenant's traffic: the last 24 hours by hour, or the last 30 days by day",
+    auth: 'tenant',
+    action: 'read',
+    query: TrafficQuery,
+    response: { status: 200, description: 'Octets and seconds per bucket, oldest first', schema: UsageSeriesSchema },
+    async handler({ deps, scope, query }) {
+      return seriesView(await tenantTraffic(deps, scope, query.range ?? '24h'));
     },
   }),
 ];

@@ -1,16 +1,20 @@
 /** /api/v1/members: the member services (services/members.ts, lifecycle.ts, diagnose.ts), one call per route. */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { memberPage } from '../../db/member-pages.js';
+import { checkMemberCsv } from '../../admin/member-csv-reader.js';
 import { fail } from '../../errors.js';
 import { addDays, utcDate } from '../../lifecycle/days.js';
-import { memberView } from '../../lifecycle/member-view.js';
 import { diagnoseMember } from '../../services/diagnose.js';
 import { resume, suspend } from '../../services/lifecycle.js';
-import { addMember, importMembers, passwdMember, removeMember, setMember, showMember, type ImportRow } from '../../services/members.js';
+import { addMember, importMembers, pageMembers, passwdMember, removeMember, setMember, showMember, type ImportRow } from '../../services/members.js';
 import { memberDataOf } from '../../services/member-data.js';
+import { memberUsage } from '../../services/usage.js';
 import { MemberDataSchema, MemberRemovedSchema } from '../privacy-schemas.js';
 import { Answer, route, type RouteDef } from '../route.js';
+import { seriesView } from './dashboard.js';
 import {
+  CsvImportBody,
+  CsvImportResultSchema,
   DiagnosisSchema,
   EmptyBody,
   ImportBody,
@@ -21,10 +25,12 @@ import {
   MemberPageSchema,
   MemberPatchBody,
   MemberSchema,
+  MemberUsageQuery,
   PasswdBody,
   ResumeResultSchema,
   SuspendBody,
   SuspendResultSchema,
+  UsageSeriesSchema,
 } from '../schemas.js';
 import { authMethods, decodeCursor, encodeCursor, followResult, memberFields, resumeResult, suspendResult } from './views.js';
 
@@ -47,7 +53,7 @@ export const memberRoutes: RouteDef[] = [
     url: '/api/v1/members',
     tag: 'members',
     summary: 'List members, a page at a time',
-    description: 'Username order; next_cursor (null on the last page) fetches the next page with the same filters.',
+    description: 'Username order; next_cursor (null on the last page) fetches the next page with the same filters. Filters combine; q, address and line are each a range of an index (fast at any size).',
     auth: 'tenant',
     action: 'read',
     query: MemberListQuery,
@@ -57,18 +63,18 @@ export const memberRoutes: RouteDef[] = [
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
       if (after === null) throw fail('API_INVALID_REQUEST', { fields: [{ path: 'query.cursor', message: 'not a cursor this API gave' }] });
       const days = query.lapsing_within === undefined ? undefined : Number(query.lapsing_within);
-      const page = await memberPage(deps.db, {
-        tenantId: scope.tenant.id,
+      const page = await pageMembers(deps, scope, {
         ...(query.status !== undefined ? { status: query.status } : {}),
         ...(query.plan !== undefined ? { plan: query.plan } : {}),
         ...(days !== undefined ? { paidBefore: addDays(utcDate(deps.now()), days + 1) } : {}),
         ...(query.q !== undefined ? { prefix: query.q } : {}),
         ...(query.contains !== undefined ? { contains: query.contains } : {}),
+        ...(query.address !== undefined ? { address: query.address } : {}),
+        ...(query.line !== undefined ? { line: query.line } : {}),
         ...(after !== undefined ? { after } : {}),
         limit,
       });
-      const last = page.members[page.members.length - 1];
-      return { members: page.members.map(memberView), next_cursor: page.more && last ? encodeCursor(last.username) : null };
+      return { members: page.members, next_cursor: page.last !== null ? encodeCursor(page.last) : null };
     },
   }),
   route({
@@ -112,7 +118,44 @@ export const memberRoutes: RouteDef[] = [
         const methods = authMethods(m.auth);
         return { line: i + 1, username: m.username, password: m.password, ...(methods !== undefined ? { authMethods: methods } : {}), ...memberFields(m) };
       });
-      return new Answer(201, await importMembers(deps, scope, { source: body.source ?? 'api', rows }));
+      const r = await importMembers(deps, scope, { source: body.source ?? 'api', rows, ...(body.dry_run ? { dryRun: true } : {}) });
+      return body.dry_run ? new Answer(200, { imported: 0, dry_run: true, would_import: r.wouldImport ?? 0 }) : new Answer(201, { imported: r.imported });
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/members/import/csv',
+    tag: 'members',
+    summary: 'Import members from a CSV file, as `radassoc member import`: all or none, with a dry run',
+    description:
+      'The file in the command line\'s format, in a JSON string. dry_run checks everything and writes nothing, answering what it would import and the file\'s sha256; an import with expect_sha256 is refused unless the file is that one. Up to 10 MiB.',
+    auth: 'tenant',
+    action: 'write',
+    idempotent: true,
+    bodyLimit: 10 * MB,
+    body: CsvImportBody,
+    response: { status: 201, description: 'How many were imported (200 for a dry run, with a preview)', schema: CsvImportResultSchema },
+    errors: [413],
+    async handler({ deps, scope, body }) {
+      const sha256 = createHash('sha256').update(body.csv, 'utf8').digest('hex');
+      if (body.expect_sha256 !== undefined && body.expect_sha256 !== sha256) {
+        throw fail('API_INVALID_REQUEST', { fields: [{ path: 'expect_sha256', message: 'this file is not the one previewed: preview it again' }] });
+      }
+      const { rows, claims, faults } = checkMemberCsv(body.csv);
+      const r = await importMembers(deps, scope, { source: body.source ?? 'api', rows, claims, faults, ...(body.dry_run ? { dryRun: true } : {}) });
+      if (!body.dry_run) return new Answer(201, { imported: r.imported, dry_run: false, sha256, preview: [] });
+      const preview = rows.slice(0, 100).map((m) => ({
+        line: m.line,
+        username: m.username,
+        plan: m.plan ?? null,
+        ipv4: m.ipv4 ?? null,
+        ipv6_prefix: m.ipv6Prefix ?? null,
+        max_sessions: m.maxSessions ?? null,
+        paid_until: m.paidUntil ?? null,
+        line_id: m.lineId ?? null,
+        auth: [...(m.authMethods ?? [])],
+      }));
+      return new Answer(200, { imported: 0, dry_run: true, would_import: r.wouldImport ?? 0, sha256, preview });
     },
   }),
   route({
@@ -228,5 +271,20 @@ export const memberRoutes: RouteDef[] = [
     response: { status: 200, description: 'The diagnosis, summary first', schema: DiagnosisSchema },
     errors: [404],
     handler: ({ deps, scope, params }) => diagnoseMember(deps, scope, { username: params.username }),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/members/:username/usage',
+    tag: 'members',
+    summary: "A member's usage: by month over the last 12 months, or by day this month",
+    auth: 'tenant',
+    action: 'read',
+    params: USER,
+    query: MemberUsageQuery,
+    response: { status: 200, description: 'Octets and seconds per bucket, oldest first', schema: UsageSeriesSchema },
+    errors: [404],
+    async handler({ deps, scope, params, query }) {
+      return seriesView(await memberUsage(deps, scope, params.username, query.range ?? '12m'));
+    },
   }),
 ];

@@ -65,6 +65,50 @@ export const CONSOLE_JS = `'use strict';
     setInterval(refresh, every);
   }
 
+  // Charts: redrawn from their JSON (the same geometry the server drew), as elements and text only.
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  function svgEl(name, attrs, text) {
+    var el = document.createElementNS(SVG_NS, name);
+    Object.keys(attrs).forEach(function (k) { el.setAttribute(k, String(attrs[k])); });
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+  function drawChart(fig, c) {
+    var svg = fig.querySelector('svg');
+    if (!svg) return;
+    svg.setAttribute('viewBox', '0 0 ' + c.width + ' ' + c.height);
+    svg.querySelectorAll('g').forEach(function (g) { g.remove(); });
+    c.bars.forEach(function (b) {
+      var g = svgEl('g', {});
+      g.appendChild(svgEl('title', {}, b.title));
+      g.appendChild(svgEl('rect', { x: b.x, y: b.y, width: b.width, height: b.height }));
+      g.appendChild(svgEl('text', { x: b.x + b.width / 2, y: c.height - 8, 'text-anchor': 'middle' }, b.axis));
+      svg.appendChild(g);
+    });
+    var total = fig.querySelector('[data-chart-total]');
+    if (total) total.textContent = c.total;
+    var rows = fig.querySelector('[data-chart-rows]');
+    if (rows) {
+      rows.textContent = '';
+      c.rows.forEach(function (r) {
+        var tr = document.createElement('tr');
+        var th = document.createElement('th');
+        th.scope = 'row';
+        th.textContent = r[0];
+        tr.appendChild(th);
+        cell(tr, r[1]);
+        cell(tr, r[2]);
+        rows.appendChild(tr);
+      });
+    }
+  }
+  document.querySelectorAll('[data-chart-src]').forEach(function (fig) {
+    var every = Number(fig.getAttribute('data-every') || '60') * 1000;
+    setInterval(function () {
+      getJson(fig.getAttribute('data-chart-src')).then(function (c) { drawChart(fig, c); }).catch(function () { /* the next round tries again */ });
+    }, every);
+  });
+
   // Members: search as you type (the form still works without this script).
   var search = document.querySelector('input[data-search]');
   if (search) {
@@ -88,6 +132,8 @@ export const CONSOLE_JS = `'use strict';
           cell(tr, m.status, 'status-' + m.statusClass);
           cell(tr, m.plan);
           cell(tr, m.paid_until);
+          cell(tr, m.address);
+          cell(tr, m.line);
           body.appendChild(tr);
         });
         if (status) status.textContent = d.summary;

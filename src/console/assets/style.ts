@@ -55,6 +55,9 @@ button.secondary { background: #45505e; }
 .pager { display: flex; gap: 1rem; margin: 1rem 0; }
 .bars rect { fill: var(--accent); }
 .bars text { fill: var(--fg); font-size: 11px; }
+.charts { display: grid; grid-template-columns: 1fr; gap: 1rem; }
+figure.chart { margin: 0; background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: .75rem; }
+figure.chart figcaption { color: var(--muted); font-size: .9rem; }
 .login { max-width: 24rem; margin: 2rem auto; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
 dl.facts dt { font-weight: 600; }
@@ -63,6 +66,7 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 @media (min-width: 48em) {
   .grid { grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); }
   .actions { grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); }
+  .charts { grid-template-columns: repeat(auto-fit, minmax(24rem, 1fr)); }
   main { padding: 1.5rem 2rem; }
 }
 `;

@@ -2,6 +2,7 @@
 import { html, type Html } from '../html.js';
 import type { MessageKey, Translator } from '../i18n/index.js';
 import { page, type PageCtx } from './layout.js';
+import { usageChart, type ChartData } from './usage-chart.js';
 
 export interface DashboardData {
   at: string;
@@ -11,6 +12,13 @@ export interface DashboardData {
   per_minute: Array<{ minute: string; accepts: number; rejects: Record<string, number> }>;
   nas: Array<{ name: string; address: string; last_request_at: string | null; answered: number; dropped_total: number; dropped: Record<string, number>; last_drop: { reason: string; cause: string } | null }>;
   lapsing: { within_days: number; count: number; capped: boolean };
+  flush: { last_flush_at: string | null; seconds_since_last_flush: number | null; oldest_unflushed_at: string | null; lag_seconds: number | null; backlog_sessions: number | null };
+}
+
+/** The two traffic charts, drawn from GET /api/v1/dashboard/traffic (null when the API refused). */
+export interface DashboardCharts {
+  day: ChartData | null;
+  month: ChartData | null;
 }
 
 export const reasonLabel = (tr: Translator, reason: string): string => tr.maybe(`reason.${reason}`) ?? reason;
@@ -25,6 +33,9 @@ export function dashboardFigures(tr: Translator, d: DashboardData) {
       accepts: tr.number(d.accepts),
       rejects: tr.number(rejectsTotal),
       lapsing: d.lapsing.capped ? `${tr.number(d.lapsing.count)}+` : tr.number(d.lapsing.count),
+      // Nothing waiting is no lag; unknown (the store did not answer) is a dash.
+      flush_lag: d.flush.lag_seconds !== null ? tr.duration(d.flush.lag_seconds) : d.flush.backlog_sessions === null && d.flush.last_flush_at === null ? '—' : tr.duration(0),
+      last_flush: d.flush.last_flush_at ? tr.t('dash.flush.last', { ago: tr.duration(d.flush.seconds_since_last_flush ?? 0) }) : tr.t('dash.flush.never'),
     },
     rejects: Object.entries(d.rejects)
       .sort((a, b) => b[1] - a[1])
@@ -50,7 +61,7 @@ export function dashboardFigures(tr: Translator, d: DashboardData) {
   };
 }
 
-export function dashboardPage(ctx: PageCtx, d: DashboardData): Html {
+export function dashboardPage(ctx: PageCtx, d: DashboardData, charts: DashboardCharts): Html {
   const { tr } = ctx;
   const f = dashboardFigures(tr, d);
   const card = (key: MessageKey, figure: keyof typeof f.figures, link?: string): Html =>
@@ -60,7 +71,11 @@ export function dashboardPage(ctx: PageCtx, d: DashboardData): Html {
     { title: tr.t('dash.title'), current: '/console/dashboard', side: 'admin' },
     html`<h1>${tr.t('dash.title')}</h1>
 <div data-poll="/console/dashboard.json" data-every="10"><p class="muted">${tr.t('dash.updated')} ${html`<time data-figure-time datetime="${d.at}" data-local>${tr.dateTime(d.at)}</time>`}</p>
-<div class="grid">${card('dash.online', 'online', '/console/sessions')}${card('dash.accepts', 'accepts')}${card('dash.rejects', 'rejects')}${card('dash.lapsing', 'lapsing', '/console/members?lapsing=1')}</div>
+<div class="grid">${card('dash.online', 'online', '/console/sessions')}${card('dash.accepts', 'accepts')}${card('dash.rejects', 'rejects')}${card('dash.lapsing', 'lapsing', '/console/members?lapsing=1')}
+<div class="card"><h2>${tr.t('dash.flush')}</h2><p class="figure" data-figure="flush_lag">${f.figures.flush_lag}</p><p class="muted" data-figure="last_flush">${f.figures.last_flush}</p></div></div>
+<h2>${tr.t('dash.traffic')}</h2><div class="charts">${charts.day ? usageChart(tr, 'traffic-24h', charts.day, { src: '/console/dashboard/traffic.json?range=24h', every: 60 }) : ''}${
+      charts.month ? usageChart(tr, 'traffic-30d', charts.month, { src: '/console/dashboard/traffic.json?range=30d', every: 300 }) : ''
+    }</div><p class="muted">${tr.t('dash.traffic.hint')}</p>
 <h2>${tr.t('dash.rejects.by-reason')}</h2>
 <div class="table-wrap"><table><thead><tr><th scope="col">${tr.t('dash.reason')}</th><th scope="col" class="num">${tr.t('dash.count')}</th></tr></thead>
 <tbody data-rows="rejects">${f.rejects.map((r) => html`<tr><td>${r.label}</td><td class="num">${r.count}</td></tr>`)}</tbody></table></div>

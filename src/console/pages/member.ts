@@ -11,11 +11,14 @@ import type { ApiRefusal } from '../api-client.js';
 import { reasonLabel } from './dashboard.js';
 import { memberFields, statusLabel } from './members.js';
 import { csrfField, noticeBox, page, refusalBox, time, type PageCtx } from './layout.js';
+import { usageChart, type ChartData } from './usage-chart.js';
 
 export interface MemberPageData {
   member: MemberView;
   diagnosis: Diagnosis | null;
   plans: string[];
+  /** By month over 12 months, by day this month (null: the API refused). */
+  usage: { year: ChartData | null; month: ChartData | null };
   may: { write: boolean; paidUntil: boolean; disconnect: boolean };
   notice?: string;
   refusal?: ApiRefusal | null;
@@ -37,6 +40,7 @@ export function memberPage(ctx: PageCtx, d: MemberPageData): Html {
 <dt>${tr.t('members.plan')}</dt><dd>${m.plan ?? tr.t('member.no-plan')}</dd>
 <dt>${tr.t('member.ipv4')}</dt><dd>${m.ipv4 ?? '—'}</dd>
 <dt>${tr.t('member.ipv6')}</dt><dd>${m.ipv6_prefix ?? '—'}</dd>
+<dt>${tr.t('member.line')}</dt><dd>${m.line ?? '—'}</dd>
 <dt>${tr.t('member.max-sessions')}</dt><dd>${m.max_sessions === null ? tr.t('member.unlimited') : tr.number(m.max_sessions)}</dd>
 <dt>${tr.t('member.paid-until')}</dt><dd>${m.paid_until ? tr.day(m.paid_until) : '—'}${g && g.dues.state !== 'untracked' ? html` · ${tr.t(`dues.${g.dues.state}`)}` : ''}</dd>
 <dt>${tr.t('member.auth')}</dt><dd>${m.auth.join(', ')}</dd>
@@ -81,6 +85,10 @@ export function memberPage(ctx: PageCtx, d: MemberPageData): Html {
     ? html`<details${tr.lang === 'en' ? html` open` : ''}><summary>${tr.t('member.summary')}</summary><ul class="summary" lang="en">${g.summary.map((s) => html`<li>${s}</li>`)}</ul></details>`
     : '';
 
+  const usage =
+    d.usage.year || d.usage.month
+      ? html`<h2>${tr.t('member.usage')}</h2><div class="charts">${d.usage.year ? usageChart(tr, 'usage-12m', d.usage.year) : ''}${d.usage.month ? usageChart(tr, 'usage-month', d.usage.month) : ''}</div>`
+      : '';
   const forms: Html[] = [];
   if (d.may.write) {
     forms.push(
@@ -118,6 +126,6 @@ export function memberPage(ctx: PageCtx, d: MemberPageData): Html {
     html`<p><a href="/console/members">${tr.t('member.back')}</a></p><h1 data-member="${m.username}">${m.username}</h1>${noticeBox(ctx, d.notice)}${refusalBox(ctx, d.refusal)}
 ${status}${facts}${summary}
 ${forms.length > 0 ? html`<h2>${tr.t('member.actions')}</h2><div class="actions">${forms}</div>` : ''}
-${live}${logins}${finished}${disconnects}${edit}`,
+${live}${usage}${logins}${finished}${disconnects}${edit}`,
   );
 }

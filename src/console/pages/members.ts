@@ -10,10 +10,19 @@ export interface MemberRow {
   plan: string | null;
   paid_until: string | null;
   suspended_reason?: string | null;
+  ipv4?: string | null;
+  ipv6_prefix?: string | null;
+  line?: string | null;
 }
+
+/** What the search box searches: the username, a framed address, an access line. */
+export type SearchField = 'name' | 'address' | 'line';
+export const SEARCH_FIELDS: readonly SearchField[] = ['name', 'address', 'line'];
 
 export interface MemberFilters {
   q: string;
+  by: SearchField;
+  /** For a name: its start, or any part of it. */
   mode: 'prefix' | 'contains';
   status: '' | 'active' | 'suspended';
   plan: string;
@@ -31,6 +40,8 @@ export function memberRowJson(tr: Translator, m: MemberRow) {
     statusClass: m.status === 'suspended' ? 'suspended' : 'active',
     plan: m.plan ?? '—',
     paid_until: m.paid_until ? tr.day(m.paid_until) : '—',
+    address: [m.ipv4, m.ipv6_prefix].filter((a): a is string => typeof a === 'string').join(' · ') || '—',
+    line: m.line ?? '—',
   };
 }
 
@@ -51,6 +62,7 @@ export function membersPage(
   const rows = opts.members.map((m) => memberRowJson(tr, m));
   const query = new URLSearchParams();
   if (f.q) query.set('q', f.q);
+  if (f.by !== 'name') query.set('by', f.by);
   if (f.mode === 'contains') query.set('mode', 'contains');
   if (f.status) query.set('status', f.status);
   if (f.plan) query.set('plan', f.plan);
@@ -60,17 +72,18 @@ export function membersPage(
     ctx,
     { title: tr.t('members.title'), current: '/console/members', side: 'admin' },
     html`<h1>${tr.t('members.title')}</h1>${noticeBox(ctx, opts.notice)}${refusalBox(ctx, opts.refusal)}
-${opts.canWrite ? html`<p><a class="button" href="/console/members/new">${tr.t('members.add')}</a></p>` : ''}
+${opts.canWrite ? html`<p><a class="button" href="/console/members/new">${tr.t('members.add')}</a> <a class="button" href="/console/members/import">${tr.t('members.import')}</a></p>` : ''}
 <form class="inline" method="get" action="/console/members" role="search">
-<div><label for="f-q">${tr.t('members.search')}</label><input id="f-q" name="q" type="search" value="${f.q}" autocomplete="off" data-search="/console/members.json"></div>
+<div><label for="f-q">${tr.t('members.search')}<span class="hint">${tr.t('members.search.hint')}</span></label><input id="f-q" name="q" type="search" value="${f.q}" autocomplete="off" spellcheck="false" data-search="/console/members.json"></div>
+${select('by', tr.t('members.search.by'), f.by, SEARCH_FIELDS.map((b): [string, string] => [b, tr.t(`members.search.by.${b}`)]))}
 ${select('mode', tr.t('members.mode'), f.mode, [['prefix', tr.t('members.mode.prefix')], ['contains', tr.t('members.mode.contains')]])}
 ${select('status', tr.t('members.status'), f.status, [['', tr.t('members.status.any')], ['active', tr.t('status.active')], ['suspended', tr.t('status.suspended')]])}
 ${select('plan', tr.t('members.plan'), f.plan, [['', tr.t('members.plan.any')], ...opts.plans.map((p): [string, string] => [p, p])])}
 <div><label for="f-lapsing"><input id="f-lapsing" name="lapsing" type="checkbox" value="1"${f.lapsing ? html` checked` : ''}> ${tr.t('members.lapsing')}</label></div>
 <div><button type="submit">${tr.t('members.filter')}</button></div></form>
 <p class="muted" data-search-status aria-live="polite">${membersSummary(tr, rows.length, opts.next !== null)}</p>
-<div class="table-wrap"><table><thead><tr><th scope="col">${tr.t('member.username')}</th><th scope="col">${tr.t('members.status')}</th><th scope="col">${tr.t('members.plan')}</th><th scope="col">${tr.t('member.paid-until')}</th></tr></thead>
-<tbody data-rows="members">${rows.map((m) => html`<tr><td><a href="${m.href}">${m.username}</a></td><td class="status-${m.statusClass}">${m.status}</td><td>${m.plan}</td><td>${m.paid_until}</td></tr>`)}</tbody></table></div>
+<div class="table-wrap"><table><thead><tr><th scope="col">${tr.t('member.username')}</th><th scope="col">${tr.t('members.status')}</th><th scope="col">${tr.t('members.plan')}</th><th scope="col">${tr.t('member.paid-until')}</th><th scope="col">${tr.t('session.address')}</th><th scope="col">${tr.t('member.line')}</th></tr></thead>
+<tbody data-rows="members">${rows.map((m) => html`<tr><td><a href="${m.href}">${m.username}</a></td><td class="status-${m.statusClass}">${m.status}</td><td>${m.plan}</td><td>${m.paid_until}</td><td>${m.address}</td><td>${m.line}</td></tr>`)}</tbody></table></div>
 <div class="pager">${query.size > 0 || opts.next ? html`<a href="/console/members${query.size > 0 ? `?${query.toString()}` : ''}">${tr.t('members.first-page')}</a>` : ''}${nextHref ? html`<a data-next href="${nextHref}">${tr.t('members.next-page')}</a>` : ''}</div>`,
   );
 }
