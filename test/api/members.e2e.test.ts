@@ -92,7 +92,7 @@ describe('members through the API', () => {
     await api.call('POST', '/api/v1/members', { token: admin, body: { username: 'zed', password: 'zed-pass-123' } });
     expect(await papWithin('zed', 'zed-pass-123', PacketCode.AccessAccept)).toBe(PacketCode.AccessAccept);
     const d = await api.call('DELETE', '/api/v1/members/zed', { token: admin });
-    expect(d.body).toEqual({ removed: 'zed' });
+    expect(d.body).toMatchObject({ removed: 'zed', erased: expect.any(Object) });
     expect(await papWithin('zed', 'zed-pass-123', PacketCode.AccessReject)).toBe(PacketCode.AccessReject);
     const g = await api.call('GET', '/api/v1/members/zed', { token: admin });
     expect(g.status).toBe(404);

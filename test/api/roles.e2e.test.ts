@@ -27,6 +27,8 @@ const CASES: Case[] = [
   { method: 'GET', route: '/api/v1/members', need: 'read', path: () => '/api/v1/members' },
   { method: 'POST', route: '/api/v1/members', need: 'write', path: () => '/api/v1/members', body: (r) => ({ username: `c-${r}`, password: 'created-pass' }) },
   { method: 'POST', route: '/api/v1/members/import', need: 'write', path: () => '/api/v1/members/import', body: (r) => ({ members: [{ username: `i-${r}`, password: 'imported-pass' }] }) },
+  { method: 'POST', route: '/api/v1/members/import/csv', need: 'write', path: () => '/api/v1/members/import/csv', body: (r) => ({ csv: `username,password\nc-${r}-${process.hrtime.bigint()},imported-pass\n` }) },
+  { method: 'GET', route: '/api/v1/members/:username/usage', need: 'read', path: () => '/api/v1/members/base/usage' },
   { method: 'GET', route: '/api/v1/members/:username', need: 'read', path: () => '/api/v1/members/base' },
   { method: 'PATCH', route: '/api/v1/members/:username', need: 'paid-until', path: () => '/api/v1/members/base', body: () => ({ paid_until: '2031-06-30' }) },
   { method: 'PATCH', route: '/api/v1/members/:username', need: 'write', path: () => '/api/v1/members/base', body: () => ({ max_sessions: 3 }) },
@@ -55,6 +57,7 @@ const CASES: Case[] = [
   { method: 'GET', route: '/api/v1/hooks/:id', need: 'hooks', path: () => `/api/v1/hooks/${hookIds.get('base')}` },
   { method: 'DELETE', route: '/api/v1/hooks/:id', need: 'hooks', path: (r) => `/api/v1/hooks/${hookIds.get(r)}` },
   { method: 'GET', route: '/api/v1/dashboard', need: 'read', path: () => '/api/v1/dashboard' },
+  { method: 'GET', route: '/api/v1/dashboard/traffic', need: 'read', path: () => '/api/v1/dashboard/traffic?range=24h' },
   {
     method: 'POST',
     route: '/api/v1/requisitions/lookup',
