@@ -12,9 +12,7 @@ import { registerAddresses, type AddressKind } from '../privacy/register-address
 import { sealIdentity, type IdentityKey } from '../privacy/identity-key.js';
 import type { Queryable } from './db.js';
 import { bufOrNull, date, num, numOrNull, str, strOrNull } from './rows.js';
-
-/** Cause the reaper records (accounting/session-machine.ts STALE_SESSION); a real stop replaces it. */
-const STALE_CAUSE = 'Stale-Session';
+import { stopMergeSql } from './usage.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -58,18 +56,7 @@ ON CONFLICT (unique_id) DO UPDATE SET
   nas_port_id = COALESCE(r.nas_port_id, EXCLUDED.nas_port_id),
   line_id = COALESCE(r.line_id, EXCLUDED.line_id),
   framed_interface_id = COALESCE(r.framed_interface_id, EXCLUDED.framed_interface_id),
-  stop_time = CASE
-    WHEN r.stop_time IS NULL THEN EXCLUDED.stop_time
-    WHEN EXCLUDED.stop_time IS NULL THEN r.stop_time
-    WHEN r.terminate_cause IS NOT DISTINCT FROM '${STALE_CAUSE}'
-      AND EXCLUDED.terminate_cause IS DISTINCT FROM '${STALE_CAUSE}' THEN EXCLUDED.stop_time
-    ELSE r.stop_time END,
-  terminate_cause = CASE
-    WHEN r.stop_time IS NULL THEN EXCLUDED.terminate_cause
-    WHEN EXCLUDED.stop_time IS NULL THEN r.terminate_cause
-    WHEN r.terminate_cause IS NOT DISTINCT FROM '${STALE_CAUSE}'
-      AND EXCLUDED.terminate_cause IS DISTINCT FROM '${STALE_CAUSE}' THEN EXCLUDED.terminate_cause
-    ELSE r.terminate_cause END,
+  ${stopMergeSql('r')},
   updated_at = EXCLUDED.updated_at`;
 
 /** A session's period: [start, stop], unbounded above while open (GREATEST alone would skip a NULL stop). */

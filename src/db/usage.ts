@@ -15,6 +15,26 @@ import { date, num, str } from './rows.js';
 /** Cause the reaper records (accounting/session-machine.ts STALE_SESSION); a real stop replaces it. */
 const STALE_CAUSE = 'Stale-Session';
 
+/**
+ * The ON CONFLICT assignments of stop_time and terminate_cause for a table
+ * aliased `t`: the first stop stands, except that a real stop replaces the
+ * reaper's; a replayed record without a stop never reopens a session.
+ */
+export function stopMergeSql(t: string): string {
+  const realAfterStale = `${t}.terminate_cause IS NOT DISTINCT FROM '${STALE_CAUSE}'
+      AND EXCLUDED.terminate_cause IS DISTINCT FROM '${STALE_CAUSE}'`;
+  return `stop_time = CASE
+    WHEN ${t}.stop_time IS NULL THEN EXCLUDED.stop_time
+    WHEN EXCLUDED.stop_time IS NULL THEN ${t}.stop_time
+    WHEN ${realAfterStale} THEN EXCLUDED.stop_time
+    ELSE ${t}.stop_time END,
+  terminate_cause = CASE
+    WHEN ${t}.stop_time IS NULL THEN EXCLUDED.terminate_cause
+    WHEN EXCLUDED.stop_time IS NULL THEN ${t}.terminate_cause
+    WHEN ${realAfterStale} THEN EXCLUDED.terminate_cause
+    ELSE ${t}.terminate_cause END`;
+}
+
 export interface SnapshotRow {
   uniqueId: string;
   /** Epoch ms. */
@@ -60,18 +80,7 @@ ON CONFLICT (unique_id) DO UPDATE SET
   output_octets = GREATEST(u.output_octets, EXCLUDED.output_octets),
   input_packets = GREATEST(u.input_packets, EXCLUDED.input_packets),
   output_packets = GREATEST(u.output_packets, EXCLUDED.output_packets),
-  stop_time = CASE
-    WHEN u.stop_time IS NULL THEN EXCLUDED.stop_time
-    WHEN EXCLUDED.stop_time IS NULL THEN u.stop_time
-    WHEN u.terminate_cause IS NOT DISTINCT FROM '${STALE_CAUSE}'
-      AND EXCLUDED.terminate_cause IS DISTINCT FROM '${STALE_CAUSE}' THEN EXCLUDED.stop_time
-    ELSE u.stop_time END,
-  terminate_cause = CASE
-    WHEN u.stop_time IS NULL THEN EXCLUDED.terminate_cause
-    WHEN EXCLUDED.stop_time IS NULL THEN u.terminate_cause
-    WHEN u.terminate_cause IS NOT DISTINCT FROM '${STALE_CAUSE}'
-      AND EXCLUDED.terminate_cause IS DISTINCT FROM '${STALE_CAUSE}' THEN EXCLUDED.terminate_cause
-    ELSE u.terminate_cause END,
+  ${stopMergeSql('u')},
   framed_ip = COALESCE(u.framed_ip, EXCLUDED.framed_ip),
   calling_station_id = COALESCE(u.calling_station_id, EXCLUDED.calling_station_id),
   nas_port_id = COALESCE(u.nas_port_id, EXCLUDED.nas_port_id),
