@@ -82,7 +82,7 @@ describe('members repository', () => {
     const pw = await updateMember(db, DEFAULT_TENANT_ID, 'heidi', {
       credential: { cleartext: null, ntHash: null, strongHash: '$scrypt$x' }, authMethods: ['pap'],
     });
-    expect(pw.credential).toEqual({ cleartext: null, ntHash: null, strongHash: '$scrypt$x' });
+    expect(pw.credential).toEqual({ cleartext: null, ntHash: null, strongHash: '$scrypt$x', legacyHash: null });
     expect(pw.authMethods).toEqual(['pap']);
   });
 
