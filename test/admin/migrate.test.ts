@@ -43,6 +43,6 @@ describe('radassoc migrate', () => {
     const r = await runCli(['member', 'frobnicate'], { databaseUrl: 'postgres://127.0.0.1:1/x' });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe("radassoc: unknown command 'frobnicate' for member; the member commands are add, show, list, passwd, set, suspend, resume, remove or import\nRun `radassoc member --help` for usage.\n");
+    expect(r.stderr).toBe("radassoc: unknown command 'frobnicate' for member; the member commands are add, show, list, passwd, set, suspend, resume, remove, import or data\nRun `radassoc member --help` for usage.\n");
   });
 });

@@ -31,7 +31,7 @@ describe('usage mistakes', () => {
     await usage(['member', 'add', 'alice', '--frobnicate'], 'unknown option --frobnicate for member add', 'radassoc member add');
     await usage(['membr', 'list'], "unknown command 'membr'; did you mean member?", 'radassoc');
     await usage(['plan', 'ad', 'x'], "unknown command 'ad' for plan; did you mean add?", 'radassoc plan');
-    await usage(['member', 'frobnicate'], "unknown command 'frobnicate' for member; the member commands are add, show, list, passwd, set, suspend, resume, remove or import", 'radassoc member');
+    await usage(['member', 'frobnicate'], "unknown command 'frobnicate' for member; the member commands are add, show, list, passwd, set, suspend, resume, remove, import or data", 'radassoc member');
   });
 
   it('says which values an option takes, and what a group or the root needs', async () => {
