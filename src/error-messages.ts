@@ -92,7 +92,7 @@ export interface ErrorData {
   /** A realm routes to one tenant in the whole deployment; `tenant` its holder (null: the table's key said so, not who). */
   REALM_TAKEN: { realm: string; tenant: string | null };
   /** `tenant remove` of a tenant that still holds members, plans, NAS or usage records. */
-  TENANT_IN_USE: { tenant: string; members: number; plans: number; ownedNas: string[]; carriedBy: string[]; usageSessions: number };
+  TENANT_IN_USE: { tenant: string; members: number; plans: number; ownedNas: string[]; carriedBy: string[]; usageSessions: number; usageTotals: number; registerRows: number };
   /** An access line already bound to another member of the same tenant (`holder` null: the table's key said so, not who). */
   LINE_IN_USE: { line: string; holder: string | null };
   DUPLICATE_PLAN: { plan: string };
@@ -434,12 +434,15 @@ export const ERROR_MESSAGES: Catalogue = {
       d.ownedNas.length > 0 ? `NAS ${d.ownedNas.join(', ')}` : null,
       d.carriedBy.length > 0 ? `a place on shared NAS ${d.carriedBy.join(', ')}` : null,
       d.usageSessions > 0 ? `${d.usageSessions} usage record${d.usageSessions === 1 ? '' : 's'} (billing history)` : null,
+      d.usageTotals > 0 ? `${d.usageTotals} monthly usage total${d.usageTotals === 1 ? '' : 's'} (billing history)` : null,
+      d.registerRows > 0 ? `${d.registerRows} connection register row${d.registerRows === 1 ? '' : 's'} (kept for the legal period)` : null,
     ].filter((x): x is string => x !== null);
     const steps = [
       d.members > 0 ? `\`radassoc member remove USERNAME --tenant ${d.tenant}\`` : null,
       d.plans > 0 ? `\`radassoc plan remove PLAN --tenant ${d.tenant}\`` : null,
       d.ownedNas.length > 0 || d.carriedBy.length > 0 ? '`radassoc nas remove NAME` (or take the tenant off the shared NAS)' : null,
-      d.usageSessions > 0 ? `keep the usage (\`radassoc export --tenant ${d.tenant} ...\`): a tenant with billing history is not removed` : null,
+      d.usageSessions > 0 || d.usageTotals > 0 ? `keep the usage (\`radassoc export --tenant ${d.tenant} ...\`): a tenant with billing history is not removed` : null,
+      d.registerRows > 0 ? `the register rows go when their period ends (\`radassoc retention show --tenant ${d.tenant}\`); the tenant can be removed after` : null,
     ].filter((x): x is string => x !== null);
     return words(`tenant ${d.tenant} still holds ${held.join(', ')}`, `remove them first: ${steps.join('; ')}`);
   },

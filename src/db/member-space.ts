@@ -95,14 +95,25 @@ export interface MonthUsage {
   outputOctets: number;
 }
 
-/** Flushed usage by month of session start, newest first, from `since`. */
+/**
+ * Usage by month, newest first, from `since`: flushed sessions by month of
+ * their start, and for the months retention folded (before the tenant's
+ * horizon) the member's monthly totals, the figures their bill gave
+ * (sessions carried in from the month before not counted again).
+ */
 export async function usageByMonth(q: Queryable, tenantId: number, username: string, since: Date): Promise<MonthUsage[]> {
   const r = await q.query<Record<string, unknown>>(
-    `SELECT to_char(date_trunc('month', start_time AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, count(*) AS sessions,
+    `WITH h AS (SELECT coalesce((SELECT folded_until FROM usage_fold_horizon WHERE tenant_id = $1), DATE '1970-01-01') AS until)
+     SELECT to_char(date_trunc('month', start_time AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, count(*) AS sessions,
             sum(seconds) AS seconds, sum(input_octets) AS input_octets, sum(output_octets) AS output_octets
-       FROM usage_sessions
-      WHERE tenant_id = $1 AND username = $2 AND start_time >= $3
-      GROUP BY 1 ORDER BY 1 DESC`,
+       FROM usage_sessions, h
+      WHERE tenant_id = $1 AND username = $2 AND start_time >= $3 AND start_time >= (h.until::timestamp AT TIME ZONE 'UTC')
+      GROUP BY 1
+     UNION ALL
+     SELECT to_char(month, 'YYYY-MM'), sessions - sessions_carried, seconds, input_octets, output_octets
+       FROM usage_monthly_totals, h
+      WHERE tenant_id = $1 AND username = $2 AND month >= date_trunc('month', $3::timestamptz AT TIME ZONE 'UTC')::date AND month < h.until
+     ORDER BY 1 DESC`,
     [tenantId, username, since],
   );
   return r.rows.map((row) => ({

@@ -67,6 +67,10 @@ export interface TenantHoldings {
   ownedNas: string[];
   carriedBy: string[];
   usageSessions: number;
+  /** Monthly totals retention folded the usage into: billing history too. */
+  usageTotals: number;
+  /** Connection register rows: kept for their legal period whatever else goes (docs/privacy.md). */
+  registerRows: number;
 }
 
 export async function tenantHoldings(q: Queryable, id: number): Promise<TenantHoldings> {
@@ -75,12 +79,14 @@ export async function tenantHoldings(q: Queryable, id: number): Promise<TenantHo
             (SELECT count(*) FROM plans WHERE tenant_id = $1) AS plans,
             COALESCE((SELECT array_agg(name ORDER BY name) FROM nas WHERE tenant_id = $1), '{}') AS owned,
             COALESCE((SELECT array_agg(nas ORDER BY nas) FROM nas_tenants WHERE tenant_id = $1), '{}') AS carried,
-            (SELECT count(*) FROM usage_sessions WHERE tenant_id = $1) AS usage`,
+            (SELECT count(*) FROM usage_sessions WHERE tenant_id = $1) AS usage,
+            (SELECT count(*) FROM usage_monthly_totals WHERE tenant_id = $1) AS totals,
+            (SELECT count(*) FROM connection_register WHERE tenant_id = $1) AS register`,
     [id],
   );
   const row = r.rows[0] ?? {};
   const names = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : []);
-  return { members: num(row.members), plans: num(row.plans), ownedNas: names(row.owned), carriedBy: names(row.carried), usageSessions: num(row.usage) };
+  return { members: num(row.members), plans: num(row.plans), ownedNas: names(row.owned), carriedBy: names(row.carried), usageSessions: num(row.usage), usageTotals: num(row.totals), registerRows: num(row.register) };
 }
 
 /** Every tenant with its member count, by name. */
@@ -168,6 +174,8 @@ export async function removeRealms(q: Queryable, id: number, realms: readonly st
 export async function deleteTenant(q: Queryable, id: number): Promise<void> {
   await q.query('DELETE FROM auth_log WHERE tenant_id = $1', [id]);
   await q.query('DELETE FROM disconnect_log WHERE tenant_id = $1', [id]);
+  // Statistics per day and plan name no member: they go with their tenant.
+  await q.query('DELETE FROM usage_daily_stats WHERE tenant_id = $1', [id]);
   await q.query('UPDATE audit_log SET tenant_id = NULL WHERE tenant_id = $1', [id]);
   await q.query('DELETE FROM tenants WHERE id = $1', [id]);
 }

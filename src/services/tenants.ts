@@ -355,8 +355,9 @@ export async function removeTenant(deps: DbDeps, actor: Actor, name: string): Pr
     const others = await tx.query<{ n: unknown }>('SELECT count(*) AS n FROM tenants WHERE id <> $1', [before.id]);
     if (Number(others.rows[0]?.n ?? 0) === 0) throw fail('INVALID_ARGUMENT', { problem: 'last-tenant', tenant: name });
     const h = await tenantHoldings(tx, before.id);
-    if (h.members > 0 || h.plans > 0 || h.ownedNas.length > 0 || h.carriedBy.length > 0 || h.usageSessions > 0) {
-      throw fail('TENANT_IN_USE', { tenant: name, members: h.members, plans: h.plans, ownedNas: h.ownedNas, carriedBy: h.carriedBy, usageSessions: h.usageSessions });
+    if (h.members > 0 || h.plans > 0 || h.ownedNas.length > 0 || h.carriedBy.length > 0 || h.usageSessions > 0 || h.usageTotals > 0 || h.registerRows > 0) {
+      const { members, plans, ownedNas, carriedBy, usageSessions, usageTotals, registerRows } = h;
+      throw fail('TENANT_IN_USE', { tenant: name, members, plans, ownedNas, carriedBy, usageSessions, usageTotals, registerRows });
     }
     await deleteTenant(tx, before.id);
     await insertAudit(tx, { tenantId: null, actor: actor.name, action: 'tenant.remove', target: `tenant:${name}`, before: tenantView(before) });

@@ -185,6 +185,18 @@ describe('radassoc tenant remove', () => {
     await refused(['tenant', 'remove', 'short-lived'], /no tenant named short-lived/);
   });
 
+  it('refuses while the connection register still holds its rows, saying when they go', async () => {
+    await cli.ok(['tenant', 'add', 'asso-register']);
+    await cli.sql(
+      `INSERT INTO connection_register (unique_id, tenant_id, username, nas, start_time, stop_time)
+       SELECT 'reg-1', id, 'gone-member', 'bras', now() - interval '2 days', now() - interval '1 day' FROM tenants WHERE name = 'asso-register'`,
+    );
+    const err = await refused(['tenant', 'remove', 'asso-register'], /^radassoc: tenant asso-register still holds 1 connection register row \(kept for the legal period\); remove them first: the register rows go when their period ends \(`radassoc retention show --tenant asso-register`\); the tenant can be removed after\n$/);
+    expect(err).not.toContain('gone-member');
+    await cli.sql("DELETE FROM connection_register WHERE unique_id = 'reg-1'");
+    expect(await cli.ok(['tenant', 'remove', 'asso-register'])).toBe('removed tenant asso-register\n');
+  });
+
   it('never removes the last tenant', async () => {
     const alone = await cliOnFreshDatabase();
     const r = await alone.run(['tenant', 'remove', 'default']);

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flushUsage } from '../../src/accounting/flusher.js';
 import type { Db } from '../../src/db/db.js';
 import { insertDisconnectLog } from '../../src/db/disconnect-log.js';
+import { usageByMonth } from '../../src/db/member-space.js';
 import { insertNas } from '../../src/db/nas.js';
 import { findTenantRef } from '../../src/db/tenants.js';
 import type { TenantRef } from '../../src/domain/tenant.js';
@@ -248,6 +249,18 @@ describe('retention over two years of one tenant', () => {
     expect(await exportText(A, ymd(monthsAgo(24)), lastDay(monthsAgo(14)))).toBe(before.get('folded-span'));
     expect(await exportText(A, ymd(monthsAgo(16)), lastDay(monthsAgo(10)))).toBe(before.get('mixed-span'));
     expect(await count('SELECT count(*) AS n FROM usage_monthly_totals WHERE tenant_id = $1', [A.id])).toBe(11);
+  });
+
+  it('shows the member folded months from their totals and kept months from the detail, each month once', async () => {
+    const months = await usageByMonth(db, A.id, 'alice', new Date(monthsAgo(24)));
+    const ym = (ms: number): string => new Date(ms).toISOString().slice(0, 7);
+    expect(months.map((m) => m.month)).toEqual(Array.from({ length: 24 }, (_, i) => ym(monthsAgo(i + 1))));
+    const totals = (await db.query<Record<string, unknown>>("SELECT to_char(month, 'YYYY-MM') AS month, sessions - sessions_carried AS sessions, input_octets FROM usage_monthly_totals WHERE tenant_id = $1 AND username = 'alice'", [A.id])).rows;
+    for (const row of totals) {
+      expect(months.find((m) => m.month === row.month)).toMatchObject({ sessions: Number(row.sessions), inputOctets: Number(row.input_octets) });
+    }
+    // A kept month: its two sessions started in it, Stop counters as sent.
+    expect(months.find((m) => m.month === ym(monthsAgo(3)))).toMatchObject({ sessions: 2, inputOctets: 3 * 2000 + 7 + 103 * 2000 + 7 });
   });
 
   it('refuses, with what to do, the detail of a folded month or half of one', async () => {
