@@ -100,6 +100,10 @@ export const MemberSchema = z
     auth: z.array(AUTH_METHOD),
     serves: z.array(AUTH_METHOD).meta({ description: 'Methods the stored credential can check.' }),
     credential: z.enum(['cleartext', 'nt-hash', 'strong-hash', 'legacy-hash', 'none']),
+    reply_attributes: z
+      .array(ATTRIBUTE)
+      .optional()
+      .meta({ description: "The member's own reply attributes (from `import freeradius`), sent after the plan's; absent when none." }),
     created_at: TIME,
     updated_at: TIME,
   })

@@ -4,6 +4,7 @@
  * is kept (`credential: cleartext|nt-hash|strong-hash`).
  */
 import { canServe } from '../auth/credentials.js';
+import type { PlanAttribute } from '../domain/plan.js';
 import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberStatus, type StoredCredential, type SuspensionKind } from '../domain/member.js';
 
 /** legacy-hash: a FreeRADIUS hash brought by `import freeradius`, PAP only until a new password. */
@@ -28,6 +29,8 @@ export interface MemberView {
   /** Methods the stored credential can check. */
   serves: AuthMethod[];
   credential: CredentialKind;
+  /** The member's own reply attributes (brought by `import freeradius` from radreply), sent after the plan's; absent when none. */
+  reply_attributes?: PlanAttribute[];
   created_at: string;
   updated_at: string;
 }
@@ -62,6 +65,7 @@ export function memberView(m: Member): MemberView {
     auth: m.authMethods,
     serves: servedMethods(m.credential),
     credential: credentialKind(m.credential),
+    ...(m.replyAttributes !== undefined && m.replyAttributes.length > 0 ? { reply_attributes: m.replyAttributes } : {}),
     created_at: m.createdAt.toISOString(),
     updated_at: m.updatedAt.toISOString(),
   };

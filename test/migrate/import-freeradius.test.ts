@@ -226,6 +226,9 @@ describe('groups, plans and reply items', () => {
     expect(getAttribute(response!, Attr.IdleTimeout)?.readUInt32BE()).toBe(600);
     const [duo] = await cli.sql("SELECT plan, reply_attributes FROM members WHERE username = 'duo'");
     expect(duo).toEqual({ plan: 'basic', reply_attributes: [{ name: 'Idle-Timeout', value: '600' }] });
+    // Shown to the admin, never hidden in the database alone.
+    expect((await cli.json<{ reply_attributes?: unknown }>(['member', 'show', 'duo'])).reply_attributes).toEqual([{ name: 'Idle-Timeout', value: '600' }]);
+    expect((await cli.json<{ reply_attributes?: unknown }>(['member', 'show', 'sam']))).not.toHaveProperty('reply_attributes');
   });
 
   it("a reply that is no one plan's becomes the member's own attributes, sent as FreeRADIUS sent them", async () => {
