@@ -7,6 +7,7 @@
  * findImportConflicts is the database half on its own, for a caller that
  * checks its file first and wants every fault of both kinds in one report.
  */
+import { analyseAfterBulkWrite } from './planner-statistics.js';
 import type { NewMember } from '../domain/member.js';
 import { fail, isRadassocError } from '../errors.js';
 import type { Db, Queryable } from './db.js';
@@ -172,7 +173,7 @@ function rowFailure(e: unknown, cols: Columns, lineOf: (i: number) => number): u
 
 /** Inserts every row or none into tenant `tenantId`. Returns how many were inserted. */
 export async function importMembers(
-  db: Pick<Db, 'transaction'>,
+  db: Pick<Db, 'transaction' | 'query'>,
   tenantId: number,
   rows: readonly NewMember[],
   opts: ImportOptions = {},
@@ -182,7 +183,7 @@ export async function importMembers(
   const { cols, problems } = checkRows(rows, lineOf);
   if (problems.length > 0) throw failure(problems);
   if (rows.length === 0) return { inserted: 0 };
-  return db.transaction(async (tx) => {
+  const done = await db.transaction(async (tx) => {
     const dbProblems = await checkAgainstDb(tx, tenantId, cols, lineOf);
     if (dbProblems.length > 0) throw failure(dbProblems);
     for (let from = 0; from < rows.length; from += chunk) {
@@ -194,4 +195,6 @@ export async function importMembers(
     }
     return { inserted: rows.length };
   });
+  await analyseAfterBulkWrite(db, rows.length, ['members']);
+  return done;
 }

@@ -7,6 +7,7 @@
  * what changed in FreeRADIUS and adds the sessions finished since; the
  * sessions' stable ids (migrate/radacct-usage.ts) mean none is counted twice.
  */
+import { analyseAfterBulkWrite } from '../db/planner-statistics.js';
 import { insertAudit } from '../db/audit.js';
 import {
   allNasClients,
@@ -338,7 +339,10 @@ export async function importFromFreeRadius(
     return report;
   };
   try {
-    return await deps.db.transaction(run);
+    const report = await deps.db.transaction(run);
+    await analyseAfterBulkWrite(deps.db, report.members.new + report.members.changed, ['members']);
+    await analyseAfterBulkWrite(deps.db, report.sessions.new, ['usage_sessions']);
+    return report;
   } catch (e) {
     if (e instanceof DryRunRollback) return e.report;
     if (isRadassocError(e)) throw e;

@@ -148,7 +148,8 @@ async function toNewMembers(rows: readonly CheckedRow[], onSlowHashing?: (papOnl
 
 /** The rows and their audit entry in one transaction. */
 async function insertWithAudit(db: Db, scope: Scope, source: string, rows: readonly CheckedRow[], members: NewMember[]): Promise<number> {
-  const audited: Pick<Db, 'transaction'> = {
+  const audited: Pick<Db, 'transaction' | 'query'> = {
+    query: (sql, params) => db.query(sql, params),
     transaction: (fn) =>
       db.transaction(async (tx) => {
         const result = await fn(tx);
