@@ -90,9 +90,17 @@ export class Answer {
   ) {}
 }
 
+/** Built once per route: zod compiles a schema on its first parse, so one made per request costs that compile every time. */
+const querySchemas = new WeakMap<RouteDef, z.ZodType>();
+
 /** The route's query with ?tenant= beside it (what every tenant route takes). */
 export function querySchema(def: RouteDef): z.ZodType {
-  const base = (def.query as z.ZodObject | undefined) ?? z.strictObject({});
-  return def.auth === 'tenant' ? base.extend({ tenant: TENANT_PARAM }) : base;
+  let schema = querySchemas.get(def);
+  if (schema === undefined) {
+    const base = (def.query as z.ZodObject | undefined) ?? z.strictObject({});
+    schema = def.auth === 'tenant' ? base.extend({ tenant: TENANT_PARAM }) : base;
+    querySchemas.set(def, schema);
+  }
+  return schema;
 }
 

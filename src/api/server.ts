@@ -69,6 +69,9 @@ function fieldErrors(error: z.ZodError, prefix: string): ApiFieldError[] {
   });
 }
 
+/** The body of a POST that declares none (resume, logout): an empty object, and nothing else. */
+const NO_BODY = z.strictObject({});
+
 function parseAll(def: RouteDef, raw: { params: unknown; query: unknown; body: unknown }): { params: unknown; query: unknown; body: unknown } {
   const fields: ApiFieldError[] = [];
   const parse = (schema: z.ZodType | undefined, value: unknown, prefix: string): unknown => {
@@ -81,7 +84,7 @@ function parseAll(def: RouteDef, raw: { params: unknown; query: unknown; body: u
   const query = parse(querySchema(def), raw.query ?? {}, 'query');
   const params = parse(def.params, raw.params ?? {}, 'params');
   // A POST without a body (resume, logout) is an empty object.
-  const body = def.method === 'GET' || def.method === 'DELETE' ? undefined : parse(def.body ?? z.strictObject({}), raw.body ?? {}, '');
+  const body = def.method === 'GET' || def.method === 'DELETE' ? undefined : parse(def.body ?? NO_BODY, raw.body ?? {}, '');
   if (fields.length > 0) throw fail('API_INVALID_REQUEST', { fields });
   return { params, query, body };
 }
