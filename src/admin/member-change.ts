@@ -5,7 +5,8 @@ import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
 import { memberChangeLines, memberChangeView } from './lifecycle-output.js';
 import { withServices } from './services-context.js';
-import { parseAuthMethods, readSecretFlag } from './input.js';
+import { parseAuthMethods } from '../services/field-text.js';
+import { readSecretFlag } from './input.js';
 import { FIELD_OPTIONS, fieldInput, PASSWORD_OPTIONS } from './member-common.js';
 import { printRecord, say } from './output.js';
 

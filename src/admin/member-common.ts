@@ -6,7 +6,8 @@
 import { ALL_AUTH_METHODS } from '../domain/member.js';
 import { fail, type RadassocError } from '../errors.js';
 import type { MemberFields } from '../services/members.js';
-import { orNone, parseCount, parseDate } from './input.js';
+import { parseCount, parseDate } from '../services/field-text.js';
+import { orNone } from './input.js';
 
 /** The field flags of `member add` and `member set`, as yargs hands them over. */
 export interface FieldFlags {

@@ -11,7 +11,7 @@ import { fail } from '../errors.js';
 import { importMembers } from '../services/members.js';
 import type { GlobalArgs } from './context.js';
 import { withContext } from './context.js';
-import { checkMemberCsv, HEADER_HELP, LINE_COLUMN_HELP } from './member-csv-reader.js';
+import { checkMemberCsv, HEADER_HELP, LINE_COLUMN_HELP } from '../services/member-csv-reader.js';
 import { printRecord, say } from './output.js';
 
 

@@ -6,7 +6,7 @@
  * the command's --help. yargs runs in English (cli.ts sets the locale), so
  * its templates below are the ones it writes.
  */
-import { closest, didYouMean } from './suggest.js';
+import { closest, didYouMean } from '../services/suggest.js';
 
 /** Where a usage mistake happened, as yargs knows it at that moment. */
 export interface UsageContext {

@@ -3,7 +3,7 @@
  * written, so that a typo is refused then, not discovered when a member logs
  * in; a name or value a typo away is offered in the refusal.
  */
-import { closest } from '../admin/suggest.js';
+import { closest } from './suggest.js';
 import type { PlanAttribute } from '../domain/plan.js';
 import { fail } from '../errors.js';
 import { REDACTED } from '../db/audit.js';

@@ -1,7 +1,7 @@
 /** /api/v1/members: the member services (services/members.ts, lifecycle.ts, diagnose.ts), one call per route. */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { checkMemberCsv } from '../../admin/member-csv-reader.js';
+import { checkMemberCsv } from '../../services/member-csv-reader.js';
 import { fail } from '../../errors.js';
 import { addDays, utcDate } from '../../lifecycle/days.js';
 import { diagnoseMember } from '../../services/diagnose.js';

@@ -6,11 +6,11 @@
  * plan), so that one run of the import reports those clashes too.
  */
 import { check } from '../db/member-rows.js';
-import type { ImportFault, ImportKey, ImportRow } from '../services/member-import.js';
-import { checkPassword } from '../services/member-fields.js';
+import type { ImportFault, ImportKey, ImportRow } from './member-import.js';
+import { checkPassword } from './member-fields.js';
 import { ALL_AUTH_METHODS, type AuthMethod } from '../domain/member.js';
 import { readCsv, type CsvRecord } from './csv.js';
-import { parseAuthMethods, parseCount, parseDate } from './input.js';
+import { parseAuthMethods, parseCount, parseDate } from './field-text.js';
 import { closest } from './suggest.js';
 
 const REQUIRED = ['username', 'password'] as const;

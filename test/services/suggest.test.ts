@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closest, didYouMean, editDistance } from '../../src/admin/suggest.js';
+import { closest, didYouMean, editDistance } from '../../src/services/suggest.js';
 
 describe('did you mean', () => {
   it('counts insertions, deletions, substitutions and swapped neighbours as one edit each, ignoring case', () => {

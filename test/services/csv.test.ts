@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvSyntaxError, readCsv } from '../../src/admin/csv.js';
+import { CsvSyntaxError, readCsv } from '../../src/services/csv.js';
 
 describe('CSV reader (RFC 4180)', () => {
   it('reads quoted fields with commas, doubled quotes and line breaks, and knows the line each record starts on', () => {
