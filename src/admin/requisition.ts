@@ -36,10 +36,10 @@ function printLookup(a: LookupAnswer): void {
 
 function printReport(r: RequisitionReport): void {
   process.stdout.write(
-    `requisitions in ${r.year} (scope ${r.scope}): ${r.requisitions}, ${r.with_result} with a result, ${r.without_result} without\n\n` +
-      formatTable(r.per_month.map((m) => ({ ...m })), ['month', 'requisitions', 'with_result', 'without_result']) +
+    `requisitions in ${r.year} (scope ${r.scope}): ${r.requisitions}, ${r.with_result} with a result, ${r.without_result} without${r.failed > 0 ? ` (${r.failed} of them could not be answered)` : ''}\n\n` +
+      formatTable(r.per_month.map((m) => ({ ...m })), ['month', 'requisitions', 'with_result', 'without_result', 'failed']) +
       '\n' +
-      formatTable(r.per_tenant.map((t) => ({ ...t })), ['tenant', 'requisitions', 'with_result', 'without_result']),
+      formatTable(r.per_tenant.map((t) => ({ ...t })), ['tenant', 'requisitions', 'with_result', 'without_result', 'failed']),
   );
 }
 

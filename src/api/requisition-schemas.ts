@@ -76,7 +76,12 @@ export const RequisitionReportQuery = z.strictObject({
   tenant: TENANT_PARAM.meta({ description: 'Count within this tenant alone; an operator without it counts the whole deployment.' }),
 });
 
-const COUNTS = { requisitions: z.int(), with_result: z.int(), without_result: z.int() };
+const COUNTS = {
+  requisitions: z.int(),
+  with_result: z.int(),
+  without_result: z.int(),
+  failed: z.int().meta({ description: 'Of those without a result, the lookups that could not answer (register rows sealed with another key); recorded all the same.' }),
+};
 
 export const RequisitionReportSchema = z
   .strictObject({
@@ -94,8 +99,9 @@ export const RequisitionReportSchema = z
         requisitions: 3,
         with_result: 2,
         without_result: 1,
-        per_month: [{ month: '2026-01', requisitions: 1, with_result: 1, without_result: 0 }],
-        per_tenant: [{ tenant: 'default', requisitions: 3, with_result: 2, without_result: 1 }],
+        failed: 0,
+        per_month: [{ month: '2026-01', requisitions: 1, with_result: 1, without_result: 0, failed: 0 }],
+        per_tenant: [{ tenant: 'default', requisitions: 3, with_result: 2, without_result: 1, failed: 0 }],
       },
     ],
   });

@@ -140,6 +140,24 @@ function identityOf(row: Candidate['row'], k: IdentityKey | null): { username: s
 
 const describe = (e: unknown): string => (isRadassocError(e) ? e.text : e instanceof Error ? e.message : String(e));
 
+function toMatch(r: Candidate['row'], who: { username: string | null; memberId: number | null }, atInstant: boolean, offsetMinutes: number): RequisitionMatch {
+  return {
+    tenant: r.tenantId === null ? null : r.tenant,
+    username: who.username,
+    member_id: who.memberId,
+    nas: r.nas,
+    nas_address: r.nasAddress,
+    nas_port: r.nasPort,
+    nas_port_id: r.nasPortId,
+    line: r.lineId,
+    session_start: bothTimes(r.startTime, offsetMinutes),
+    session_end: r.stopTime === null ? null : bothTimes(r.stopTime, offsetMinutes),
+    matched: { kind: r.kind, address: r.matched },
+    at_instant: atInstant,
+    session: r.uniqueId,
+  };
+}
+
 export async function lookupRequisition(deps: ServiceDeps, scope: ReadScope, input: LookupInput): Promise<LookupAnswer> {
   const reference = checkReference(input.ref);
   const address = checkAddress(input.ip);
@@ -168,39 +186,35 @@ export async function lookupRequisition(deps: ServiceDeps, scope: ReadScope, inp
   let candidates = [...bySession.values()].map((c) => c.row);
   if (port !== null) candidates = candidates.filter((r) => r.nasPort === port || r.nasPortId === String(port));
   const atInstant = (r: Candidate['row']): boolean => r.startTime <= instant.ms && (r.stopTime === null || r.stopTime >= instant.ms);
-  const matches: RequisitionMatch[] = candidates
-    .sort((a, b) => Number(atInstant(b)) - Number(atInstant(a)) || a.startTime - b.startTime || (a.uniqueId < b.uniqueId ? -1 : 1))
-    .map((r) => {
-      const who = identityOf(r, key);
-      return {
-        tenant: r.tenantId === null ? null : r.tenant,
-        username: who.username,
-        member_id: who.memberId,
-        nas: r.nas,
-        nas_address: r.nasAddress,
-        nas_port: r.nasPort,
-        nas_port_id: r.nasPortId,
-        line: r.lineId,
-        session_start: bothTimes(r.startTime, instant.offsetMinutes),
-        session_end: r.stopTime === null ? null : bothTimes(r.stopTime, instant.offsetMinutes),
-        matched: { kind: r.kind, address: r.matched },
-        at_instant: atInstant(r),
-        session: r.uniqueId,
-      };
+  const query = { ip: address.text, at: new Date(instant.ms).toISOString(), port };
+  const record = (result: RequisitionResultEntry[], failure?: string): Promise<number> =>
+    insertRequisition(deps.db, {
+      actor: scope.actor.name,
+      reference,
+      tenant: scope.tenant === 'all' ? null : { id: scope.tenant.id, name: scope.tenant.name },
+      query,
+      result,
+      ...(failure ? { failure } : {}),
+      at: deps.now(),
     });
+  let matches: RequisitionMatch[];
+  try {
+    matches = candidates
+      .sort((a, b) => Number(atInstant(b)) - Number(atInstant(a)) || a.startTime - b.startTime || (a.uniqueId < b.uniqueId ? -1 : 1))
+      .map((r) => toMatch(r, identityOf(r, key), atInstant(r), instant.offsetMinutes));
+  } catch (e) {
+    // The register was read but its identities could not be opened: the lookup happened and is recorded, answering nothing.
+    if (isRadassocError(e)) {
+      const id = await record([], e.code);
+      deps.log.warn({ requisition: id, actor: scope.actor.name, code: e.code }, 'requisition lookup failed');
+    }
+    throw e;
+  }
   if (matches.length > 1) {
     warnings.push(`${matches.length} sessions held this address within a minute of the instant (the NAS handed it on): each is listed, and at_instant says which were on at that very moment`);
   }
   const result: RequisitionResultEntry[] = matches.map((m) => ({ tenant: m.tenant ?? '', username: m.username, member_id: m.member_id, unique_id: m.session }));
-  const query = { ip: address.text, at: new Date(instant.ms).toISOString(), port };
-  const id = await insertRequisition(deps.db, {
-    actor: scope.actor.name,
-    reference,
-    tenant: scope.tenant === 'all' ? null : { id: scope.tenant.id, name: scope.tenant.name },
-    query,
-    result,
-    at: deps.now(),
-  });
+  const id = await record(result);
   deps.log.info({ requisition: id, actor: scope.actor.name, scope: scope.tenant === 'all' ? 'all' : scope.tenant.name, matches: matches.length }, 'requisition lookup');
   return {
     requisition_id: id,
@@ -216,6 +230,8 @@ export interface ReportCounts {
   requisitions: number;
   with_result: number;
   without_result: number;
+  /** Of those without a result, the lookups that could not answer (the register's rows sealed with another key). */
+  failed: number;
 }
 
 export interface RequisitionReport extends ReportCounts {
@@ -226,11 +242,12 @@ export interface RequisitionReport extends ReportCounts {
   per_tenant: Array<ReportCounts & { tenant: string }>;
 }
 
-const zero = (): ReportCounts => ({ requisitions: 0, with_result: 0, without_result: 0 });
-const count = (c: ReportCounts, withResult: boolean): void => {
+const zero = (): ReportCounts => ({ requisitions: 0, with_result: 0, without_result: 0, failed: 0 });
+const count = (c: ReportCounts, r: { results: number; failed: boolean }): void => {
   c.requisitions++;
-  if (withResult) c.with_result++;
+  if (r.results > 0) c.with_result++;
   else c.without_result++;
+  if (r.failed) c.failed++;
 };
 
 /** The deployment-wide lookups without a result, in the per-tenant counts. */
@@ -245,13 +262,12 @@ export async function requisitionReport(deps: ServiceDeps, scope: ReadScope, inp
   const months = Array.from({ length: 12 }, (_v, i) => ({ month: `${year}-${String(i + 1).padStart(2, '0')}`, ...zero() }));
   const tenants = new Map<string, ReportCounts>();
   for (const r of rows) {
-    const hit = r.results > 0;
-    count(total, hit);
-    count(months[r.at.getUTCMonth()]!, hit);
+    count(total, r);
+    count(months[r.at.getUTCMonth()]!, r);
     const labels = r.tenant !== null ? [r.tenant] : r.resultTenants.length > 0 ? r.resultTenants : [DEPLOYMENT_LABEL];
     for (const label of labels) {
       const c = tenants.get(label) ?? zero();
-      count(c, hit);
+      count(c, r);
       tenants.set(label, c);
     }
   }

@@ -115,6 +115,12 @@ describe('identities sealed with retention.keyFile', () => {
     const old = await cli(['requisition', 'lookup', '--ip', '192.0.2.77', '--at', instant(), '--ref', 'sealed-3', '--config', config('old', KEY1)]);
     expect(old.code).toBe(1);
     expect(old.stderr).toMatch(new RegExp(`sealed with key ${identityKeyOf(key2).id}, not with the configured key ${identityKeyOf(key1).id}`));
+    // Refused, and recorded all the same: the register misses no lookup, and the yearly report counts it.
+    const logged = await t.db.query(`SELECT actor, result, failure FROM requisition_log WHERE reference = 'sealed-3'`);
+    expect(logged.rows).toEqual([{ actor: expect.any(String), result: [], failure: 'REGISTER_KEY' }]);
+    const report = await cli(['requisition', 'report', '--year', instant().slice(0, 4), '--config', config('new', KEY2), '--json']);
+    expect(report.code).toBe(0);
+    expect(JSON.parse(report.stdout)).toMatchObject({ with_result: 2, failed: 1 });
     for (const out of [old.stderr, old.stdout, rotated.stdout]) {
       expect(out).not.toContain(key1.toString('hex'));
       expect(out).not.toContain(key2.toString('hex'));
