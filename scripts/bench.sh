@@ -20,6 +20,7 @@
 # BENCH_API (1; 0 skips the "PAP with an API client polling" row: PAP alone and
 # beside a client polling GET /api/v1/sessions and a page of 100 members, same rounds),
 # BENCH_API_RATE (20 API requests/s for that client; 0: a tight loop, no pause),
+# BENCH_API_PAIRS (3 pairs of PAP runs, alone and beside that client, in each round),
 # BENCH_TIMEOUT (seconds for the whole run, 1500), RADLOAD_SRC (radload.c;
 # default ../shared/tools/radload.c beside the repository), BENCH_TOOLS (the
 # directory holding freeradius_anchor.sh; default that of RADLOAD_SRC).

@@ -109,6 +109,10 @@ export const MemberSchema = z
   })
   .meta({ examples: [MEMBER_EXAMPLE] });
 
+/** A listing's page size and where it resumes (the API's keyset pages). */
+const PAGE_LIMIT = z.string().regex(/^\d{1,4}$/, { error: 'a whole number from 1 to 1000' }).optional().meta({ description: 'Page size, 1 to 1000 (default 100).' });
+const PAGE_CURSOR = z.string().max(2000).optional().meta({ description: 'next_cursor of the previous page.' });
+
 export const MemberListQuery = z.strictObject({
   status: z.enum(['active', 'suspended']).optional(),
   plan: z.string().min(1).optional(),
@@ -130,8 +134,8 @@ export const MemberListQuery = z.strictObject({
       examples: ['192.0.2.1'],
     }),
   line: z.string().min(1).max(253).optional().meta({ description: 'Access lines (Agent-Circuit-Id, Agent-Remote-Id or NAS-Port-Id) starting with this text, exactly.' }),
-  limit: z.string().regex(/^\d{1,4}$/, { error: 'a whole number from 1 to 1000' }).optional().meta({ description: 'Page size, 1 to 1000 (default 100).' }),
-  cursor: z.string().max(2000).optional().meta({ description: 'next_cursor of the previous page.' }),
+  limit: PAGE_LIMIT,
+  cursor: PAGE_CURSOR,
 });
 
 export const MemberPageSchema = z
@@ -396,7 +400,7 @@ const SESSION_EXAMPLE = {
   output_octets: 8388608,
 };
 
-export const SessionListQuery = z.strictObject({ username: z.string().min(1).optional(), nas: z.string().min(1).optional() });
+export const SessionListQuery = z.strictObject({ username: z.string().min(1).optional(), nas: z.string().min(1).optional(), limit: PAGE_LIMIT, cursor: PAGE_CURSOR });
 export const SessionListSchema = z
   .strictObject({
     sessions: z.array(
@@ -415,8 +419,10 @@ export const SessionListSchema = z
         output_octets: z.number(),
       }),
     ),
+    open: z.int().meta({ description: 'Open sessions matching the filter, on every page together.' }),
+    next_cursor: z.string().nullable(),
   })
-  .meta({ examples: [{ sessions: [SESSION_EXAMPLE] }] });
+  .meta({ examples: [{ sessions: [SESSION_EXAMPLE], open: 1, next_cursor: null }] });
 
 export const DisconnectBody = z
   .strictObject({

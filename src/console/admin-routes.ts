@@ -170,8 +170,12 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminRouteDeps): void 
   scope.get('/sessions', async (req, reply) => {
     const a = await signedIn(req, reply);
     if (!a) return reply;
-    const r = await a.api.call<{ sessions: LiveSessionRow[] }>('GET', '/api/v1/sessions');
-    return sendPage(reply, sessionsPage(a.ctx, r.refusal ? [] : r.body.sessions));
+    const cursor = queryOf(req).cursor;
+    const r = await a.api.call<{ sessions: LiveSessionRow[]; open: number; next_cursor: string | null }>(
+      'GET',
+      `/api/v1/sessions?${new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) }).toString()}`,
+    );
+    return sendPage(reply, sessionsPage(a.ctx, r.refusal ? { sessions: [], open: 0, next: null } : { sessions: r.body.sessions, open: r.body.open, next: r.body.next_cursor }));
   });
 
   // ---- members

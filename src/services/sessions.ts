@@ -50,12 +50,55 @@ export async function listSessions(deps: ListDeps, scope: ReadScope, filter: Ses
     const id = sessionTenant(s);
     return id === null ? null : (names?.get(id) ?? String(id));
   };
-  sessions.sort((x, y) => (names ? (tenantName(x) ?? '').localeCompare(tenantName(y) ?? '') : 0) || x.username.localeCompare(y.username) || x.startTime - y.startTime);
-  return sessions.map((s) => ({
+  const listed: ListedSession[] = sessions.map((s) => ({
     ...s,
     seconds: Math.max(0, Math.round((now - s.startTime) / 1000)),
     ...(names ? { tenant: tenantName(s) } : {}),
   }));
+  return listed.sort(listOrder);
+}
+
+/** Where a page of sessions ends: the listing order's key of its last session. */
+export interface SessionCursor {
+  tenant: string | null;
+  username: string;
+  startTime: number;
+  uniqueId: string;
+}
+
+/** The listing order: tenant (deployment-wide), member, start, then the unique id, so that every session has one place. */
+function listOrder(x: SessionCursor | ListedSession, y: SessionCursor | ListedSession): number {
+  const tx = ('tenant' in x ? x.tenant : null) ?? '';
+  const ty = ('tenant' in y ? y.tenant : null) ?? '';
+  return tx.localeCompare(ty) || x.username.localeCompare(y.username) || x.startTime - y.startTime || (x.uniqueId < y.uniqueId ? -1 : x.uniqueId > y.uniqueId ? 1 : 0);
+}
+
+export interface SessionPage {
+  sessions: ListedSession[];
+  /** Open sessions matching the filter, on every page. */
+  open: number;
+  /** The key of this page's last session when more follow; null on the last page. */
+  next: SessionCursor | null;
+}
+
+/**
+ * One page of listSessions, after `after` in the same order. The live store
+ * is read whole each time (a tenant's open sessions, one script call): the
+ * page bounds what a client receives, not what Redis reads.
+ */
+export async function pageSessions(deps: ListDeps, scope: ReadScope, filter: SessionFilter, page: { after?: SessionCursor; limit: number }): Promise<SessionPage> {
+  const all = await listSessions(deps, scope, filter);
+  const after = page.after;
+  const from = after === undefined ? 0 : all.findIndex((s) => listOrder(s, after) > 0);
+  const rest = from < 0 ? [] : all.slice(from);
+  const sessions = rest.slice(0, page.limit);
+  const last = sessions[sessions.length - 1];
+  const more = rest.length > sessions.length && last !== undefined;
+  return {
+    sessions,
+    open: all.length,
+    next: more ? { tenant: last.tenant ?? null, username: last.username, startTime: last.startTime, uniqueId: last.uniqueId } : null,
+  };
 }
 
 export interface DisconnectInput {

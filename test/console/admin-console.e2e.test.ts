@@ -76,6 +76,11 @@ describe('the admin console', () => {
     expect(navigations).toEqual([]);
     // The accepted PAP login of the step before is counted too.
     expect(Number(await textOf(w.page, '[data-figure="accepts"]'))).toBeGreaterThanOrEqual(1);
+    // And on the page of who is online, counted, one page of the API's sessions.
+    await w.page.goto(`${h.base}/console/sessions`);
+    expect(await textOf(w.page, 'tbody[data-rows="sessions"]')).toContain('alice');
+    expect(await textOf(w.page, 'main p')).toBe('1 session open');
+    expect(await w.page.$('.pager a')).toBeNull();
     await w.page.goto(`${h.base}/console/members/alice`);
     expect(await w.page.$('table[data-online="yes"]')).not.toBeNull();
     expect(await textOf(w.page, 'table[data-online="yes"] tbody')).toContain('c0ffee01');

@@ -62,4 +62,12 @@ describe('formats in the reader locale', () => {
     expect(engl.maybe('error.NO_SUCH_CODE')).toBeNull();
     expect(engl.maybe('error.API_RATE_LIMITED', { retryAfterSeconds: 30 })).toBe('too many failed attempts: try again in 30 seconds.');
   });
+
+  it('counts things by each language\'s plural rule: one in English is 1, in French 0 and 1', () => {
+    expect([0, 1, 2, 1500].map((n) => engl.count('sessions.count', n))).toEqual(['0 sessions open', '1 session open', '2 sessions open', '1,500 sessions open']);
+    expect([0, 1, 2].map((n) => fren.count('sessions.count', n))).toEqual(['0 session ouverte', '1 session ouverte', '2 sessions ouvertes']);
+    expect(engl.count('import.ready', 1, { source: 'a.csv' })).toBe('Ready to import 1 member from a.csv');
+    // A message without a .one form stays as it is.
+    expect(fren.count('import.more', 1, { shown: 1 })).toBe('Les 1 premiers sur 1 sont affichés.');
+  });
 });

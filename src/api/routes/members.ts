@@ -32,7 +32,7 @@ import {
   SuspendResultSchema,
   UsageSeriesSchema,
 } from '../schemas.js';
-import { authMethods, decodeCursor, encodeCursor, followResult, memberFields, resumeResult, suspendResult } from './views.js';
+import { authMethods, decodeCursor, encodeCursor, followResult, memberFields, pageSize, resumeResult, suspendResult } from './views.js';
 
 const USER = z.strictObject({ username: z.string().min(1) });
 const MB = 1024 * 1024;
@@ -40,12 +40,6 @@ const MB = 1024 * 1024;
 /** A PATCH that changes paid_until alone is the treasurer's; anything else needs write. */
 const patchAction = (body: unknown): 'paid-until' | 'write' =>
   typeof body === 'object' && body !== null && Object.keys(body).length > 0 && Object.keys(body).every((k) => k === 'paid_until') ? 'paid-until' : 'write';
-
-function pageSize(text: string | undefined): number {
-  const n = text === undefined ? 100 : Number(text);
-  if (n < 1 || n > 1000) throw fail('API_INVALID_REQUEST', { fields: [{ path: 'query.limit', message: 'a whole number from 1 to 1000' }] });
-  return n;
-}
 
 export const memberRoutes: RouteDef[] = [
   route({

@@ -2,7 +2,7 @@
 import { auditPage } from '../../db/audit-pages.js';
 import { fail } from '../../errors.js';
 import { runDues } from '../../services/lifecycle.js';
-import { disconnect, listSessions } from '../../services/sessions.js';
+import { disconnect, pageSessions, type SessionCursor } from '../../services/sessions.js';
 import { billingExport } from '../../services/usage.js';
 import { Answer, route, type RouteDef } from '../route.js';
 import {
@@ -18,7 +18,24 @@ import {
   UsageJsonSchema,
   UsageQuery,
 } from '../schemas.js';
-import { attempts, decodeCursor, encodeCursor, sessionView } from './views.js';
+import { attempts, decodeCursor, encodeCursor, pageSize, sessionView } from './views.js';
+
+/** A sessions page's cursor back to its key; anything this API did not give is a field error. */
+function sessionCursor(cursor: string): SessionCursor {
+  const refuse = () => fail('API_INVALID_REQUEST', { fields: [{ path: 'query.cursor', message: 'not a cursor this API gave' }] });
+  const text = decodeCursor(cursor);
+  if (text === null) throw refuse();
+  let k: unknown;
+  try {
+    k = JSON.parse(text);
+  } catch {
+    throw refuse();
+  }
+  if (typeof k !== 'object' || k === null) throw refuse();
+  const { tenant, username, startTime, uniqueId } = k as Record<string, unknown>;
+  if ((tenant !== null && typeof tenant !== 'string') || typeof username !== 'string' || typeof startTime !== 'number' || typeof uniqueId !== 'string') throw refuse();
+  return { tenant, username, startTime, uniqueId };
+}
 
 export const operationRoutes: RouteDef[] = [
   route({
@@ -29,10 +46,12 @@ export const operationRoutes: RouteDef[] = [
     auth: 'tenant',
     action: 'read',
     query: SessionListQuery,
-    response: { status: 200, description: 'Open sessions, by member then start', schema: SessionListSchema },
+    response: { status: 200, description: 'One page of open sessions, by member then start', schema: SessionListSchema },
     async handler({ deps, scope, query }) {
-      const sessions = await listSessions(deps, scope, { ...(query.username ? { username: query.username } : {}), ...(query.nas ? { nas: query.nas } : {}) });
-      return { sessions: sessions.map(sessionView) };
+      const limit = pageSize(query.limit);
+      const after = query.cursor === undefined ? undefined : sessionCursor(query.cursor);
+      const page = await pageSessions(deps, scope, { ...(query.username ? { username: query.username } : {}), ...(query.nas ? { nas: query.nas } : {}) }, { ...(after ? { after } : {}), limit });
+      return { sessions: page.sessions.map(sessionView), open: page.open, next_cursor: page.next === null ? null : encodeCursor(JSON.stringify(page.next)) };
     },
   }),
   route({

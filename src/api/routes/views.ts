@@ -7,6 +7,7 @@ import type { MemberChangeReport } from '../../services/members.js';
 import { attemptRecord, type ListedSession } from '../../services/sessions.js';
 import type { MemberFields } from '../../services/members.js';
 import { ALL_AUTH_METHODS } from '../../domain/member.js';
+import { fail } from '../../errors.js';
 
 export const attempts = (list: readonly DisconnectAttempt[]): ReturnType<typeof attemptRecord>[] => list.map(attemptRecord);
 
@@ -70,6 +71,13 @@ export const authMethods = (auth: 'all' | readonly string[] | undefined): readon
   auth === undefined ? undefined : auth === 'all' ? ALL_AUTH_METHODS : auth;
 
 /** Opaque page cursors: base64url of the last key of a page. */
+/** ?limit= of a listing (its schema took digits only): 1 to 1000, 100 when absent. */
+export function pageSize(text: string | undefined): number {
+  const n = text === undefined ? 100 : Number(text);
+  if (n < 1 || n > 1000) throw fail('API_INVALID_REQUEST', { fields: [{ path: 'query.limit', message: 'a whole number from 1 to 1000' }] });
+  return n;
+}
+
 export const encodeCursor = (key: string): string => Buffer.from(key, 'utf8').toString('base64url');
 export function decodeCursor(cursor: string): string | null {
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;

@@ -38,6 +38,7 @@ export class Translator {
   private readonly numbers: Intl.NumberFormat;
   private readonly dates: Intl.DateTimeFormat;
   private readonly days: Intl.DateTimeFormat;
+  private readonly plurals: Intl.PluralRules;
 
   constructor(readonly lang: Lang) {
     this.locale = lang === 'fr' ? 'fr-FR' : 'en-GB';
@@ -45,6 +46,18 @@ export class Translator {
     this.numbers = new Intl.NumberFormat(this.locale);
     this.dates = new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
     this.days = new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium', timeZone: 'UTC' });
+    this.plurals = new Intl.PluralRules(this.locale);
+  }
+
+  /**
+   * A message about `n` things: its `.one` form where the language's plural
+   * rule calls for it (1 in English; 0 and 1 in French) and the catalogue has
+   * one, with {count} written in the reader's locale.
+   */
+  count(key: MessageKey, n: number, vars: Record<string, string | number> = {}): string {
+    const one = `${key}.one`;
+    const chosen = this.plurals.select(n) === 'one' && one in this.messages ? (one as MessageKey) : key;
+    return this.t(chosen, { ...vars, count: this.number(n) });
   }
 
   /** The message `key` with its {placeholders} filled in (values are text: the templates escape them). */

@@ -38,7 +38,7 @@ export function meOverviewPage(ctx: PageCtx, o: MemberOverview, notice?: string)
 <p>${tr.t('me.status')} <span class="status-${suspended ? 'suspended' : 'active'}" data-member-status>${statusLabel(tr, m.status)}</span>${m.paid_until ? html` · ${tr.t('me.paid-until', { date: tr.day(m.paid_until) })}` : ''}</p>${why}
 <h2>${tr.t('me.usage.month')}</h2>
 <div class="grid"><div class="card"><h3>${tr.t('me.usage.volume')}</h3><p class="figure" data-usage-month>${tr.octets(t.inputOctets + t.outputOctets)}</p><p class="muted">${tr.t('me.usage.split', { down: tr.octets(t.outputOctets), up: tr.octets(t.inputOctets) })}</p></div>
-<div class="card"><h3>${tr.t('me.usage.time')}</h3><p class="figure">${tr.duration(t.seconds)}</p><p class="muted">${tr.t('me.usage.sessions', { count: tr.number(t.sessions) })}</p></div></div>
+<div class="card"><h3>${tr.t('me.usage.time')}</h3><p class="figure">${tr.duration(t.seconds)}</p><p class="muted">${tr.count('me.usage.sessions', t.sessions)}</p></div></div>
 <h2>${tr.t('me.usage.by-month')}</h2>${monthBars(tr, o.months)}
 <div class="table-wrap"><table><thead><tr><th scope="col">${tr.t('me.month')}</th><th scope="col" class="num">${tr.t('me.sessions')}</th><th scope="col" class="num">${tr.t('session.duration')}</th><th scope="col" class="num">${tr.t('me.down')}</th><th scope="col" class="num">${tr.t('me.up')}</th></tr></thead><tbody>${o.months.map(
       (x) => html`<tr><td>${tr.month(x.month)}</td><td class="num">${tr.number(x.sessions)}</td><td class="num">${tr.duration(x.seconds)}</td><td class="num">${tr.octets(x.outputOctets)}</td><td class="num">${tr.octets(x.inputOctets)}</td></tr>`,

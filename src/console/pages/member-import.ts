@@ -35,7 +35,7 @@ export interface ImportPageData {
 export function importPage(ctx: PageCtx, d: ImportPageData): Html {
   const { tr } = ctx;
   const faults = d.faults
-    ? html`<div class="error" role="alert" data-import-faults><p><strong>${tr.t('error.title')}</strong> ${tr.t('import.faulty', { count: tr.number(d.faults.length) })}</p>
+    ? html`<div class="error" role="alert" data-import-faults><p><strong>${tr.t('error.title')}</strong> ${tr.count('import.faulty', d.faults.length)}</p>
 <div class="table-wrap"><table><thead><tr><th scope="col" class="num">${tr.t('import.line')}</th><th scope="col">${tr.t('import.problem')}</th></tr></thead><tbody>${d.faults.map((f) =>
         f.problems.map((p) => html`<tr><td class="num">${tr.number(f.line)}</td><td>${p}</td></tr>`),
       )}</tbody></table></div></div>`
@@ -43,12 +43,12 @@ export function importPage(ctx: PageCtx, d: ImportPageData): Html {
   const problem = d.problem ? html`<div class="error" role="alert"><p><strong>${tr.t('error.title')}</strong> ${tr.t(`import.${d.problem}`)}</p></div>` : '';
   const p = d.preview;
   const preview = p
-    ? html`<section data-import-preview><h2>${tr.t('import.ready', { count: tr.number(p.count), source: p.source })}</h2>
+    ? html`<section data-import-preview><h2>${tr.count('import.ready', p.count, { source: p.source })}</h2>
 <div class="table-wrap"><table><thead><tr><th scope="col" class="num">${tr.t('import.line')}</th><th scope="col">${tr.t('member.username')}</th><th scope="col">${tr.t('members.plan')}</th><th scope="col">${tr.t('session.address')}</th><th scope="col">${tr.t('member.paid-until')}</th><th scope="col">${tr.t('member.line')}</th></tr></thead><tbody>${p.rows.map(
         (r) =>
           html`<tr><td class="num">${tr.number(r.line)}</td><td>${r.username}</td><td>${r.plan ?? '—'}</td><td>${[r.ipv4, r.ipv6_prefix].filter((a) => a !== null).join(' · ') || '—'}</td><td>${r.paid_until ? tr.day(r.paid_until) : '—'}</td><td>${r.line_id ?? '—'}</td></tr>`,
       )}</tbody></table></div>${p.count > p.rows.length ? html`<p class="muted">${tr.t('import.more', { shown: tr.number(p.rows.length), count: tr.number(p.count) })}</p>` : ''}
-<form method="post" action="/console/members/import/confirm">${csrfField(ctx)}<input type="hidden" name="id" value="${p.id}"><input type="hidden" name="sha256" value="${p.sha256}"><p><button type="submit">${tr.t('import.confirm', { count: tr.number(p.count) })}</button> <a href="/console/members/import">${tr.t('import.cancel')}</a></p></form></section>`
+<form method="post" action="/console/members/import/confirm">${csrfField(ctx)}<input type="hidden" name="id" value="${p.id}"><input type="hidden" name="sha256" value="${p.sha256}"><p><button type="submit">${tr.count('import.confirm', p.count)}</button> <a href="/console/members/import">${tr.t('import.cancel')}</a></p></form></section>`
     : '';
   return page(
     ctx,

@@ -46,7 +46,7 @@ export function memberRowJson(tr: Translator, m: MemberRow) {
 }
 
 export function membersSummary(tr: Translator, count: number, more: boolean): string {
-  return more ? tr.t('members.count.more', { count: tr.number(count) }) : tr.t('members.count', { count: tr.number(count) });
+  return more ? tr.t('members.count.more', { count: tr.number(count) }) : tr.count('members.count', count);
 }
 
 function select(name: string, label: string, current: string, options: Array<[string, string]>): Html {
