@@ -265,7 +265,7 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
       await udp.stop();
       dispatcher.close();
     });
-    const jobs: Jobs | null = opts.jobs === false ? null : startJobs({ config, db: db.db, store, log, identityKey });
+    const jobs: Jobs | null = opts.jobs === false ? null : startJobs({ config, db: db.db, store, log, identityKey, onReaped: (closed) => sessionEvents.closed(closed) });
     if (jobs) cleanup.unshift(() => jobs.stop());
     // The service layer's dependencies, for the HTTP front ends: the daemon's
     // own database and store; Disconnect/CoA from the configured source address.

@@ -98,7 +98,7 @@ export class MemoryStore implements SessionStore {
     return this.mutate({ t: 'rec', rec }, () => this.applyNow(rec));
   }
 
-  closeAllForNas(nas: string, cause: string, at: number): Promise<number> {
+  closeAllForNas(nas: string, cause: string, at: number): Promise<string[]> {
     return this.mutate({ t: 'nas', nas, cause, at }, () => this.closeNasNow(nas, cause, at));
   }
 
@@ -203,7 +203,7 @@ export class MemoryStore implements SessionStore {
   private applyNow(rec: AccountingRecord): ApplyResult {
     if (isNasReset(rec.statusType)) {
       const closed = this.closeNasNow(rec.nas, NAS_REBOOT, nasResetTime(rec));
-      return { action: 'nas-reset', changed: closed > 0, uniqueId: null, closed };
+      return { action: 'nas-reset', changed: closed.length > 0, uniqueId: null, closed };
     }
     const n = normalize(rec);
     const key = indexKey(n.nas, n.acctSessionId);
@@ -217,20 +217,20 @@ export class MemoryStore implements SessionStore {
       this.index.set(key, r.session.uniqueId);
     }
     const held = r.session !== null && sessionTenant(r.session) === null;
-    return { action: r.action, changed: r.changed, uniqueId: r.session?.uniqueId ?? null, closed: r.superseded ? 1 : 0, ...(held ? { held } : {}) };
+    return { action: r.action, changed: r.changed, uniqueId: r.session?.uniqueId ?? null, closed: r.superseded ? [r.superseded.uniqueId] : [], ...(held ? { held } : {}) };
   }
 
-  private closeNasNow(nas: string, cause: string, at: number): number {
-    let closed = 0;
+  private closeNasNow(nas: string, cause: string, at: number): string[] {
+    const closed: string[] = [];
     for (const id of [...this.open.ofNas(nas)]) {
       const s = this.sessions.get(id)?.session;
       // A session that started after the reboot belongs to the NAS's new life.
       if (s && s.stopTime === null && s.startTime <= at) {
         this.put(forceClose(s, cause, at), null);
-        closed++;
+        closed.push(s.uniqueId);
       }
     }
-    return closed;
+    return closed.sort();
   }
 
   private closeStaleNow(now: number, multiple: number, interval: number): LiveSession[] {

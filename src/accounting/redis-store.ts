@@ -173,7 +173,7 @@ export class RedisStore implements SessionStore {
   async applyRecord(rec: AccountingRecord): Promise<ApplyResult> {
     if (isNasReset(rec.statusType)) {
       const closed = await this.closeAllForNas(rec.nas, NAS_REBOOT, nasResetTime(rec));
-      return { action: 'nas-reset', changed: closed > 0, uniqueId: null, closed };
+      return { action: 'nas-reset', changed: closed.length > 0, uniqueId: null, closed };
     }
     const n = normalize(rec);
     const json = JSON.stringify({ ...n, tenantId: n.tenantId ?? UNATTRIBUTED }, (_k, v: unknown) => (v === null ? undefined : v));
@@ -183,13 +183,15 @@ export class RedisStore implements SessionStore {
       action: String(action) as ApplyAction,
       changed: Number(changed) === 1,
       uniqueId: uid ? String(uid) : null,
-      closed: Number(closed ?? 0),
+      closed: typeof closed === 'string' && closed !== '' ? [closed] : [],
       ...(Number(held) === 1 ? { held: true as const } : {}),
     };
   }
 
-  async closeAllForNas(nas: string, cause: string, at: number): Promise<number> {
-    return Number(await this.run(SCRIPTS.closeNas, [this.routeKey()], [nas, cause, Math.floor(at), this.snapshotLimit]));
+  async closeAllForNas(nas: string, cause: string, at: number): Promise<string[]> {
+    const r = await this.run(SCRIPTS.closeNas, [this.routeKey()], [nas, cause, Math.floor(at), this.snapshotLimit]);
+    // A set has no order: sorted, the answer is the same as the memory store's.
+    return (Array.isArray(r) ? r : []).map(String).sort();
   }
 
   async closeStale(now: number, multiple: number, defaultIntervalS: number): Promise<LiveSession[]> {

@@ -30,8 +30,8 @@ export interface ApplyResult {
   changed: boolean;
   /** The session the record landed in (null for Accounting-On/Off). */
   uniqueId: string | null;
-  /** Sessions this record closed besides its own: Accounting-On/Off, or a reused Acct-Session-Id. */
-  closed: number;
+  /** Unique ids of the sessions this record closed besides its own: Accounting-On/Off, or a reused Acct-Session-Id. */
+  closed: string[];
   /**
    * The record's session is held unattributed: no record of it so far could
    * be routed to a tenant (a shared NAS, no realm it carries). Stored, listed
@@ -79,7 +79,7 @@ export interface SessionStore {
   /** Atomic per record, across every daemon sharing the store. Rejects when it could not store. */
   applyRecord(rec: AccountingRecord): Promise<ApplyResult>;
   /** Closes every open session of `nas`, in every tenant, that started at or before `at` (ms); returns how many. */
-  closeAllForNas(nas: string, cause: string, at: number): Promise<number>;
+  closeAllForNas(nas: string, cause: string, at: number): Promise<string[]>;
   listOpen(filter?: OpenFilter): Promise<LiveSession[]>;
   /** For simultaneous-use at authentication time: O(1), a per-member set (default tenant unless given). */
   countOpenForUser(username: string, tenantId: number): Promise<number>;

@@ -91,6 +91,23 @@ export async function enqueueEvent(q: Queryable, e: { tenantId: number; event: s
   return r.rowCount;
 }
 
+/**
+ * enqueueEvent for many events in one statement: a NAS reboot closes every
+ * session it held, and each makes a session.stopped.
+ */
+export async function enqueueEvents(q: Queryable, events: ReadonlyArray<{ tenantId: number; event: string; data: unknown; dedupeKey: string }>): Promise<number> {
+  if (events.length === 0) return 0;
+  const r = await q.query(
+    `INSERT INTO hook_deliveries (hook_id, event, payload, dedupe_key)
+     SELECT h.id, e.event, e.payload::jsonb, e.dedupe_key
+       FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[]) AS e(tenant_id, event, payload, dedupe_key)
+       JOIN hooks h ON h.tenant_id = e.tenant_id AND e.event = ANY (h.events)
+     ON CONFLICT ON CONSTRAINT hook_deliveries_dedupe_key DO NOTHING`,
+    [events.map((e) => e.tenantId), events.map((e) => e.event), events.map((e) => JSON.stringify(e.data)), events.map((e) => e.dedupeKey)],
+  );
+  return r.rowCount;
+}
+
 export interface ClaimedDelivery {
   id: number;
   hookId: number;

@@ -21,6 +21,8 @@ export interface ReapJobOptions {
   multiple: number;
   /** Interim interval assumed when the NAS never sent one (config accounting.defaultInterimInterval), seconds. */
   defaultIntervalS: number;
+  /** Told of the sessions each run closed (their session.stopped webhooks). */
+  onClosed?: (closed: LiveSession[]) => Promise<void>;
 }
 
 export function reapStale(store: SessionStore, now: number, multiple: number, defaultIntervalS: number): Promise<LiveSession[]> {
@@ -33,7 +35,11 @@ export function startReapStaleJob(opts: ReapJobOptions): JobHandle<LiveSession[]
     name: 'reap-stale',
     schedule: opts.schedule,
     logger: opts.logger,
-    run: () => reapStale(opts.store, clock(), opts.multiple, opts.defaultIntervalS),
+    run: async () => {
+      const closed = await reapStale(opts.store, clock(), opts.multiple, opts.defaultIntervalS);
+      if (closed.length > 0) await opts.onClosed?.(closed);
+      return closed;
+    },
     describe: (closed) =>
       closed.length === 0 ? null : { closed: closed.length, sessions: closed.map((s) => ({ username: s.username, nas: s.nas, uniqueId: s.uniqueId })) },
   });

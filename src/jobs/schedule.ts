@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../db/db.js';
 import type { SessionStore } from '../accounting/store.js';
+import type { LiveSession } from '../domain/session.js';
 import { startFlushUsageJob } from './flush-usage.js';
 import type { IdentityKey } from '../privacy/identity-key.js';
 import { startReapStaleJob } from './reap-stale.js';
@@ -26,9 +27,11 @@ export interface JobDeps {
   now?: () => number;
   /** Seals the connection register's identities (retention.keyFile). */
   identityKey?: IdentityKey | null;
+  /** Told of the sessions the stale-session reaper closed. */
+  onReaped?: (closed: LiveSession[]) => Promise<void>;
 }
 
-export function startJobs({ config, db, store, log, now, identityKey = null }: JobDeps): Jobs {
+export function startJobs({ config, db, store, log, now, identityKey = null, onReaped }: JobDeps): Jobs {
   const clock = now ? { clock: now } : {};
   let lastFlush = 0;
   const flush = startFlushUsageJob({ store, db, logger: log, schedule: config.accounting.flushCron, identityKey, ...clock, onFlushed: () => (lastFlush = Date.now()) });
@@ -41,6 +44,7 @@ export function startJobs({ config, db, store, log, now, identityKey = null }: J
       multiple: config.accounting.staleMultiple,
       defaultIntervalS: config.accounting.defaultInterimInterval,
       ...clock,
+      ...(onReaped ? { onClosed: onReaped } : {}),
     }),
   ];
   // Every kind of data past its period, the authentication log included (docs/privacy.md).

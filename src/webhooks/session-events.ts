@@ -12,6 +12,12 @@
  * event per session whatever the retransmissions. Queueing never holds up
  * accounting: when PostgreSQL cannot take the event, the record is still
  * acknowledged (it is kept), and the event is lost with a warning.
+ *
+ * A session closed without a Stop of its own (Accounting-On/Off from its
+ * NAS, its Acct-Session-Id reused, the stale-session reaper) makes its
+ * session.stopped too, under the same dedupe key: a member tool must not
+ * show online someone whose NAS rebooted. Its tenant and username are the
+ * session's own, as the store kept them.
  */
 import type { MinimalLogger } from '../accounting/logger.js';
 import type { AccountingRecord } from '../accounting/record.js';
@@ -19,8 +25,9 @@ import type { ApplyResult, SessionStore } from '../accounting/store.js';
 import type { NasDirectory } from '../auth/nas-directory.js';
 import { routeUser, type RealmSyntax, type RoutingIndex } from '../auth/tenant-routing.js';
 import type { Queryable } from '../db/db.js';
-import { enqueueEvent } from '../db/hooks.js';
+import { enqueueEvent, enqueueEvents } from '../db/hooks.js';
 import { tenancyOf } from '../domain/nas.js';
+import { sessionTenant, type LiveSession } from '../domain/session.js';
 import { sessionData, type HookEvent } from './events.js';
 import type { HookSubscriptions } from './subscriptions.js';
 
@@ -30,7 +37,7 @@ export interface SessionEventDeps {
   nas: Pick<NasDirectory, 'byNameOf'>;
   routing: RoutingIndex;
   realmSyntax: RealmSyntax;
-  subscriptions: Pick<HookSubscriptions, 'wants'>;
+  subscriptions: Pick<HookSubscriptions, 'wants' | 'anyWants'>;
   log: MinimalLogger;
 }
 
@@ -52,6 +59,7 @@ export class SessionEvents {
 
   /** Never throws: accounting goes on whatever happens to the event. */
   async stored(rec: AccountingRecord, result: ApplyResult): Promise<void> {
+    if (result.closed.length > 0) await this.closedById(result.closed, rec.nas);
     const event = sessionEventOf(rec, result);
     if (event === null || result.uniqueId === null || rec.username === null) return;
     const { deps } = this;
@@ -67,4 +75,38 @@ export class SessionEvents {
       deps.log.warn({ nas: rec.nas, user: rec.username, session: rec.acctSessionId, event, err: (e as Error).message }, 'webhooks: session event not queued');
     }
   }
+
+  /** session.stopped for sessions the store closed without their own Stop, read back from the store. Never throws. */
+  private async closedById(ids: readonly string[], nas: string): Promise<void> {
+    if (!this.deps.subscriptions.anyWants('session.stopped')) return;
+    try {
+      const sessions: LiveSession[] = [];
+      for (let from = 0; from < ids.length; from += READ_BATCH) {
+        const batch = await Promise.all(ids.slice(from, from + READ_BATCH).map((id) => this.deps.store.getSession(id)));
+        for (const s of batch) if (s) sessions.push(s);
+      }
+      await this.closed(sessions);
+    } catch (e) {
+      this.deps.log.warn({ nas, sessions: ids.length, event: 'session.stopped', err: (e as Error).message }, 'webhooks: session events not queued');
+    }
+  }
+
+  /** session.stopped for closed sessions (the reaper's, or closedById's). Never throws. */
+  async closed(sessions: readonly LiveSession[]): Promise<void> {
+    const { deps } = this;
+    const events = sessions.flatMap((s) => {
+      const tenantId = sessionTenant(s);
+      // 0 or null: held unattributed, no tenant to tell.
+      if (!tenantId || s.username === '' || s.stopTime === null || !deps.subscriptions.wants(tenantId, 'session.stopped')) return [];
+      return [{ tenantId, event: 'session.stopped', data: sessionData(s, s.username), dedupeKey: `session.stopped:${s.uniqueId}` }];
+    });
+    try {
+      await enqueueEvents(deps.db, events);
+    } catch (e) {
+      deps.log.warn({ sessions: events.length, event: 'session.stopped', err: (e as Error).message }, 'webhooks: session events not queued');
+    }
+  }
 }
+
+/** Sessions read back from the store at a time, for the events of a NAS reboot. */
+const READ_BATCH = 200;

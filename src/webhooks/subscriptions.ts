@@ -38,6 +38,12 @@ export class HookSubscriptions {
     return this.byTenant.get(tenantId)?.has(event) ?? false;
   }
 
+  /** Whether any tenant has a hook for `event`. */
+  anyWants(event: string): boolean {
+    for (const events of this.byTenant.values()) if (events.has(event)) return true;
+    return false;
+  }
+
   async stop(): Promise<void> {
     await this.unlisten?.().catch(() => undefined);
   }

@@ -111,9 +111,15 @@ describe('flush-usage and reap-stale jobs', () => {
     await store.applyRecord(start({ interimInterval: 300 }));
     await store.applyRecord(start({ acctSessionId: 'fresh', startAt: T0 + 3_000_000 }));
     const logger = pino({ level: 'silent' });
-    const job = startReapStaleJob({ store, logger, schedule: '*/5 * * * *', clock: () => T0 + 3_100_000, multiple: 3, defaultIntervalS: 600 });
+    const told: string[][] = [];
+    const onClosed = async (sessions: Array<{ acctSessionId: string }>): Promise<void> => void told.push(sessions.map((s) => s.acctSessionId));
+    const job = startReapStaleJob({ store, logger, schedule: '*/5 * * * *', clock: () => T0 + 3_100_000, multiple: 3, defaultIntervalS: 600, onClosed });
     const closed = await job.runOnce();
     expect(closed?.map((s) => [s.acctSessionId, s.terminateCause])).toEqual([['sess-1', 'Stale-Session']]);
+    // Told once, of what it closed (their session.stopped webhooks); a run that closes nothing tells nothing.
+    expect(told).toEqual([['sess-1']]);
+    await job.runOnce();
+    expect(told).toEqual([['sess-1']]);
     expect(await store.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(1);
     await job.stop();
   });

@@ -37,7 +37,7 @@ export function storeContract(name: string, make: () => Promise<SessionStore>): 
           const expected = apply(ref, r);
           ref = expected.session;
           const got = await store.applyRecord(r);
-          expect(got).toEqual({ action: expected.action, changed: expected.changed, uniqueId: expected.session?.uniqueId ?? null, closed: 0 });
+          expect(got).toEqual({ action: expected.action, changed: expected.changed, uniqueId: expected.session?.uniqueId ?? null, closed: [] });
         }
         expect(await store.getSession(uniqueIdFor('nas1', `perm-${i}`, T0))).toEqual(ref);
       }
@@ -83,21 +83,21 @@ export function storeContract(name: string, make: () => Promise<SessionStore>): 
       await store.applyRecord(start({ nas: 'nas2', acctSessionId: 'other' }));
       await store.applyRecord(start({ acctSessionId: 'after-reboot', startAt: T0 + 400_000 }));
       const r = await store.applyRecord(accountingOn(T0 + 350_000));
-      expect(r).toEqual({ action: 'nas-reset', changed: true, uniqueId: null, closed: 2 });
+      expect(r).toEqual({ action: 'nas-reset', changed: true, uniqueId: null, closed: [uid, uniqueIdFor('nas1', 'sess-2', T0)].sort() });
       expect(await store.getSession(uid)).toMatchObject({ stopTime: T0 + 350_000, terminateCause: NAS_REBOOT, inputOctets: 1000 });
       expect((await store.listOpen()).map((s) => s.acctSessionId).sort()).toEqual(['after-reboot', 'other']);
       expect(await store.countOpenForUser('bob', DEFAULT_TENANT_ID)).toBe(0);
       // The NAS restarts its ids: the same id right after the reboot is a new session.
       const again = await store.applyRecord(start({ startAt: T0 + 360_000 }));
       expect(again).toMatchObject({ action: 'created', uniqueId: uniqueIdFor('nas1', 'sess-1', T0 + 360_000) });
-      expect(await store.closeAllForNas('nas2', NAS_REBOOT, T0 + 370_000)).toBe(1);
+      expect(await store.closeAllForNas('nas2', NAS_REBOOT, T0 + 370_000)).toEqual([uniqueIdFor('nas2', 'other', T0)]);
     });
 
     it('a reused Acct-Session-Id while the old session looks open closes the old one', async () => {
       await store.applyRecord(S);
       const later = T0 + 7_200_000;
       const r = await store.applyRecord(start({ startAt: later }));
-      expect(r).toEqual({ action: 'created', changed: true, uniqueId: uniqueIdFor('nas1', 'sess-1', later), closed: 1 });
+      expect(r).toEqual({ action: 'created', changed: true, uniqueId: uniqueIdFor('nas1', 'sess-1', later), closed: [uid] });
       expect(await store.getSession(uid)).toMatchObject({ terminateCause: NAS_REBOOT, stopTime: T0 });
       expect(await store.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(1);
     });

@@ -154,6 +154,28 @@ describe('one daemon', () => {
     await db.query('DELETE FROM hooks');
   });
 
+  it('sessions an Accounting-On closes reach the hook as session.stopped, once, with NAS-Reboot', async () => {
+    const l = await listener();
+    const { secret } = await addHook({ db }, admin, { url: l.url, events: ['session.stopped'] });
+    for (const [id, user] of [['S-300', 'dave'], ['S-301', 'erin']] as const) {
+      expect((await nas.request(acct(1, id, user), d.t.acct)).response?.code).toBe(PacketCode.AccountingResponse);
+    }
+    // The NAS reboots (RFC 2866 Accounting-On): its sessions end without a Stop of their own.
+    const on = { code: PacketCode.AccountingRequest, attributes: [attr(Attr.AcctStatusType, 7), attr(Attr.AcctSessionId, 'on-1'), attr(Attr.NasIpAddress, Buffer.from([127, 0, 0, 1]))] };
+    expect((await nas.request(on, d.t.acct)).response?.code).toBe(PacketCode.AccountingResponse);
+    const got = await l.waitFor((all) => all.length >= 2);
+    // A late Stop of one of them changes the record, not the news: no second event.
+    expect((await nas.request(acct(2, 'S-300', 'dave', [attr(Attr.AcctSessionTime, 60)]), d.t.acct)).response?.code).toBe(PacketCode.AccountingResponse);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(l.received).toHaveLength(2);
+    for (const r of got) expect(signatureValid(secret!, r)).toBe(true);
+    expect(got.map((r) => [r.json.type, r.json.data.username, r.json.data.session_id, r.json.data.terminate_cause]).sort()).toEqual([
+      ['session.stopped', 'dave', 'S-300', 'NAS-Reboot'],
+      ['session.stopped', 'erin', 'S-301', 'NAS-Reboot'],
+    ]);
+    await db.query('DELETE FROM hooks');
+  });
+
   it('a delivery answered 500 is retried with the same delivery id until a 2xx', async () => {
     const l = await listener((_r, n) => (n < 2 ? 500 : 200));
     await addHook({ db }, admin, { url: l.url, events: ['member.suspended'], secret: HOOK_SECRET });

@@ -6,6 +6,7 @@ import { discoverEmbeddedUrl, openEmbeddedDb, openEmbeddedDbDirect, type Embedde
 import { migrate } from '../../src/db/migrate.js';
 import { deleteMember, getMember, importMembers, insertMember, loadAllMembers, updateMember } from '../../src/db/members.js';
 import { insertNas } from '../../src/db/nas.js';
+import { enqueueEvents, insertHook } from '../../src/db/hooks.js';
 import { deletePlan, insertPlan } from '../../src/db/plans.js';
 import { insertAuthLogBatch, recentAuthLog } from '../../src/db/auth-log.js';
 import { insertAudit, listAudit } from '../../src/db/audit.js';
@@ -208,5 +209,13 @@ describe('repositories on the embedded database', () => {
     rows[1500] = newMember('emb-bulk1500');
     expect(await importMembers(daemon.db, DEFAULT_TENANT_ID, rows)).toEqual({ inserted: 2000 });
     expect((await loadAllMembers(daemon.db, 500)).filter((x) => x.username.startsWith('emb-bulk')).length).toBe(2000);
+
+    // Many webhook events in one statement (a NAS reboot's session.stopped), their array parameters included; a repeat adds none.
+    await insertHook(daemon.db, { tenantId: DEFAULT_TENANT_ID, url: 'https://hooks.example.org/x', events: ['session.stopped'], secret: 'whsec_embedded-test-secret', createdBy: 't' });
+    const events = ['u1', 'u"2', "u'3"].map((uid) => ({ tenantId: DEFAULT_TENANT_ID, event: 'session.stopped', data: { unique_id: uid, note: 'a,b {c}' }, dedupeKey: `session.stopped:${uid}` }));
+    expect(await enqueueEvents(daemon.db, events)).toBe(3);
+    expect(await enqueueEvents(daemon.db, events)).toBe(0);
+    const queued = await daemon.db.query<{ payload: { unique_id: string } }>("SELECT payload FROM hook_deliveries WHERE event = 'session.stopped' ORDER BY id");
+    expect(queued.rows.map((r) => r.payload).sort((a, b) => a.unique_id.localeCompare(b.unique_id))).toEqual(events.map((e) => e.data).sort((a, b) => a.unique_id.localeCompare(b.unique_id)));
   });
 });

@@ -7,7 +7,7 @@
  * ARGV[1] key prefix, ARGV[2] the NormalizedRecord as JSON (nulls omitted),
  * ARGV[3] SAME_SESSION_TOLERANCE_MS, ARGV[4] snapshot limit
  * (tenantId always there: 0 when the record could not be routed)
- * returns {action, changed 0|1, uniqueId or '', sessions closed besides, held 0|1}
+ * returns {action, changed 0|1, uniqueId or '', uniqueId of the session closed besides or '', held 0|1}
  */
 import { COMMON_LUA } from './common.js';
 
@@ -81,14 +81,14 @@ if ex == nil then
 end
 local wrote = false
 
-local sess, snap, action, closed = nil, nil, nil, 0
+local sess, snap, action, closed = nil, nil, nil, ''
 if ex == nil then
   sess, snap, action = create()
 elseif isNew(ex) then
   if ex.stopTime == nil then
     put(forceClose(ex, NAS_REBOOT, math.min(ex.lastUpdate, n.start)), nil, LIMIT, ex, ex.uniqueId == exUid)
     wrote = true
-    closed = 1
+    closed = ex.uniqueId
   end
   sess, snap, action = create()
 elseif ex.stopTime == nil then

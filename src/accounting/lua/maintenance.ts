@@ -9,18 +9,18 @@ import { COMMON_LUA } from './common.js';
  * Accounting-On/Off (RFC 2866 §5.1): closes the NAS's open sessions that
  * started at or before the reset, whichever tenant each belongs to (a shared
  * NAS carries several); never deletes them (history is kept).
- * ARGV: prefix, nas, cause, at, snapshot limit → number closed
+ * ARGV: prefix, nas, cause, at, snapshot limit → the unique ids closed
  */
 export const CLOSE_NAS_LUA = `${COMMON_LUA}
 local nas, cause, at, limit = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-local closed = 0
+local closed = {}
 for _, uid in ipairs(redis.call('SMEMBERS', P .. 'n:' .. nas)) do
   local s = load(uid)
   if s == nil then
     redis.call('SREM', P .. 'n:' .. nas, uid)
   elseif s.stopTime == nil and s.startTime <= at then
     put(forceClose(s, cause, at), nil, limit)
-    closed = closed + 1
+    closed[#closed + 1] = uid
   end
 end
 return closed
