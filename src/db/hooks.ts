@@ -232,14 +232,20 @@ export async function recentDeliveries(q: Queryable, tenantId: number, hookId: n
 }
 
 /** Active members of tenants with a member.lapsing hook whose paid-until falls from `from` to `to` (YYYY-MM-DD, inclusive). */
-export async function lapsingSubscribed(q: Queryable, from: string, to: string): Promise<Array<{ tenantId: number; username: string; paidUntil: string; plan: string | null }>> {
+/** The tenants with a member.lapsing hook. */
+export async function lapsingHookTenants(q: Queryable): Promise<number[]> {
+  const r = await q.query(`SELECT DISTINCT tenant_id FROM hooks WHERE 'member.lapsing' = ANY (events) ORDER BY tenant_id`);
+  return r.rows.map((row) => num(row.tenant_id));
+}
+
+/** Active members of `tenantId` whose paid-until is in [from, to]. */
+export async function lapsingMembers(q: Queryable, tenantId: number, from: string, to: string): Promise<Array<{ tenantId: number; username: string; paidUntil: string; plan: string | null }>> {
   const r = await q.query(
     `SELECT m.tenant_id, m.username, to_char(m.paid_until, 'YYYY-MM-DD') AS paid_until, m.plan
        FROM members m
-      WHERE m.status = 'active' AND m.paid_until BETWEEN $1::date AND $2::date
-        AND EXISTS (SELECT 1 FROM hooks h WHERE h.tenant_id = m.tenant_id AND 'member.lapsing' = ANY (h.events))
-      ORDER BY m.tenant_id, m.paid_until, m.username`,
-    [from, to],
+      WHERE m.tenant_id = $1 AND m.status = 'active' AND m.paid_until BETWEEN $2::date AND $3::date
+      ORDER BY m.paid_until, m.username`,
+    [tenantId, from, to],
   );
   return r.rows.map((row) => ({ tenantId: num(row.tenant_id), username: str(row.username), paidUntil: str(row.paid_until), plan: strOrNull(row.plan) }));
 }

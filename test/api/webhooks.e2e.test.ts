@@ -240,6 +240,23 @@ describe('one daemon', () => {
     expect((await runLapsingHooks(job)).queued).toBe(1);
     await db.query('DELETE FROM hooks');
   });
+
+  it("member.lapsing counts a tenant's own grace, as its dues job does", async () => {
+    const l = await listener();
+    const b = (await findTenantRef(db, 'asso-b'))!;
+    await db.query(`UPDATE tenants SET settings = settings || '{"duesGraceDays": 2}'::jsonb WHERE id = $1`, [b.id]);
+    await addHook({ db }, scopeOf('webhook-test', { id: b.id, name: 'asso-b' }), { url: l.url, events: ['member.lapsing'], secret: HOOK_SECRET });
+    const today = utcDate(Date.now());
+    for (const [username, paid] of [['ines', addDays(today, -1)], ['jules', addDays(today, -5)]] as const) {
+      await insertMember(db, b.id, { username, credential: deriveCredential('member-pass-1', ['pap']), authMethods: ['pap'], paidUntil: paid });
+    }
+    // With the deployment's 7 days both would be in their grace; with asso-b's 2, jules is past it (the dues job suspends him).
+    const job = { db: d.t.daemon.db.db, log: pino({ level: 'silent' }), withinDays: 14, graceDays: 7, retentionDays: 30 };
+    expect((await runLapsingHooks(job)).queued).toBe(1);
+    const got = await l.waitFor((all) => all.length >= 1);
+    expect(got[0]!.json).toMatchObject({ type: 'member.lapsing', tenant: 'asso-b', data: { username: 'ines', days_left: -1, suspends_on: addDays(today, 2) } });
+    await db.query('DELETE FROM hooks');
+  });
 });
 
 describe('durability and several daemons', () => {
