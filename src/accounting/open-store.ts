@@ -42,5 +42,7 @@ export async function openSessionStore(opts: OpenSessionStoreOptions): Promise<S
   }
   const store = new RedisStore(client, opts.prefix === undefined ? {} : { prefix: opts.prefix });
   await store.ping();
+  // Sessions a version before the per-tenant sets opened join them (lua/common.ts).
+  await store.reindex();
   return store;
 }

@@ -20,7 +20,7 @@ import type { LiveSession } from '../domain/session.js';
 import { DEFAULT_TENANT_ID } from '../domain/tenant.js';
 import { fail } from '../errors.js';
 import { APPLY_LUA } from './lua/apply.js';
-import { ACK_LUA, CLOSE_NAS_LUA, CLOSE_STALE_LUA, LIST_OPEN_LUA, PENDING_FLUSH_LUA } from './lua/maintenance.js';
+import { ACK_LUA, CLOSE_NAS_LUA, CLOSE_STALE_LUA, LIST_OPEN_LUA, PENDING_FLUSH_LUA, REINDEX_LUA } from './lua/maintenance.js';
 import { MIN_INTERIM_INTERVAL_S, normalize } from './normalize.js';
 import { isNasReset, type AccountingRecord } from './record.js';
 import { nasResetTime, NAS_REBOOT, SAME_SESSION_TOLERANCE_MS, STALE_SESSION, type ApplyAction } from './session-machine.js';
@@ -73,6 +73,7 @@ const SCRIPTS = {
   pending: new Script(PENDING_FLUSH_LUA),
   ack: new Script(ACK_LUA),
   list: new Script(LIST_OPEN_LUA),
+  reindex: new Script(REINDEX_LUA),
 };
 
 function pairs(raw: unknown): Record<string, string> {
@@ -204,6 +205,11 @@ export class RedisStore implements SessionStore {
     const r = await this.run(SCRIPTS.list, [this.routeKey()], [mode, value, filter.tenantId ?? '']);
     const sessions = (Array.isArray(r) ? r : []).map((h) => sessionFromHash(pairs(h)));
     return sessions.filter((s) => s.stopTime === null && (filter.nas === undefined || s.nas === filter.nas)).sort(byStart);
+  }
+
+  /** Indexes per tenant the open sessions a version before the tenant sets opened (lua/common.ts); returns how many. */
+  async reindex(): Promise<number> {
+    return Number(await this.run(SCRIPTS.reindex, [this.routeKey()], []));
   }
 
   async countOpenForUser(username: string, tenantId: number): Promise<number> {

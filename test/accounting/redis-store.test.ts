@@ -36,6 +36,36 @@ describe('RedisStore keys', () => {
   });
 });
 
+describe('RedisStore per-tenant listing', () => {
+  it("reads a tenant's own set, fills it for sessions opened before it existed, and drops what is no longer open", async () => {
+    const prefix = redisPrefix();
+    const c = client(inject('redisUrl'));
+    await new Promise<void>((resolve) => c.once('ready', () => resolve()));
+    const store = new RedisStore(c, { prefix });
+    await store.applyRecord(start({ acctSessionId: 'a-1', tenantId: 1 }));
+    await store.applyRecord(start({ acctSessionId: 'a-2', tenantId: 1 }));
+    await store.applyRecord(start({ acctSessionId: 'b-1', username: 'bob', tenantId: 2 }));
+    const ids = async (tenantId: number) => (await store.listOpen({ tenantId })).map((s) => s.acctSessionId).sort();
+    expect([await ids(1), await ids(2)]).toEqual([['a-1', 'a-2'], ['b-1']]);
+
+    // The layout of a version before the per-tenant sets: no set at all.
+    const set1 = `${prefix}{acct}:t1:open`;
+    expect(await c.scard(set1)).toBe(2);
+    await c.del(set1);
+    expect(await ids(1)).toEqual([]);
+    expect(await store.reindex()).toBe(2);
+    expect(await store.reindex()).toBe(0);
+    expect(await ids(1)).toEqual(['a-1', 'a-2']);
+
+    // A session closed by a writer that kept no set leaves it at the next listing.
+    await store.applyRecord(stop(60, 1, 1, { acctSessionId: 'a-1', tenantId: 1 }));
+    await c.sadd(set1, uniqueIdFor('nas1', 'a-1', T0));
+    expect(await ids(1)).toEqual(['a-2']);
+    expect(await c.scard(set1)).toBe(1);
+    await store.close();
+  });
+});
+
 describe('RedisStore when Redis fails (private server)', () => {
   let server: RedisServer;
   beforeAll(async () => {

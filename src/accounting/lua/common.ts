@@ -13,6 +13,9 @@
  *               kept so that sessions opened before an upgrade are still counted
  *   P t<id>:u:<user>  set: the same for a member of tenant <id> (usernames are unique within a tenant only)
  *   P n:<nas>   set: open uids of a NAS (Accounting-On/Off)
+ *   P t<id>:open  set: open uids of tenant <id> (0: held unattributed), so that one tenant's
+ *               listing reads its own sessions, not the deployment's (REINDEX_LUA fills it
+ *               for sessions opened by a version before it)
  *   P dirty     zset: uids with changes not yet flushed, score = lastUpdate when they became dirty
  *   P fin       set: the finished ones among them (the flush backlog, read by /metrics with SCARD)
  *
@@ -80,22 +83,28 @@ local function forceClose(s, cause, at)
   return c
 end
 
--- Keeps the open / per-member / per-NAS indexes in step with the session's state.
+-- The open sessions of a tenant (decode() made a missing tenantId the default tenant's).
+local function tkey(tenantId) return P .. 't' .. fmt(tenantId) .. ':open' end
+
+-- Keeps the open / per-member / per-NAS / per-tenant indexes in step with the session's state.
 local function link(s, old)
   local uid = s.uniqueId
   local key = ukey(s)
   if old then
     local before = ukey(old)
     if before and before ~= key then redis.call('SREM', before, uid) end
+    if old.tenantId ~= s.tenantId then redis.call('SREM', tkey(old.tenantId), uid) end
   end
   if s.stopTime == nil then
     redis.call('ZADD', P .. 'open', fmt(s.lastUpdate), uid)
     if key then redis.call('SADD', key, uid) end
     redis.call('SADD', P .. 'n:' .. s.nas, uid)
+    redis.call('SADD', tkey(s.tenantId), uid)
   else
     redis.call('ZREM', P .. 'open', uid)
     if key then redis.call('SREM', key, uid) end
     redis.call('SREM', P .. 'n:' .. s.nas, uid)
+    redis.call('SREM', tkey(s.tenantId), uid)
   end
 end
 

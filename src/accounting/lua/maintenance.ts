@@ -102,6 +102,20 @@ return cleared
 `;
 
 /**
+ * Puts every open session in its tenant's set (P t<id>:open): those opened
+ * by a version that kept no such set. Idempotent; run when a store opens.
+ * ARGV: prefix → how many sessions were added to a set
+ */
+export const REINDEX_LUA = `${COMMON_LUA}
+local added = 0
+for _, uid in ipairs(redis.call('ZRANGE', P .. 'open', 0, -1)) do
+  local s = load(uid)
+  if s and s.stopTime == nil then added = added + redis.call('SADD', tkey(s.tenantId), uid) end
+end
+return added
+`;
+
+/**
  * ARGV: prefix, 'all' | 'user' | 'nas', value, tenant id or '' for every tenant
  * (a user is always one tenant's: '' there means the default tenant) → session hash arrays
  */
@@ -112,11 +126,15 @@ if mode == 'user' then
   local k = ukey({username = value, tenantId = tenant or 1})
   ids = k and redis.call('SMEMBERS', k) or {}
 elseif mode == 'nas' then ids = redis.call('SMEMBERS', P .. 'n:' .. value)
+elseif tenant then ids = redis.call('SMEMBERS', tkey(tenant))
 else ids = redis.call('ZRANGE', P .. 'open', 0, -1) end
 local out = {}
 for _, uid in ipairs(ids) do
   local raw = redis.call('HGETALL', skey(uid))
-  if #raw > 0 and (tenant == nil or decode(raw).tenantId == tenant) then out[#out + 1] = raw end
+  local s = #raw > 0 and decode(raw) or nil
+  if s and (tenant == nil or s.tenantId == tenant) then out[#out + 1] = raw end
+  -- A tenant's set holds open sessions only: one gone or closed behind its back leaves it.
+  if mode == 'all' and tenant and (s == nil or s.stopTime ~= nil or s.tenantId ~= tenant) then redis.call('SREM', tkey(tenant), uid) end
 end
 return out
 `;
