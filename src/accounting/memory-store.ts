@@ -157,7 +157,12 @@ export class MemoryStore implements SessionStore {
   }
 
   async counts(): Promise<SessionCounts> {
-    return { live: this.open.all.size, flushBacklog: this.finishedDirty.size };
+    let held = 0;
+    for (const id of this.open.all) {
+      const s = this.sessions.get(id)?.session;
+      if (s && sessionTenant(s) === null) held++;
+    }
+    return { live: this.open.all.size, flushBacklog: this.finishedDirty.size, held };
   }
 
   async oldestUnflushedAt(): Promise<number | null> {

@@ -246,15 +246,16 @@ export class RedisStore implements SessionStore {
       .pipeline()
       .zcard(`${this.p}open`)
       .scard(`${this.p}fin`)
+      .scard(`${this.p}t${UNATTRIBUTED}:open`)
       .exec()
       .then((replies) => {
         // A pipeline resolves with each command's error (e.g. offline) rather than rejecting.
-        const [live, backlog] = (replies ?? []).map(([err, v]) => {
+        const [live, backlog, held] = (replies ?? []).map(([err, v]) => {
           if (err) throw err;
           return Number(v);
         });
-        if (live === undefined || backlog === undefined) throw new Error('no answer to ZCARD/SCARD');
-        return { live, flushBacklog: backlog };
+        if (live === undefined || backlog === undefined || held === undefined) throw new Error('no answer to ZCARD/SCARD');
+        return { live, flushBacklog: backlog, held };
       });
     return this.guard(read, this.countsTimeoutMs);
   }

@@ -62,6 +62,8 @@ export interface SessionCounts {
   live: number;
   /** Finished sessions whose usage is not yet in PostgreSQL (what the next flush reports as finished). */
   flushBacklog: number;
+  /** Open sessions held unattributed: no record of them could be routed to a tenant (ApplyResult.held). */
+  held: number;
 }
 
 export interface OpenFilter {

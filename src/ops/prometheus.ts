@@ -150,6 +150,11 @@ export function createRegistry(src: MetricSources): Registry {
   const unread = ' (the whole session store; NaN when it could not be read within half a second)';
   gauge('radassoc_live_sessions', `Open accounting sessions, as radassoc sessions lists them${unread}`, async () => (await counts())?.live ?? NaN);
   gauge('radassoc_flush_backlog_sessions', `Finished sessions whose usage is not yet flushed to PostgreSQL${unread}`, async () => (await counts())?.flushBacklog ?? NaN);
+  gauge(
+    'radassoc_sessions_held_unattributed',
+    `Open sessions no record could route to a tenant (a shared NAS, no realm it carries): listed deployment-wide, never flushed${unread}`,
+    async () => (await counts())?.held ?? NaN,
+  );
   gauge('radassoc_flush_lag_seconds', 'Seconds since the last successful usage flush', () => {
     const at = src.lastFlushAt();
     return at === 0 ? null : (Date.now() - at) / 1000;

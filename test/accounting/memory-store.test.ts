@@ -38,11 +38,11 @@ describe('MemoryStore journal: acknowledged means fsynced', () => {
     expect(await b.listOpen()).toEqual(await a.listOpen());
     expect(await b.pendingFlush(100)).toEqual(await a.pendingFlush(100));
     expect(await b.getSession(uniqueIdFor('nas1', 'sess-2', T0))).toMatchObject({ terminateCause: 'Stale-Session' });
-    expect(await b.counts()).toEqual({ live: 0, flushBacklog: 2 });
+    expect(await b.counts()).toEqual({ live: 0, flushBacklog: 2, held: 0 });
     await b.close();
     // b compacted the journal into one state entry: the flush backlog comes back from it too.
     const c = await MemoryStore.openJournaled(dir);
-    expect(await c.counts()).toEqual({ live: 0, flushBacklog: 2 });
+    expect(await c.counts()).toEqual({ live: 0, flushBacklog: 2, held: 0 });
     await c.close();
   });
 
@@ -85,7 +85,7 @@ describe('MemoryStore journal: acknowledged means fsynced', () => {
     const again = await MemoryStore.openJournaled(dir);
     expect(await again.pendingFlush(1000)).toEqual([]);
     expect(await again.countOpenForUser('alice', DEFAULT_TENANT_ID)).toBe(1);
-    expect(await again.counts()).toEqual({ live: 1, flushBacklog: 0 });
+    expect(await again.counts()).toEqual({ live: 1, flushBacklog: 0, held: 0 });
     // Tombstones came through the compaction: a late Stop is still a duplicate.
     expect(await again.applyRecord(stop(60, 10, 10, { acctSessionId: 's7' }))).toMatchObject({ action: 'duplicate' });
     await Promise.all([store.close(), again.close()]);

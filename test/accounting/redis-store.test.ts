@@ -2,6 +2,7 @@ import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ACCOUNTING_REDIS_OPTIONS, RedisStore } from '../../src/accounting/redis-store.js';
+import { HELD_FINISHED_TTL_S } from '../../src/accounting/lua/common.js';
 import { uniqueIdFor } from '../../src/accounting/session-machine.js';
 import { isRadassocError } from '../../src/errors.js';
 import { redisPrefix } from '../support/database.js';
@@ -62,6 +63,32 @@ describe('RedisStore per-tenant listing', () => {
     await c.sadd(set1, uniqueIdFor('nas1', 'a-1', T0));
     expect(await ids(1)).toEqual(['a-2']);
     expect(await c.scard(set1)).toBe(1);
+    await store.close();
+  });
+});
+
+describe('RedisStore sessions held unattributed', () => {
+  it('a finished one expires after HELD_FINISHED_TTL_S, since no flush will ever take it; a record naming its tenant keeps it', async () => {
+    const prefix = redisPrefix();
+    const c = client(inject('redisUrl'));
+    await new Promise<void>((resolve) => c.once('ready', () => resolve()));
+    const store = new RedisStore(c, { prefix });
+    const held = { acctSessionId: 'held-1', username: 'who', tenantId: null };
+    const r = await store.applyRecord(start(held));
+    expect(r).toMatchObject({ action: 'created', held: true });
+    const key = `${prefix}{acct}:s:${r.uniqueId}`;
+    expect(await c.ttl(key)).toBe(-1);
+    await store.applyRecord(stop(60, 1, 1, held));
+    const ttl = await c.ttl(key);
+    expect(ttl).toBeGreaterThan(HELD_FINISHED_TTL_S - 60);
+    expect(ttl).toBeLessThanOrEqual(HELD_FINISHED_TTL_S);
+    const index = (await c.keys(`${prefix}{acct}:i:*`))[0]!;
+    expect(await c.ttl(index)).toBeGreaterThan(HELD_FINISHED_TTL_S - 60);
+    // Its Stop again, now routed: the session is the tenant's, kept until flushed.
+    await store.applyRecord(stop(60, 1, 1, { ...held, tenantId: 1 }));
+    expect(await c.ttl(key)).toBe(-1);
+    expect(await c.ttl(index)).toBe(-1);
+    expect((await store.pendingFlush(10)).map((i) => i.session.uniqueId)).toEqual([r.uniqueId]);
     await store.close();
   });
 });
@@ -136,7 +163,7 @@ describe('RedisStore when Redis fails (private server)', () => {
     await store.applyRecord(start());
     await store.applyRecord(start({ acctSessionId: 'sess-2' }));
     await store.applyRecord(stop(60, 1, 1, { acctSessionId: 'sess-2' }));
-    expect(await store.counts()).toEqual({ live: 1, flushBacklog: 1 });
+    expect(await store.counts()).toEqual({ live: 1, flushBacklog: 1, held: 0 });
     await server.pause();
     try {
       const t = Date.now();
@@ -152,7 +179,7 @@ describe('RedisStore when Redis fails (private server)', () => {
     expect(Date.now() - t).toBeLessThan(900);
     await server.start();
     await waitReady(store);
-    expect(await store.counts()).toEqual({ live: 1, flushBacklog: 1 });
+    expect(await store.counts()).toEqual({ live: 1, flushBacklog: 1, held: 0 });
     await store.close();
   });
 

@@ -151,28 +151,33 @@ export function storeContract(name: string, make: () => Promise<SessionStore>): 
         const items = await store.pendingFlush(100);
         await store.ackFlushed(items.map((i) => ({ uniqueId: i.session.uniqueId, version: i.version, snapshotAts: i.snapshots.map((p) => p.at) })));
       };
-      expect(await store.counts()).toEqual({ live: 0, flushBacklog: 0 });
+      expect(await store.counts()).toEqual({ live: 0, flushBacklog: 0, held: 0 });
       await store.applyRecord(S);
       await store.applyRecord(start({ acctSessionId: 'sess-2', username: 'bob' }));
       await store.applyRecord(start({ acctSessionId: 'sess-3', username: 'bob', startAt: T0 + 5000 }));
-      expect(await store.counts()).toEqual({ live: 3, flushBacklog: 0 });
+      expect(await store.counts()).toEqual({ live: 3, flushBacklog: 0, held: 0 });
       await store.applyRecord(P);
       await store.applyRecord(P); // a retransmission is not a second finished session
-      expect(await store.counts()).toEqual({ live: 2, flushBacklog: 1 });
+      expect(await store.counts()).toEqual({ live: 2, flushBacklog: 1, held: 0 });
       expect(await finishedPending()).toBe(1);
       await ackAll();
-      expect(await store.counts()).toEqual({ live: 2, flushBacklog: 0 });
+      expect(await store.counts()).toEqual({ live: 2, flushBacklog: 0, held: 0 });
       // Accounting-On closes the NAS's open sessions: finished, not yet flushed.
       await store.applyRecord(accountingOn(T0 + 600_000));
-      expect(await store.counts()).toEqual({ live: 0, flushBacklog: 2 });
+      expect(await store.counts()).toEqual({ live: 0, flushBacklog: 2, held: 0 });
       expect(await finishedPending()).toBe(2);
       // A late Stop with more usage than the reboot left: back in the backlog, once.
       await ackAll();
       await store.applyRecord(stop(500, 9_000, 13_000, { acctSessionId: 'sess-2', username: 'bob' }));
-      expect(await store.counts()).toEqual({ live: 0, flushBacklog: 1 });
+      expect(await store.counts()).toEqual({ live: 0, flushBacklog: 1, held: 0 });
       await ackAll();
-      expect(await store.counts()).toEqual({ live: 0, flushBacklog: 0 });
+      expect(await store.counts()).toEqual({ live: 0, flushBacklog: 0, held: 0 });
       expect(await store.listOpen()).toEqual([]);
+      // A session no record could route to a tenant is open and held, and never in the flush's backlog.
+      await store.applyRecord(start({ acctSessionId: 'unrouted', username: 'who', tenantId: null }));
+      expect(await store.counts()).toEqual({ live: 1, flushBacklog: 0, held: 1 });
+      await store.applyRecord(stop(60, 1, 1, { acctSessionId: 'unrouted', username: 'who', tenantId: null }));
+      expect(await store.counts()).toEqual({ live: 0, flushBacklog: 0, held: 0 });
     });
 
     it('tells when the oldest change waiting for the flush happened, and nothing once it is flushed', async () => {

@@ -99,7 +99,8 @@ export function differentialContract(getStore: () => SessionStore): void {
     expect(await store.pendingFlush(10_000)).toEqual(await ref.pendingFlush(10_000));
     // The counters /metrics reads agree with what listing and flushing find, in both stores.
     const finished = (await ref.pendingFlush(10_000)).filter((i) => i.session.stopTime !== null).length;
-    expect(await ref.counts()).toEqual({ live: (await ref.listOpen()).length, flushBacklog: finished });
+    const open = await ref.listOpen();
+    expect(await ref.counts()).toEqual({ live: open.length, flushBacklog: finished, held: open.filter((x) => x.tenantId === null).length });
     expect(await store.counts()).toEqual(await ref.counts());
   });
 }

@@ -32,7 +32,7 @@ describe('tenant labels on /metrics', () => {
       cache: { counts: () => ({ members: 0, plans: 0, nas: 0 }), loadedAt: Date.now() },
       authLog: { stats: () => ({ buffered: 0, written: 0, dropped: 0, failures: 0 }) },
       lastFlushAt: () => 0,
-      sessionCounts: async () => ({ live: 0, flushBacklog: 0 }),
+      sessionCounts: async () => ({ live: 0, flushBacklog: 0, held: 0 }),
       tenantLabel: (id) => (id === null ? 'none' : id <= 50 ? `asso-${id}` : 'other'),
     });
     const text = await registry.metrics();

@@ -131,6 +131,7 @@ end
 if sess then
   put(sess, snap, LIMIT, ex, not wrote and sess.uniqueId == exUid)
   redis.call('SET', ik, sess.uniqueId)
+  if sess.tenantId == 0 and sess.stopTime ~= nil then redis.call('EXPIRE', ik, HELD_TTL) end
   return {action, 1, sess.uniqueId, closed, held(sess)}
 end
 local uid = ''

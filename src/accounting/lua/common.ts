@@ -28,8 +28,17 @@
  * unattributed, which is in no member set and not dirty (the flusher needs a
  * tenant) until a record of it names one.
  */
+/**
+ * How long a finished session held unattributed stays (seconds): it can never
+ * be flushed, so without a term Redis would keep it for ever; a week leaves
+ * the operator time to see it in `radassoc sessions --all-tenants` (and the
+ * radassoc_sessions_held_unattributed gauge while it is open).
+ */
+export const HELD_FINISHED_TTL_S = 7 * 86_400;
+
 export const COMMON_LUA = `
 local P = ARGV[1]
+local HELD_TTL = ${HELD_FINISHED_TTL_S}
 local function fmt(x) return string.format('%.0f', x) end
 local FIELDS = {'uniqueId','nas','acctSessionId','tenantId','username','nasPort','nasPortId','nasIpAddress','framedIp',
   'framedIpv6Prefix','delegatedIpv6Prefix','framedInterfaceId','callingStationId','classHex','startTime','lastUpdate','interimInterval','sessionTime','inputOctets','outputOctets',
@@ -144,6 +153,15 @@ local function put(s, snap, limit, old, known)
     local member = fmt(snap.at) .. ':' .. fmt(snap.sessionTime) .. ':' .. fmt(snap.inputOctets) .. ':' .. fmt(snap.outputOctets)
     redis.call('ZADD', pk, fmt(snap.at), member)
     redis.call('ZREMRANGEBYRANK', pk, 0, -(limit + 1))
+  end
+  -- Finished and still unattributed: nothing will ever flush it (HELD_FINISHED_TTL_S).
+  -- A later record that names its tenant rewrites the hash (DEL+HSET: no TTL) and lifts the snapshots' term.
+  if s.tenantId == 0 and s.stopTime ~= nil then
+    redis.call('EXPIRE', key, HELD_TTL)
+    redis.call('EXPIRE', pk, HELD_TTL)
+    if s.ik and redis.call('GET', s.ik) == s.uniqueId then redis.call('EXPIRE', s.ik, HELD_TTL) end
+  elseif old and old.tenantId == 0 then
+    redis.call('PERSIST', pk)
   end
   link(s, old)
 end
