@@ -135,7 +135,8 @@ try {
   await pap('nobody', 'whatever-pass');
   await accounting('alice', 1, 'a1000001', [192, 0, 2, 10]);
   await accounting('bernard', 1, 'b1000001', [192, 0, 2, 11]);
-  await accounting('chloe', 1, 'c1000001', [192, 0, 2, 12]);
+  // Sent two hours late (RFC 2866 §5.2 Acct-Delay-Time), so that the session's start is two hours before its Stop.
+  await accounting('chloe', 1, 'c1000001', [192, 0, 2, 12], [attr(41, 7260)]);
   await accounting('chloe', 2, 'c1000001', [192, 0, 2, 12], [attr(46, 7260), attr(42, 420_000_000), attr(43, 6_300_000_000 % 2 ** 32), attr(53, Math.floor(6_300_000_000 / 2 ** 32))] /* RFC 2869 §5.2 Gigawords */);
   await daemon.services.flush();
   await api('POST', '/api/v1/members/elise/suspend', token, { reason: 'dues for 2026 not received' });
