@@ -9,11 +9,26 @@ import { parseAuthMethods } from '../services/field-text.js';
 import { readSecretFlag } from './input.js';
 import { FIELD_OPTIONS, fieldInput, PASSWORD_OPTIONS } from './member-common.js';
 import { printRecord, say } from './output.js';
+import { checkPlanAttributes, splitAttribute } from '../services/plan-attributes.js';
+import type { PlanAttribute } from '../domain/plan.js';
 
 const SET_OPTIONS = {
   ...FIELD_OPTIONS,
   auth: { type: 'string', describe: 'methods allowed: all or a comma list (the stored credential must serve them)' },
+  attr: {
+    type: 'string',
+    array: true,
+    describe: "the member's own reply attributes, sent after its plan's, replacing those it has; repeatable: --attr 'Framed-Route=192.0.2.64/29' (--attr none clears them)",
+  },
 } as const;
+
+/** --attr: the member's own reply attributes, whole (none: no attributes of its own), checked before the database is opened. */
+function replyAttributesOf(attr: ReadonlyArray<string | number> | undefined): PlanAttribute[] | undefined {
+  if (attr === undefined) return undefined;
+  const texts = attr.map(String);
+  if (texts.length === 1 && texts[0]!.trim().toLowerCase() === 'none') return [];
+  return checkPlanAttributes(texts.map(splitAttribute));
+}
 
 function registerPasswd(member: Argv<GlobalArgs>): void {
   member.command(
@@ -42,7 +57,13 @@ function registerSet(member: Argv<GlobalArgs>): void {
     async (argv) => {
       const fields = fieldInput(argv, true);
       const authMethods = argv.auth === undefined ? undefined : parseAuthMethods(argv.auth);
-      const input = { username: argv.username, ...fields, ...(authMethods === undefined ? {} : { authMethods }) };
+      const replyAttributes = replyAttributesOf(argv.attr);
+      const input = {
+        username: argv.username,
+        ...fields,
+        ...(authMethods === undefined ? {} : { authMethods }),
+        ...(replyAttributes === undefined ? {} : { replyAttributes }),
+      };
       checkSetMember(input);
       await withContext(argv, async (ctx) => {
         const { member: view, follow } = await withServices(ctx, (deps, scope) => setMember(deps, scope, input));

@@ -103,7 +103,7 @@ export const MemberSchema = z
     reply_attributes: z
       .array(ATTRIBUTE)
       .optional()
-      .meta({ description: "The member's own reply attributes (from `import freeradius`), sent after the plan's; absent when none." }),
+      .meta({ description: "The member's own reply attributes (from `import freeradius`, or set by PATCH), sent after the plan's; a password such as Tunnel-Password shows as [redacted]; absent when none." }),
     created_at: TIME,
     updated_at: TIME,
   })
@@ -156,8 +156,17 @@ export const MemberCreateBody = z
   .meta({ examples: [{ username: 'alice', password: 's3cret-pass', plan: 'fibre-100', ipv4: '192.0.2.10', paid_until: '2026-12-31' }] });
 
 export const MemberPatchBody = z
-  .strictObject({ auth: AUTH.optional(), ...MEMBER_FIELDS })
-  .meta({ description: 'Fields to change; null clears one. A treasurer may change paid_until alone.', examples: [{ paid_until: '2027-12-31' }] });
+  .strictObject({
+    auth: AUTH.optional(),
+    ...MEMBER_FIELDS,
+    reply_attributes: z
+      .array(ATTRIBUTE)
+      .max(100)
+      .nullable()
+      .optional()
+      .meta({ description: "The member's own reply attributes, sent after its plan's (checked against the dictionaries), replacing those it has; null or [] clears them." }),
+  })
+  .meta({ description: 'Fields to change; null clears one. A treasurer may change paid_until alone.', examples: [{ paid_until: '2027-12-31' }, { reply_attributes: [{ name: 'Framed-Route', value: '192.0.2.64/29' }] }] });
 
 const ATTEMPT = z.strictObject({
   nas: z.string(),

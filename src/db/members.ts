@@ -117,6 +117,8 @@ function patchAssignments(patch: MemberPatch): Array<[column: string, value: unk
   if (patch.paidUntil !== undefined) sets.push(['paid_until', check.paidUntil(patch.paidUntil), 'date']);
   if (patch.lineId !== undefined) sets.push(['line_id', check.lineId(patch.lineId), 'text']);
   if (patch.authMethods !== undefined) sets.push(['auth_methods', check.authMethods(patch.authMethods), 'text[]']);
+  // NULL, not []: what a member without attributes of its own holds (import freeradius writes the same).
+  if (patch.replyAttributes !== undefined) sets.push(['reply_attributes', patch.replyAttributes.length === 0 ? null : JSON.stringify(patch.replyAttributes), 'jsonb']);
   if (patch.credential !== undefined) {
     sets.push(['cleartext', patch.credential.cleartext, 'text']);
     sets.push(['nt_hash', check.ntHash(patch.credential.ntHash), 'bytea']);

@@ -113,4 +113,6 @@ export interface MemberPatch {
   lineId?: string | null;
   credential?: StoredCredential;
   authMethods?: AuthMethod[];
+  /** The member's own reply attributes, replaced whole; [] clears them. */
+  replyAttributes?: PlanAttribute[];
 }

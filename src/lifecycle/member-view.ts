@@ -4,6 +4,7 @@
  * is kept (`credential: cleartext|nt-hash|strong-hash`).
  */
 import { canServe } from '../auth/credentials.js';
+import { shownAttributes } from '../services/plan-attributes.js';
 import type { PlanAttribute } from '../domain/plan.js';
 import { ALL_AUTH_METHODS, type AuthMethod, type Member, type MemberStatus, type StoredCredential, type SuspensionKind } from '../domain/member.js';
 
@@ -65,7 +66,8 @@ export function memberView(m: Member): MemberView {
     auth: m.authMethods,
     serves: servedMethods(m.credential),
     credential: credentialKind(m.credential),
-    ...(m.replyAttributes !== undefined && m.replyAttributes.length > 0 ? { reply_attributes: m.replyAttributes } : {}),
+    // Tunnel-Password and the like shown as [redacted]: the reply carries them, no page or export does.
+    ...(m.replyAttributes !== undefined && m.replyAttributes.length > 0 ? { reply_attributes: shownAttributes(m.replyAttributes) } : {}),
     created_at: m.createdAt.toISOString(),
     updated_at: m.updatedAt.toISOString(),
   };

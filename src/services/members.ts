@@ -23,6 +23,8 @@ import { auditView, memberView, type MemberView } from '../lifecycle/member-view
 import type { ReadScope, Scope, ServiceDeps } from './deps.js';
 import { tenantNames } from './tenant-names.js';
 import { checkFields, checkMethods, checkPassword, credentialForMethods, MEMBER_STATUSES, type MemberFieldPatch, type MemberFields } from './member-fields.js';
+import { checkPlanAttributes } from './plan-attributes.js';
+import type { PlanAttribute } from '../domain/plan.js';
 
 export { importMembers, type ImportRow, type MemberImportInput, type MemberImportResult } from './member-import.js';
 export { MEMBER_STATUSES, type MemberFields } from './member-fields.js';
@@ -48,6 +50,8 @@ export interface SetMemberInput extends MemberFields {
   username: string;
   /** New methods, which the stored credential must serve (else a new password is needed: `passwd`). */
   authMethods?: readonly string[];
+  /** The member's own reply attributes (sent after its plan's), replaced whole; null or [] clears them. */
+  replyAttributes?: readonly PlanAttribute[] | null;
 }
 
 export interface MemberListInput {
@@ -186,18 +190,19 @@ export async function passwdMember(deps: DbDeps, scope: Scope, input: PasswdInpu
  * CoA or Disconnect (lifecycle/member-change.ts).
  */
 /** What `setMember` checks before it touches the database: the fields, the methods, and that something is to change. */
-export function checkSetMember(input: SetMemberInput): { fields: MemberFieldPatch; methods: AuthMethod[] | undefined } {
+export function checkSetMember(input: SetMemberInput): { fields: MemberFieldPatch; methods: AuthMethod[] | undefined; reply: PlanAttribute[] | undefined } {
   const fields = checkFields(input);
   const methods = input.authMethods === undefined ? undefined : checkMethods(input.authMethods);
-  if (Object.keys(fields).length === 0 && methods === undefined) throw fail('INVALID_ARGUMENT', { problem: 'nothing-to-change' });
-  return { fields, methods };
+  const reply = input.replyAttributes === undefined ? undefined : checkPlanAttributes(input.replyAttributes ?? []);
+  if (Object.keys(fields).length === 0 && methods === undefined && reply === undefined) throw fail('INVALID_ARGUMENT', { problem: 'nothing-to-change' });
+  return { fields, methods, reply };
 }
 
 export async function setMember(deps: ServiceDeps, scope: Scope, input: SetMemberInput): Promise<SetMemberResult> {
-  const { fields, methods } = checkSetMember(input);
+  const { fields, methods, reply } = checkSetMember(input);
   const { before, after } = await changeMember(deps, scope, input.username, 'member.set', async (tx, current) => {
     await assertPlanExists(tx, scope.tenant.id, fields.plan);
-    const patch: MemberPatch = { ...fields };
+    const patch: MemberPatch = { ...fields, ...(reply !== undefined ? { replyAttributes: reply } : {}) };
     if (methods !== undefined) {
       patch.credential = credentialForMethods(current, methods);
       patch.authMethods = methods;

@@ -135,6 +135,21 @@ describe('radassoc member changes', () => {
     await refused(['member', 'suspend', 'nobody', '--reason', 'x'], 'no member named nobody; see `radassoc member list`');
   });
 
+  it("sets the member's own reply attributes with --attr, shows a password redacted, and clears them with --attr none", async () => {
+    await cli.ok(['member', 'add', 'rex', '--password', 'rex-password-1']);
+    expect(await cli.ok(['member', 'set', 'rex', '--attr', 'Framed-Route=192.0.2.64/29', '--attr', 'Tunnel-Password:1=tunnel-secret-9'])).toBe('updated member rex\n');
+    const shown = await cli.json<{ reply_attributes?: unknown }>(['member', 'show', 'rex']);
+    expect(shown.reply_attributes).toEqual([{ name: 'Framed-Route', value: '192.0.2.64/29' }, { name: 'Tunnel-Password:1', value: '[redacted]' }]);
+    expect(await cli.ok(['member', 'show', 'rex'])).not.toContain('tunnel-secret-9');
+    const [row] = await cli.sql("SELECT reply_attributes FROM members WHERE username = 'rex'");
+    expect(row).toEqual({ reply_attributes: [{ name: 'Framed-Route', value: '192.0.2.64/29' }, { name: 'Tunnel-Password:1', value: 'tunnel-secret-9' }] });
+    await refused(['member', 'set', 'rex', '--attr', 'Framed-Rout=192.0.2.64/29'], /Framed-Rout.*Framed-Route/);
+    await cli.ok(['member', 'set', 'rex', '--attr', 'none']);
+    expect(await cli.sql("SELECT reply_attributes FROM members WHERE username = 'rex'")).toEqual([{ reply_attributes: null }]);
+    expect(await auditText(cli)).not.toContain('tunnel-secret-9');
+    await cli.ok(['member', 'remove', 'rex']);
+  });
+
   it('removes a member', async () => {
     expect(await cli.ok(['member', 'remove', 'carol'])).toBe('removed member carol\n');
     expect(await cli.json(['member', 'remove', 'bob'])).toEqual({ removed: 'bob', erased: { auth_log: 0, disconnect_log: 0, identifiers: 0 } });

@@ -178,7 +178,12 @@ export const memberRoutes: RouteDef[] = [
     errors: [404, 409, 422],
     async handler({ deps, scope, params, body }) {
       const methods = authMethods(body.auth);
-      const r = await setMember(deps, scope, { username: params.username, ...(methods !== undefined ? { authMethods: methods } : {}), ...memberFields(body) });
+      const r = await setMember(deps, scope, {
+        username: params.username,
+        ...(methods !== undefined ? { authMethods: methods } : {}),
+        ...(body.reply_attributes !== undefined ? { replyAttributes: body.reply_attributes } : {}),
+        ...memberFields(body),
+      });
       return { member: r.member, follow: followResult(r.follow) };
     },
   }),
