@@ -22,12 +22,17 @@ storeContract('RedisStore', async () => {
   return new RedisStore(c, { prefix: redisPrefix(), snapshotLimit: 3 });
 });
 
+/** A store on the suite's Redis under a prefix of its own, with its client for looking at the keys. */
+async function freshStore(): Promise<{ prefix: string; c: Redis; store: RedisStore }> {
+  const prefix = redisPrefix();
+  const c = client(inject('redisUrl'));
+  await new Promise<void>((resolve) => c.once('ready', () => resolve()));
+  return { prefix, c, store: new RedisStore(c, { prefix }) };
+}
+
 describe('RedisStore keys', () => {
   it('puts every key under the prefix and one hash tag (one Cluster slot)', async () => {
-    const prefix = redisPrefix();
-    const c = client(inject('redisUrl'));
-    await new Promise<void>((resolve) => c.once('ready', () => resolve()));
-    const store = new RedisStore(c, { prefix });
+    const { prefix, c, store } = await freshStore();
     await store.applyRecord(start());
     await store.applyRecord(interim(300, 1, 1));
     const keys = await c.keys(`${prefix}*`);
@@ -39,10 +44,7 @@ describe('RedisStore keys', () => {
 
 describe('RedisStore per-tenant listing', () => {
   it("reads a tenant's own set, fills it for sessions opened before it existed, and drops what is no longer open", async () => {
-    const prefix = redisPrefix();
-    const c = client(inject('redisUrl'));
-    await new Promise<void>((resolve) => c.once('ready', () => resolve()));
-    const store = new RedisStore(c, { prefix });
+    const { prefix, c, store } = await freshStore();
     await store.applyRecord(start({ acctSessionId: 'a-1', tenantId: 1 }));
     await store.applyRecord(start({ acctSessionId: 'a-2', tenantId: 1 }));
     await store.applyRecord(start({ acctSessionId: 'b-1', username: 'bob', tenantId: 2 }));
@@ -69,10 +71,7 @@ describe('RedisStore per-tenant listing', () => {
 
 describe('RedisStore sessions held unattributed', () => {
   it('a finished one expires after HELD_FINISHED_TTL_S, since no flush will ever take it; a record naming its tenant keeps it', async () => {
-    const prefix = redisPrefix();
-    const c = client(inject('redisUrl'));
-    await new Promise<void>((resolve) => c.once('ready', () => resolve()));
-    const store = new RedisStore(c, { prefix });
+    const { prefix, c, store } = await freshStore();
     const held = { acctSessionId: 'held-1', username: 'who', tenantId: null };
     const r = await store.applyRecord(start(held));
     expect(r).toMatchObject({ action: 'created', held: true });
