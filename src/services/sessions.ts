@@ -82,9 +82,10 @@ export interface SessionPage {
 }
 
 /**
- * One page of listSessions, after `after` in the same order. The live store
- * is read whole each time (a tenant's open sessions, one script call): the
- * page bounds what a client receives, not what Redis reads.
+ * One page of listSessions, after `after` in the same order. Each page reads
+ * the scope's open sessions (one script call over the tenant's own index,
+ * lua/common.ts), then sorts and cuts: the page bounds what a client
+ * receives; what Redis reads is one tenant's sessions, not the deployment's.
  */
 export async function pageSessions(deps: ListDeps, scope: ReadScope, filter: SessionFilter, page: { after?: SessionCursor; limit: number }): Promise<SessionPage> {
   const all = await listSessions(deps, scope, filter);
