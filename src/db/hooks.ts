@@ -76,26 +76,25 @@ export async function hookSubscriptions(q: Queryable): Promise<Array<{ tenantId:
   return r.rows.map((row) => ({ tenantId: num(row.tenant_id), events: row.events.map(str) }));
 }
 
+export interface QueuedEvent {
+  tenantId: number;
+  event: string;
+  data: unknown;
+  /** At most one delivery per hook and key; absent or null: none. */
+  dedupeKey?: string | null;
+}
+
 /**
  * Queues an event for every hook of the tenant subscribed to it; with a
  * dedupe key, at most once per hook and key. Returns how many deliveries
  * were queued (0 without a subscriber).
  */
-export async function enqueueEvent(q: Queryable, e: { tenantId: number; event: string; data: unknown; dedupeKey?: string | null }): Promise<number> {
-  const r = await q.query(
-    `INSERT INTO hook_deliveries (hook_id, event, payload, dedupe_key)
-     SELECT id, $2, $3::jsonb, $4 FROM hooks WHERE tenant_id = $1 AND $2 = ANY (events)
-     ON CONFLICT ON CONSTRAINT hook_deliveries_dedupe_key DO NOTHING`,
-    [e.tenantId, e.event, JSON.stringify(e.data), e.dedupeKey ?? null],
-  );
-  return r.rowCount;
+export async function enqueueEvent(q: Queryable, e: QueuedEvent): Promise<number> {
+  return enqueueEvents(q, [e]);
 }
 
-/**
- * enqueueEvent for many events in one statement: a NAS reboot closes every
- * session it held, and each makes a session.stopped.
- */
-export async function enqueueEvents(q: Queryable, events: ReadonlyArray<{ tenantId: number; event: string; data: unknown; dedupeKey: string }>): Promise<number> {
+/** enqueueEvent for many events in one statement: a NAS reboot closes every session it held, and each makes a session.stopped. */
+export async function enqueueEvents(q: Queryable, events: readonly QueuedEvent[]): Promise<number> {
   if (events.length === 0) return 0;
   const r = await q.query(
     `INSERT INTO hook_deliveries (hook_id, event, payload, dedupe_key)
@@ -103,7 +102,7 @@ export async function enqueueEvents(q: Queryable, events: ReadonlyArray<{ tenant
        FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[]) AS e(tenant_id, event, payload, dedupe_key)
        JOIN hooks h ON h.tenant_id = e.tenant_id AND e.event = ANY (h.events)
      ON CONFLICT ON CONSTRAINT hook_deliveries_dedupe_key DO NOTHING`,
-    [events.map((e) => e.tenantId), events.map((e) => e.event), events.map((e) => JSON.stringify(e.data)), events.map((e) => e.dedupeKey)],
+    [events.map((e) => e.tenantId), events.map((e) => e.event), events.map((e) => JSON.stringify(e.data)), events.map((e) => e.dedupeKey ?? null)],
   );
   return r.rowCount;
 }
@@ -231,14 +230,13 @@ export async function recentDeliveries(q: Queryable, tenantId: number, hookId: n
   }));
 }
 
-/** Active members of tenants with a member.lapsing hook whose paid-until falls from `from` to `to` (YYYY-MM-DD, inclusive). */
 /** The tenants with a member.lapsing hook. */
 export async function lapsingHookTenants(q: Queryable): Promise<number[]> {
   const r = await q.query(`SELECT DISTINCT tenant_id FROM hooks WHERE 'member.lapsing' = ANY (events) ORDER BY tenant_id`);
   return r.rows.map((row) => num(row.tenant_id));
 }
 
-/** Active members of `tenantId` whose paid-until is in [from, to]. */
+/** Active members of `tenantId` whose paid-until falls from `from` to `to` (YYYY-MM-DD, inclusive). */
 export async function lapsingMembers(q: Queryable, tenantId: number, from: string, to: string): Promise<Array<{ tenantId: number; username: string; paidUntil: string; plan: string | null }>> {
   const r = await q.query(
     `SELECT m.tenant_id, m.username, to_char(m.paid_until, 'YYYY-MM-DD') AS paid_until, m.plan

@@ -215,6 +215,10 @@ describe('repositories on the embedded database', () => {
     const events = ['u1', 'u"2', "u'3"].map((uid) => ({ tenantId: DEFAULT_TENANT_ID, event: 'session.stopped', data: { unique_id: uid, note: 'a,b {c}' }, dedupeKey: `session.stopped:${uid}` }));
     expect(await enqueueEvents(daemon.db, events)).toBe(3);
     expect(await enqueueEvents(daemon.db, events)).toBe(0);
+    // Without a dedupe key (a suspension's event), a NULL in the array: queued each time.
+    const plain = { tenantId: DEFAULT_TENANT_ID, event: 'session.stopped', data: { unique_id: 'u4', note: '' } };
+    expect(await enqueueEvents(daemon.db, [plain, plain])).toBe(2);
+    await daemon.db.query("DELETE FROM hook_deliveries WHERE payload->>'unique_id' = 'u4'");
     const queued = await daemon.db.query<{ payload: { unique_id: string } }>("SELECT payload FROM hook_deliveries WHERE event = 'session.stopped' ORDER BY id");
     expect(queued.rows.map((r) => r.payload).sort((a, b) => a.unique_id.localeCompare(b.unique_id))).toEqual(events.map((e) => e.data).sort((a, b) => a.unique_id.localeCompare(b.unique_id)));
   });

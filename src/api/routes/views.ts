@@ -70,7 +70,6 @@ export function memberFields(b: {
 export const authMethods = (auth: 'all' | readonly string[] | undefined): readonly string[] | undefined =>
   auth === undefined ? undefined : auth === 'all' ? ALL_AUTH_METHODS : auth;
 
-/** Opaque page cursors: base64url of the last key of a page. */
 /** ?limit= of a listing (its schema took digits only): 1 to 1000, 100 when absent. */
 export function pageSize(text: string | undefined): number {
   const n = text === undefined ? 100 : Number(text);
@@ -78,6 +77,7 @@ export function pageSize(text: string | undefined): number {
   return n;
 }
 
+/** Opaque page cursors: base64url of the last key of a page. */
 export const encodeCursor = (key: string): string => Buffer.from(key, 'utf8').toString('base64url');
 export function decodeCursor(cursor: string): string | null {
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
