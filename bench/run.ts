@@ -390,11 +390,14 @@ async function compare(sv: Services, url: string, root: string, apiToken: string
   for (let round = 1; round <= S.rounds; round++) {
     for (const s of servers) {
       for (const l of LOADS) {
-        const before = cpuMsOfTrees(s.cpuRoots());
+        // Each root apart (server, Redis, PostgreSQL): which of them a change moved shows in the log line.
+        const before = s.cpuRoots().map((pid) => cpuMsOfTrees([pid]));
         const r = await load(l === 'acct' ? s.acct : s.auth, l, sizes.get(s)![l], { acceptWithoutSuccess: s.bareReplies });
-        const cpuMs = cpuMsOfTrees(s.cpuRoots()) - before;
+        const partsUs = s.cpuRoots().map((pid, i) => ((cpuMsOfTrees([pid]) - (before[i] ?? 0)) * 1000) / Math.max(1, r.sent));
+        const cpuMs = (partsUs.reduce((a, b) => a + b, 0) * Math.max(1, r.sent)) / 1000;
         rounds.get(s)![l].push({ r, cpuMs });
-        log(`round ${round} ${s.name} ${l}: ${describe(r)}, CPU ${((cpuMs * 1000) / Math.max(1, r.sent)).toFixed(0)} µs/req`);
+        const split = partsUs.length > 1 ? ` (${partsUs.map((us) => us.toFixed(0)).join(' + ')})` : '';
+        log(`round ${round} ${s.name} ${l}: ${describe(r)}, CPU ${((cpuMs * 1000) / Math.max(1, r.sent)).toFixed(0)} µs/req${split}`);
       }
       if (s.api && apiToken) {
         // Runs of about BENCH_RUN_SECONDS at this round's PAP rate: the warm-up's size gives runs of a second or less,

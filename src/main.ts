@@ -221,7 +221,7 @@ export async function startDaemon(config: Config, log: Logger, opts: DaemonOptio
     const subscriptions = new HookSubscriptions(db.db, log);
     await subscriptions.start();
     cleanup.unshift(() => subscriptions.stop());
-    const sessionEvents = new SessionEvents({ db: db.db, store, nas: cache.nas, routing: cache.tenancy, realmSyntax: config.realms.syntax, subscriptions, log });
+    const sessionEvents = new SessionEvents({ db: db.db, store, subscriptions, log });
     const dispatcher = new Dispatcher({
       activity,
       dropLog,

@@ -177,7 +177,8 @@ export class RedisStore implements SessionStore {
       return { action: 'nas-reset', changed: closed.length > 0, uniqueId: null, closed };
     }
     const n = normalize(rec);
-    const json = JSON.stringify({ ...n, tenantId: n.tenantId ?? UNATTRIBUTED }, (_k, v: unknown) => (v === null ? undefined : v));
+    // Nulls left out (the script reads them as nil); an unroutable record's tenant marked UNATTRIBUTED. No copy of the record.
+    const json = JSON.stringify(n, (k, v: unknown) => (v !== null ? v : k === 'tenantId' ? UNATTRIBUTED : undefined));
     const r = await this.run(SCRIPTS.apply, [this.indexKey(n.nas, n.acctSessionId)], [json, SAME_SESSION_TOLERANCE_MS, this.snapshotLimit]);
     const [action, changed, uid, closed, held] = Array.isArray(r) ? r : [];
     return {

@@ -59,6 +59,8 @@ export function accountingRecordFrom(packet: RadiusPacket, nas: string, received
     nas,
     statusType,
     acctSessionId,
+    // Set by routing (server/accounting-tenant.ts) in place: present from the start, the record keeps one shape.
+    tenantId: null,
     username: getString(packet, Attr.UserName) ?? null,
     nasPort: u(Attr.NasPort),
     nasPortId: getString(packet, Attr.NasPortId) ?? null,

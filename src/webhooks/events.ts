@@ -13,9 +13,9 @@ export const isHookEvent = (s: string): s is HookEvent => (HOOK_EVENTS as readon
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** session.started / session.stopped: who, where, since when, how much (RFC 2866 counters, Gigawords included). */
-export function sessionData(s: LiveSession, username: string): Record<string, unknown> {
+export function sessionData(s: LiveSession): Record<string, unknown> {
   return {
-    username,
+    username: s.username,
     nas: s.nas,
     session_id: s.acctSessionId,
     unique_id: s.uniqueId,

@@ -7,8 +7,10 @@
  * add up to a minute, and the receive path before the store does not know
  * whether the record is a new session, a retransmission or a late Stop.
  *
- * The tenant comes from the NAS and the realm, as on the access path
- * (auth/tenant-routing.ts). A dedupe key per session and event keeps one
+ * The tenant is the one the session is kept under: the record arrives
+ * routed by NAS and realm (server/accounting-tenant.ts), and a record that
+ * could not be routed (a Stop without User-Name on a shared NAS) belongs to
+ * its session's tenant. A dedupe key per session and event keeps one
  * event per session whatever the retransmissions. Queueing never holds up
  * accounting: when PostgreSQL cannot take the event, the record is still
  * acknowledged (it is kept), and the event is lost with a warning.
@@ -22,11 +24,8 @@
 import type { MinimalLogger } from '../accounting/logger.js';
 import type { AccountingRecord } from '../accounting/record.js';
 import type { ApplyResult, SessionStore } from '../accounting/store.js';
-import type { NasDirectory } from '../auth/nas-directory.js';
-import { routeUser, type RealmSyntax, type RoutingIndex } from '../auth/tenant-routing.js';
 import type { Queryable } from '../db/db.js';
 import { enqueueEvent, enqueueEvents } from '../db/hooks.js';
-import { tenancyOf } from '../domain/nas.js';
 import { sessionTenant, type LiveSession } from '../domain/session.js';
 import { sessionData, type HookEvent } from './events.js';
 import type { HookSubscriptions } from './subscriptions.js';
@@ -34,9 +33,6 @@ import type { HookSubscriptions } from './subscriptions.js';
 export interface SessionEventDeps {
   db: Queryable;
   store: Pick<SessionStore, 'getSession'>;
-  nas: Pick<NasDirectory, 'byNameOf'>;
-  routing: RoutingIndex;
-  realmSyntax: RealmSyntax;
   subscriptions: Pick<HookSubscriptions, 'wants' | 'anyWants'>;
   log: MinimalLogger;
 }
@@ -61,16 +57,17 @@ export class SessionEvents {
   async stored(rec: AccountingRecord, result: ApplyResult): Promise<void> {
     if (result.closed.length > 0) await this.closedById(result.closed, rec.nas);
     const event = sessionEventOf(rec, result);
-    if (event === null || result.uniqueId === null || rec.username === null) return;
+    if (event === null || result.uniqueId === null) return;
     const { deps } = this;
-    const nas = deps.nas.byNameOf(rec.nas);
-    if (!nas) return;
-    const route = routeUser(rec.username, tenancyOf(nas), deps.routing, deps.realmSyntax);
-    if (!route.ok || !deps.subscriptions.wants(route.tenantId, event)) return;
+    // The record comes routed (server/accounting-tenant.ts): its tenant, or null when the session's own decides.
+    const routed = rec.tenantId ?? null;
+    if (routed === null ? !deps.subscriptions.anyWants(event) : !deps.subscriptions.wants(routed, event)) return;
     try {
       const session = await deps.store.getSession(result.uniqueId);
-      if (!session) return;
-      await enqueueEvent(deps.db, { tenantId: route.tenantId, event, data: sessionData(session, route.username), dedupeKey: `${event}:${session.uniqueId}` });
+      const tenantId = session ? sessionTenant(session) : null;
+      // 0 or null: held unattributed, no tenant to tell.
+      if (!session || !tenantId || session.username === '' || !deps.subscriptions.wants(tenantId, event)) return;
+      await enqueueEvent(deps.db, { tenantId, event, data: sessionData(session), dedupeKey: `${event}:${session.uniqueId}` });
     } catch (e) {
       deps.log.warn({ nas: rec.nas, user: rec.username, session: rec.acctSessionId, event, err: (e as Error).message }, 'webhooks: session event not queued');
     }
@@ -98,7 +95,7 @@ export class SessionEvents {
       const tenantId = sessionTenant(s);
       // 0 or null: held unattributed, no tenant to tell.
       if (!tenantId || s.username === '' || s.stopTime === null || !deps.subscriptions.wants(tenantId, 'session.stopped')) return [];
-      return [{ tenantId, event: 'session.stopped', data: sessionData(s, s.username), dedupeKey: `session.stopped:${s.uniqueId}` }];
+      return [{ tenantId, event: 'session.stopped', data: sessionData(s), dedupeKey: `session.stopped:${s.uniqueId}` }];
     });
     try {
       await enqueueEvents(deps.db, events);

@@ -25,6 +25,7 @@ import { freshDb, startTestDaemon, type TestDaemon } from '../support/daemon.js'
 import { attr, SimulatedNas } from '../support/nas.js';
 import { scopeOf } from '../support/scope.js';
 import { freePort } from '../support/services.js';
+import { addTenant } from '../tenancy/accounting-fixtures.js';
 import { signatureValid, startListener, type Listener } from './webhook-listener.js';
 
 const NAS_SECRET = 'webhook-suite-nas-secret-0123456789';
@@ -76,6 +77,9 @@ describe('one daemon', () => {
     await fresh.db.query("INSERT INTO tenants (name, display_name) VALUES ('asso-b', 'Association B')");
     const b = (await findTenantRef(fresh.db, 'asso-b'))!;
     await insertNas(fresh.db, { name: 'bras-b', address: '127.0.0.2/32', secret: NAS_SECRET, tenancy: { owner: b.id } });
+    // A wholesaler's BRAS carrying asso-c by realm, which it strips.
+    const c = await addTenant(fresh.db, 'asso-c', ['asso-c.example']);
+    await insertNas(fresh.db, { name: 'bras-shared', address: '127.0.0.3/32', secret: NAS_SECRET, tenancy: { carries: [c.id] } });
     await fresh.db.close();
     d = await daemon(fresh.url);
     db = d.t.db;
@@ -219,6 +223,28 @@ describe('one daemon', () => {
       ['default', 'member.suspended', 'frank'],
     ]);
     expect(b.received.map((r) => [r.json.tenant, r.json.type, r.json.data.nas])).toEqual([['asso-b', 'session.started', 'bras-b']]);
+    await db.query('DELETE FROM hooks');
+  });
+
+  it("a session on a shared NAS reaches the hook of the realm's tenant, under the username as routed", async () => {
+    const l = await listener();
+    const c = (await findTenantRef(db, 'asso-c'))!;
+    await addHook({ db }, scopeOf('webhook-test', c), { url: l.url, events: ['session.started', 'session.stopped'], secret: HOOK_SECRET });
+    const shared = await SimulatedNas.open(NAS_SECRET, '127.0.0.3', '127.0.0.1');
+    try {
+      expect((await shared.request(acct(1, 'C-1', 'kim@asso-c.example'), d.t.acct)).response?.code).toBe(PacketCode.AccountingResponse);
+      // The Stop without User-Name cannot be routed by itself: the session's own tenant decides.
+      const stop = { code: PacketCode.AccountingRequest, attributes: [attr(Attr.AcctStatusType, 2), attr(Attr.AcctSessionId, 'C-1'), attr(Attr.AcctSessionTime, 30)] };
+      expect((await shared.request(stop, d.t.acct)).response?.code).toBe(PacketCode.AccountingResponse);
+    } finally {
+      shared.close();
+    }
+    const got = await l.waitFor((all) => all.length >= 2);
+    expect(got.map((r) => [r.json.tenant, r.json.type, r.json.data.username, r.json.data.nas])).toEqual([
+      ['asso-c', 'session.started', 'kim', 'bras-shared'],
+      ['asso-c', 'session.stopped', 'kim', 'bras-shared'],
+    ]);
+    for (const r of got) expect(signatureValid(HOOK_SECRET, r)).toBe(true);
     await db.query('DELETE FROM hooks');
   });
 
