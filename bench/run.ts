@@ -38,6 +38,7 @@ import { mschapLoad, papLoad, radload, type RadloadOptions, type RadloadResult }
 import { startRadassoc, type ProcessMemory, type RadassocHandle } from './lib/radassoc.js';
 import { openSessions } from './lib/sessions.js';
 import { pollApi, type PollResult } from './lib/api-poller.js';
+import { timeMemberPages, type PageTiming } from './lib/member-pages.js';
 import { addToken } from '../src/api/accounts.js';
 
 // ---------------------------------------------------------------- settings
@@ -474,6 +475,8 @@ interface ScaleResult {
     papWithSessions: RadloadResult;
   } | null;
   workers: { workers: number; members: number; startupMs: number; processes: ProcessMemory[] } | null;
+  /** A page of 100 members over the HTTP API at 100,000 members (bench/lib/member-pages.ts). */
+  memberPages: { members: number; pages: PageTiming[] } | null;
 }
 
 /** Three runs, the one with the median p50 (one scale step cannot be interleaved with the others). */
@@ -503,7 +506,8 @@ async function measureScale(sv: Services): Promise<ScaleResult> {
   const { url, db } = await createDatabase(sv.pg.url, 'bench_scale', REPO);
   cleanups.push(() => db.close());
   await addNas(db, SECRET);
-  const result: ScaleResult = { steps: [], skipped, sessions: null, workers: null };
+  const result: ScaleResult = { steps: [], skipped, sessions: null, workers: null, memberPages: null };
+  const pagesToken = (await addToken({ db }, { name: 'bench' }, { role: 'admin', tenant: { id: 1, name: 'default' }, name: 'bench-pages' })).token;
   const pgPid = postmasterPid(sv.pg.dataDir);
   let have = 0;
   const papRequests = 20_000;
@@ -522,6 +526,12 @@ async function measureScale(sv: Services): Promise<ScaleResult> {
     const cpuUsPerPap = ((cpuMsOfTrees(roots) - cpuBefore) * 1000) / (SCALE_RUNS * papRequests);
     log(`scale ${size}: start-up ${Math.round(h.startupMs)} ms, RSS ${rssAfterStartMb.toFixed(0)} MB, PAP ${describe(pap)}, CPU ${cpuUsPerPap.toFixed(0)} µs/req`);
     const step: ScaleStep = { members: size, importMs, startupMs: h.startupMs, rssAfterStartMb, pap, cpuUsPerPap, peakRssMb: 0 };
+    if (size === 100_000) {
+      const webPort = Number(h.child.spawnargs[h.child.spawnargs.indexOf('--web-port') + 1]);
+      const pages = await timeMemberPages(`http://127.0.0.1:${webPort}`, pagesToken);
+      result.memberPages = { members: size, pages };
+      log(`scale: member pages at ${size}: ${pages.map((p) => `${p.name} ${p.ms.toFixed(1)} ms (${p.count}, HTTP ${p.status})`).join('; ')}`);
+    }
     if (size === 100_000 && S.sessions > 0) {
       const opened = await openSessions({ port: acct, secret: SECRET, sessions: S.sessions, users: size, deadlineMs: 180_000 });
       const papWithSessions = await medianOf(3, () => load(auth, 'pap', papRequests, { users: size }));
@@ -814,6 +824,17 @@ function targets(results: ServerResult[], scale: ScaleResult | null, tenants: Te
   }
   const s100 = scale?.steps.find((s) => s.members === 100_000);
   if (s100) check('start-up at 100k members < 5 s', `${(s100.startupMs / 1000).toFixed(2)} s`, s100.startupMs < 5000);
+  if (scale?.memberPages) {
+    const { members, pages } = scale.memberPages;
+    const judged = pages.filter((p) => p.indexed);
+    const worst = Math.max(...judged.map((p) => p.ms));
+    const scans = pages.filter((p) => !p.indexed).map((p) => `${p.name}: ${p.ms.toFixed(1)} ms`);
+    check(
+      `API: a page of 100 members of ${f0(members)} < 50 ms (GET /api/v1/members, first page, by cursor, each indexed filter; median of 9)`,
+      `slowest ${worst.toFixed(1)} ms; ${judged.map((p) => `${p.name} ${p.ms.toFixed(1)}`).join(', ')}${scans.length ? `; not judged, ${scans.join(', ')}` : ''}`,
+      judged.every((p) => p.status === 200) && worst < 50,
+    );
+  }
   if (scale && scale.steps.length > 1) {
     const first = scale.steps[0]!;
     const last = scale.steps[scale.steps.length - 1]!;
