@@ -9,6 +9,8 @@ import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathOf } from '../../src/console/html.js';
 import { clickAndWait, fill, launchBrowser, textOf, watchedPage, type WatchedPage, consoleLogin } from './browser.js';
+import { addMember, setMember } from '../../src/services/members.js';
+import { scopeOf } from '../support/scope.js';
 import { ADMIN_PASSWORD, startConsoleDaemon, type ConsoleHarness } from './harness.js';
 
 const SCRIPT = '<script>alert(1)</script>';
@@ -133,6 +135,29 @@ describe('hostile input, shown as text and never run', () => {
     expect(await w.page.$eval('#from', (el: any) => String(el.getAttribute('value')))).toBe(IMG);
     expect(await w.page.$('.error')).not.toBeNull();
     await nothingRan(w.page);
+  });
+
+  it("in a member's own reply attributes, shown as text in both languages, a Tunnel-Password redacted", async () => {
+    await addMember(h.t.daemon.services, scopeOf('console-test'), { username: 'rita', password: 'hostile-pass-1' });
+    const replyAttributes = [
+      { name: 'Reply-Message', value: `${SCRIPT} ${IMG}` },
+      { name: 'Tunnel-Password:1', value: 'typed-tunnel-secret-0123' },
+    ];
+    await setMember(h.t.daemon.services, scopeOf('console-test'), { username: 'rita', replyAttributes });
+    for (const lang of ['en-GB,en;q=0.8', 'fr-FR,fr;q=0.9,en;q=0.5']) {
+      const p = await watchedPage(browser, { lang });
+      await login(p.page, 'claire');
+      await p.page.goto(`${h.base}${pathOf('/console/members', 'rita')}`);
+      const shown = await textOf(p.page, '[data-reply-attributes]');
+      expect(shown).toContain(`Reply-Message=${SCRIPT} ${IMG}`);
+      expect(shown).toContain('Tunnel-Password:1=[redacted]');
+      expect(shown).toContain(lang.startsWith('fr') ? 'modifiables par radassoc member set --attr' : 'changed with radassoc member set --attr');
+      expect(await p.page.content()).not.toContain('typed-tunnel-secret');
+      expect(await p.page.$$eval('img', (l) => l.length)).toBe(0);
+      expect(p.dialogs).toEqual([]);
+      expect(p.errors).toEqual([]);
+      await p.page.browserContext().close();
+    }
   });
 
   it('in the member space: the login echoed, the suspension reason shown to the member', async () => {

@@ -119,6 +119,7 @@ export const en = {
   'member.no-plan': 'no plan',
   'member.unlimited': 'no limit',
   'member.auth': 'Methods',
+  'member.reply-attributes.hint': "the member's own, sent after the plan's; changed with radassoc member set --attr or the API",
   'member.created': 'Created',
   'member.suspended-why': 'reason:',
   'member.suspended-by-dues': 'suspended by the dues job: a new paid-until lifts it',

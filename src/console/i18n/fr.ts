@@ -115,6 +115,7 @@ export const fr: Record<MessageKey, string> = {
   'member.no-plan': "pas d'offre",
   'member.unlimited': 'sans limite',
   'member.auth': 'Méthodes',
+  'member.reply-attributes.hint': "ceux de l'adhérent, envoyés après ceux de l'offre ; modifiables par radassoc member set --attr ou l'API",
   'member.created': 'Créé le',
   'member.suspended-why': 'motif :',
   'member.suspended-by-dues': 'suspendu par le contrôle des cotisations : une nouvelle date de paiement le lève',

@@ -1,5 +1,7 @@
 /**
- * A member's page is the diagnosis: status and why, dues, the last
+ * A member's page is the diagnosis: status and why, dues, the member's own
+ * reply attributes (as the API shows them: secrets redacted, so they are
+ * shown, not edited, here), the last
  * attempts with their reasons, live and recent sessions, last disconnects,
  * and the actions the admin's role allows (edit, new password, suspend or
  * resume with a reason, disconnect, paid-until).
@@ -43,7 +45,11 @@ export function memberPage(ctx: PageCtx, d: MemberPageData): Html {
 <dt>${tr.t('member.line')}</dt><dd>${m.line ?? '—'}</dd>
 <dt>${tr.t('member.max-sessions')}</dt><dd>${m.max_sessions === null ? tr.t('member.unlimited') : tr.number(m.max_sessions)}</dd>
 <dt>${tr.t('member.paid-until')}</dt><dd>${m.paid_until ? tr.day(m.paid_until) : '—'}${g && g.dues.state !== 'untracked' ? html` · ${tr.t(`dues.${g.dues.state}`)}` : ''}</dd>
-<dt>${tr.t('member.auth')}</dt><dd>${m.auth.join(', ')}</dd>
+<dt>${tr.t('member.auth')}</dt><dd>${m.auth.join(', ')}</dd>${
+    m.reply_attributes && m.reply_attributes.length > 0
+      ? html`<dt>${tr.t('plans.attributes')}</dt><dd data-reply-attributes>${m.reply_attributes.map((a) => html`<code>${a.name}=${a.value}</code> `)}<span class="hint">${tr.t('member.reply-attributes.hint')}</span></dd>`
+      : ''
+  }
 <dt>${tr.t('member.created')}</dt><dd>${time(ctx, m.created_at)}</dd></dl>`;
 
   const logins = g
