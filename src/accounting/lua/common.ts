@@ -99,13 +99,16 @@ local function tkey(tenantId) return P .. 't' .. fmt(tenantId) .. ':open' end
 local function link(s, old)
   local uid = s.uniqueId
   local key = ukey(s)
+  local before = nil
   if old then
-    local before = ukey(old)
+    before = ukey(old)
     if before and before ~= key then redis.call('SREM', before, uid) end
     if old.tenantId ~= s.tenantId then redis.call('SREM', tkey(old.tenantId), uid) end
   end
   if s.stopTime == nil then
     redis.call('ZADD', P .. 'open', fmt(s.lastUpdate), uid)
+    -- Open before and after under the same keys (an Interim-Update): the sets hold it already.
+    if old and old.stopTime == nil and before == key and old.tenantId == s.tenantId and old.nas == s.nas then return end
     if key then redis.call('SADD', key, uid) end
     redis.call('SADD', P .. 'n:' .. s.nas, uid)
     redis.call('SADD', tkey(s.tenantId), uid)
