@@ -30,8 +30,16 @@ export function checkKey(key: string): string {
   return key;
 }
 
+/** JSON with every object's keys in order: the same body is the same request whatever order a client writes its keys in. */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (typeof v !== 'object' || v === null) return v;
+  const o = v as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, canonical(o[k])]));
+}
+
 const fingerprint = (r: IdempotentCall['request']): Buffer =>
-  createHash('sha256').update(JSON.stringify([r.method, r.path, r.tenant, r.body ?? null])).digest();
+  createHash('sha256').update(JSON.stringify(canonical([r.method, r.path, r.tenant, r.body ?? null]))).digest();
 
 /** Runs `run` once per key: a retry gets the stored answer (`replayed`). */
 export async function idempotent(db: Db, call: IdempotentCall, run: () => Promise<Answer>): Promise<Answer & { replayed: boolean }> {

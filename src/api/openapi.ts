@@ -28,11 +28,15 @@ function errorExample<C extends ErrorCode>(code: C, data: ErrorData[C], fields: 
 
 const ERROR_EXAMPLES: Record<number, { description: string; example: unknown }> = {
   400: { description: 'Invalid request: every wrong field listed', example: firstExample(jsonSchema(ErrorBodySchema, 'output')) },
-  401: { description: 'No token, or an unknown, expired or revoked one', example: errorExample('API_UNAUTHENTICATED', { problem: 'missing' }) },
+  401: { description: 'No token, or an unknown, expired or revoked one (for a login: a wrong login or password)', example: errorExample('API_UNAUTHENTICATED', { problem: 'missing' }) },
   403: { description: 'The role may not do this', example: errorExample('API_FORBIDDEN', { role: 'support', action: 'change members, plans or NAS' }) },
-  404: { description: 'No such object in this tenant', example: errorExample('UNKNOWN_MEMBER', { username: 'zoe' }) },
+  404: {
+    description: "No such object in this tenant (another tenant's is never found, whatever the role), or no such tenant for ?tenant=",
+    example: errorExample('UNKNOWN_MEMBER', { username: 'zoe' }),
+  },
   409: { description: 'Exists already, or in use', example: errorExample('DUPLICATE_MEMBER', { username: 'alice' }, [{ path: 'username', message: 'member alice already exists' }]) },
   413: { description: 'Body too large', example: errorExample('API_BODY_TOO_LARGE', { limit: 1048576 }) },
+  415: { description: 'A body that is not application/json', example: errorExample('API_UNSUPPORTED_MEDIA_TYPE', { contentType: 'text/plain' }) },
   422: {
     description: 'Refused as meaningless: e.g. an attribute the dictionary refuses, an Idempotency-Key reused with another request',
     example: errorExample('INVALID_ATTRIBUTE', { attribute: 'Sesion-Timeout', value: '60', reason: "unknown attribute 'Sesion-Timeout'; did you mean Session-Timeout?" }, [
@@ -65,7 +69,8 @@ function parameters(def: RouteDef): Json[] {
       name: 'Idempotency-Key',
       in: 'header',
       required: false,
-      description: 'A retry with the same key and body gets the first answer back (kept 24 h); the same key with another body is refused (422).',
+      description:
+        'A retry with the same key and body (the same JSON, whatever the order of its keys) gets the first answer back, marked Idempotent-Replayed (kept 24 h); the same key with another body is refused (422).',
       schema: { type: 'string', minLength: 1, maxLength: 255 },
     });
   }
@@ -76,9 +81,15 @@ function operation(def: RouteDef): Json {
   const response = jsonSchema(def.response.schema, 'output');
   const content: Json = { 'application/json': { schema: response, example: firstExample(response) } };
   if (def.response.csvExample !== undefined) content['text/csv'] = { schema: { type: 'string' }, example: def.response.csvExample };
-  const responses: Json = { [String(def.response.status)]: { description: def.response.description, content } };
-  const statuses = new Set<number>([400, ...(def.auth === 'none' ? [] : [401]), ...(def.auth === 'tenant' ? [403] : []), ...(def.errors ?? [])]);
-  if (def.body !== undefined) statuses.add(413);
+  const headers = def.idempotent ? { headers: { 'Idempotent-Replayed': { description: '"true" on the stored answer to a retried Idempotency-Key', schema: { type: 'string', enum: ['true'] } } } } : {};
+  const responses: Json = { [String(def.response.status)]: { description: def.response.description, ...headers, content } };
+  const alt = def.response.alternative;
+  if (alt) responses[String(alt.status)] = { description: alt.description, content };
+  // Every bearer route: a bad token is a 401, and too many of them from one address a 429 (even with a good one then).
+  // Every tenant route: ?tenant= may name no tenant of the caller's (404).
+  const statuses = new Set<number>([400, ...(def.auth === 'none' ? [] : [401, 429]), ...(def.auth === 'tenant' ? [403, 404] : []), ...(def.errors ?? [])]);
+  // Fastify reads a body on every method but GET, whether the route declares one or not.
+  if (def.method !== 'GET') for (const st of [413, 415]) statuses.add(st);
   if (def.idempotent) statuses.add(422);
   for (const s of [...statuses].sort()) responses[String(s)] = errorResponse(s);
   const op: Json = {

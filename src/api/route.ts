@@ -13,6 +13,9 @@ import { TENANT_PARAM } from './schemas.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** Looks up the object a request names (path params, or the raw body where the object is named there). */
+export type ObjectProbe = (ctx: { deps: ServiceDeps; scope: Scope; params: Record<string, unknown>; body: unknown }) => Promise<void>;
+
 export interface RouteContext<P, Q, B> {
   params: P;
   query: Q;
@@ -47,6 +50,8 @@ interface Common<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> 
     status: number;
     description: string;
     schema: z.ZodType;
+    /** Another success status with the same schema (a dry run's 200 beside a create's 201). */
+    alternative?: { status: number; description: string };
     /** A text/csv alternative (usage export), with its example. */
     csvExample?: string;
   };
@@ -58,6 +63,13 @@ export type TenantRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.Zo
   auth: 'tenant';
   /** The action the caller's role must allow; from the raw body where it decides (PATCH of paid-until alone). */
   action: Action | ((body: unknown) => Action);
+  /**
+   * For a route that names one object (api/found.ts): throws its not-found
+   * refusal when the object is not in the caller's tenant. Asked before a
+   * role is refused, so that another tenant's object is a 404 to every role
+   * (its existence stays unknown), and only the caller's own is a 403.
+   */
+  found?: ObjectProbe;
   handler(ctx: TenantContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;
 };
 

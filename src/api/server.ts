@@ -34,6 +34,8 @@ import { scopeFor } from './scope.js';
 import { tokenKind } from './tokens.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** Octets of one path segment as sent (percent-encoded): a 253-character name encoded three times over fits. */
+const MAX_PARAM_LENGTH = 1024;
 
 export interface ApiConfig {
   host: string;
@@ -126,7 +128,14 @@ function register(app: FastifyInstance, def: RouteDef, deps: ApiServerDeps, guar
           const requested = (req.query as Record<string, unknown> | undefined)?.tenant;
           tenant = await scopeFor(services.db, principal, typeof requested === 'string' && requested !== '' ? requested : undefined);
           const action = typeof def.action === 'function' ? def.action(req.body) : def.action;
-          if (!mayDo(tenant.role, action)) throw fail('API_FORBIDDEN', { role: tenant.role, action: ACTION_WORDS[action] });
+          if (!mayDo(tenant.role, action)) {
+            // Another tenant's object (or none) is a 404 to every role: a 403 would tell it exists.
+            const params = def.params?.safeParse(req.params ?? {});
+            if (def.found && (params === undefined || params.success)) {
+              await def.found({ deps: services, scope: tenant.scope, params: (params?.data ?? {}) as Record<string, unknown>, body: req.body });
+            }
+            throw fail('API_FORBIDDEN', { role: tenant.role, action: ACTION_WORDS[action] });
+          }
         }
         const parsed = parseAll(def, { params: req.params, query: req.query, body: req.body });
         const run = async (): Promise<{ status: number; body: unknown; contentType?: string }> => {
@@ -189,10 +198,21 @@ export function buildApi(deps: ApiServerDeps, tls?: { cert: Buffer; key: Buffer 
   const app = Fastify({
     logger: false,
     bodyLimit: DEFAULT_BODY_LIMIT,
+    // Fastify's default is 100 octets, shorter than a realm-qualified username (253) once percent-encoded.
+    maxParamLength: MAX_PARAM_LENGTH,
+    // Refusals before routing (a malformed percent-encoding, an overlong path segment) in the catalogue's shape.
+    frameworkErrors: (e, req, reply) => {
+      const message = e.code === 'FST_ERR_MAX_PARAM_LENGTH' ? `longer than ${MAX_PARAM_LENGTH} octets` : 'not valid percent-encoding';
+      const { status, body } = toHttpError(fail('API_INVALID_REQUEST', { fields: [{ path: 'params', message }] }), String(req.id));
+      deps.log.info({ method: req.method, status, code: e.code }, 'API request refused');
+      send(reply, status, body);
+    },
     // Behind a reverse proxy on loopback, the client's address is in X-Forwarded-For.
     trustProxy: 'loopback',
     ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
   }) as unknown as FastifyInstance;
+  // JSON only: Fastify would hand a text/plain body to the schema as a string ("expected object"), not refuse its type.
+  app.removeContentTypeParser('text/plain');
   const registered: Array<{ method: string; url: string }> = [];
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') registered.push({ method, url: r.url });

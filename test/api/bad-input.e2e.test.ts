@@ -57,6 +57,12 @@ describe('a member body', () => {
     expect(r.body.error).toMatchObject({ code: 'API_UNSUPPORTED_MEDIA_TYPE', message: 'the body must be application/json, not application/x-www-form-urlencoded' });
   });
 
+  it('as text/plain: 415, not a schema error about a string', async () => {
+    const r = await api.call('POST', '/api/v1/members', { token: admin, raw: '{"username":"x"', headers: { 'content-type': 'text/plain' } });
+    expect(r.status).toBe(415);
+    expect(r.body.error).toMatchObject({ code: 'API_UNSUPPORTED_MEDIA_TYPE', message: 'the body must be application/json, not text/plain' });
+  });
+
   it('over 1 MiB: 413', async () => {
     const r = await api.call('POST', '/api/v1/members', { token: admin, body: { username: 'big', password: 'x'.repeat(1_100_000) } });
     expect(r.status).toBe(413);
@@ -137,6 +143,19 @@ describe('plans and NAS', () => {
     const r = await api.call('POST', '/api/v1/disconnect', { token: admin, body: { username: 'dup', session: 'abc' } });
     expect(r.status).toBe(400);
     expect(paths(r)).toEqual(['username']);
+  });
+
+  it('a path that is not valid percent-encoding, or a segment over 1,024 octets: 400 in the same shape', async () => {
+    for (const path of ['/api/v1/members/%ZZ', `/api/v1/members/${'x'.repeat(5000)}`]) {
+      const r = await api.call('GET', path, { token: admin });
+      expect([r.status, r.body.error?.code, paths(r)]).toEqual([400, 'API_INVALID_REQUEST', ['params']]);
+    }
+  });
+
+  it('a username of 253 characters is looked up, not refused for its length', async () => {
+    const long = `${'l'.repeat(240)}@asso.example`;
+    const r = await api.call('GET', `/api/v1/members/${encodeURIComponent(long)}`, { token: admin });
+    expect([r.status, r.body.error.code]).toEqual([404, 'UNKNOWN_MEMBER']);
   });
 
   it('an unknown route: 404 in the same shape', async () => {

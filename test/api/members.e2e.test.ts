@@ -163,6 +163,14 @@ describe('Idempotency-Key', () => {
     expect(adds.rows).toHaveLength(1);
   });
 
+  it('the same body with its keys in another order is the same request', async () => {
+    const headers = { 'idempotency-key': 'k-order' };
+    const first = await api.call('POST', '/api/v1/members', { token: admin, raw: '{"username":"idem-o","password":"idem-pass-o"}', headers });
+    const again = await api.call('POST', '/api/v1/members', { token: admin, raw: '{"password":"idem-pass-o","username":"idem-o"}', headers });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
   it('the same key with another body is refused with 422', async () => {
     const r = await api.call('POST', '/api/v1/members', { token: admin, body: { username: 'idem2', password: 'idem-pass-2' }, headers: { 'idempotency-key': 'k-123' } });
     expect(r.status).toBe(422);

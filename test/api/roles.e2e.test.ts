@@ -1,8 +1,9 @@
 /**
  * Every role against every route, from one table: what each role may do
  * answers 2xx, what it may not is 403 with the catalogue's words, and
- * without a token every route but login is 401. The table must name every
- * route the API declares, so a new route cannot go unchecked.
+ * without a token every route but login is 401; a token of another tenant,
+ * whatever its role, gets 404 for every object of this one. The table must
+ * name every route the API declares, so a new route cannot go unchecked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
@@ -138,6 +139,26 @@ describe.each(ROLES)('the %s role', (role) => {
       }
     });
   }
+});
+
+/** The routes that name one object of the tenant (in the path, or the disconnect's member in its body). */
+const NAMING = CASES.filter((c) => c.route.includes(':') || c.route === '/api/v1/disconnect');
+const TENANT_ROLES: ApiRole[] = ['admin', 'treasurer', 'support', 'requisition'];
+
+describe.each(TENANT_ROLES)("a %s token of another tenant, on this tenant's objects", (role) => {
+  let other: string;
+  beforeAll(async () => {
+    if (!(await api.t.db.query("SELECT 1 FROM tenants WHERE name = 'asso-b'")).rowCount) {
+      await api.t.db.query("INSERT INTO tenants (name, display_name) VALUES ('asso-b', 'Association B')");
+    }
+    other = await api.token(role, 'asso-b', `asso-b-${role}`);
+  });
+
+  // Whether the role may do the thing or not: a 403 would tell the object exists in some tenant.
+  it.each(NAMING.map((c) => [c.method, c.route, c] as const))('%s %s is 404', async (_m, _r, c) => {
+    const r = await api.call(c.method, c.path(role), { token: other, ...(c.body ? { body: c.body(role) } : {}) });
+    expect([r.status, r.body.error?.code]).toEqual([404, expect.stringMatching(/^UNKNOWN_/)]);
+  });
 });
 
 describe('without a token', () => {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { addHook, listTenantHooks, removeHook, showHook } from '../../services/hooks.js';
 import { HookCreateBody, HookCreatedSchema, HookListSchema, HookRemovedSchema, HookShowSchema } from '../hook-schemas.js';
+import { hookFound } from '../found.js';
 import { Answer, route, type RouteDef } from '../route.js';
 
 const ID = z.strictObject({ id: z.string().min(1) });
@@ -29,7 +30,11 @@ export const hookRoutes: RouteDef[] = [
     action: 'hooks',
     idempotent: true,
     body: HookCreateBody,
-    response: { status: 201, description: 'The webhook, and its secret when generated (shown this once)', schema: HookCreatedSchema },
+    response: {
+      status: 201,
+      description: 'The webhook, and its secret when generated: shown this once, and again only to a retry under the same Idempotency-Key (a client whose first answer was lost would have no other way to learn it)',
+      schema: HookCreatedSchema,
+    },
     handler: async ({ deps, scope, body }) => new Answer(201, await addHook(deps, scope, { url: body.url, events: body.events, secret: body.secret })),
   }),
   route({
@@ -39,6 +44,7 @@ export const hookRoutes: RouteDef[] = [
     summary: 'A webhook and its latest deliveries',
     auth: 'tenant',
     action: 'hooks',
+    found: hookFound,
     params: ID,
     response: { status: 200, description: 'The webhook, and its 50 latest deliveries, newest first', schema: HookShowSchema },
     errors: [404],
@@ -66,6 +72,7 @@ export const hookRoutes: RouteDef[] = [
     summary: 'Remove a webhook (what it had still to deliver is dropped)',
     auth: 'tenant',
     action: 'hooks',
+    found: hookFound,
     params: ID,
     response: { status: 200, description: 'Removed', schema: HookRemovedSchema },
     errors: [404],

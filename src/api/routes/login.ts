@@ -16,7 +16,7 @@ export const loginRoutes = (guard: AuthGuard, principals: PrincipalCache): Route
     auth: 'none',
     body: LoginBody,
     response: { status: 200, description: 'The session token, shown once', schema: LoginResultSchema },
-    errors: [429],
+    errors: [401, 429],
     async handler({ deps, body, request }) {
       guard.assertAllowed(request.ip, body.username);
       const r = await login(deps, body);

@@ -10,6 +10,7 @@ import { addMember, importMembers, pageMembers, passwdMember, removeMember, setM
 import { memberDataOf } from '../../services/member-data.js';
 import { memberUsage } from '../../services/usage.js';
 import { MemberDataSchema, MemberRemovedSchema } from '../privacy-schemas.js';
+import { memberFound } from '../found.js';
 import { Answer, route, type RouteDef } from '../route.js';
 import { seriesView } from './dashboard.js';
 import {
@@ -105,7 +106,7 @@ export const memberRoutes: RouteDef[] = [
     idempotent: true,
     bodyLimit: 10 * MB,
     body: ImportBody,
-    response: { status: 201, description: 'How many were imported', schema: ImportResultSchema },
+    response: { status: 201, description: 'How many were imported', schema: ImportResultSchema, alternative: { status: 200, description: 'A dry run: what it would import, nothing written' } },
     errors: [413],
     async handler({ deps, scope, body }) {
       const rows: ImportRow[] = body.members.map((m, i) => {
@@ -128,7 +129,12 @@ export const memberRoutes: RouteDef[] = [
     idempotent: true,
     bodyLimit: 10 * MB,
     body: CsvImportBody,
-    response: { status: 201, description: 'How many were imported (200 for a dry run, with a preview)', schema: CsvImportResultSchema },
+    response: {
+      status: 201,
+      description: 'How many were imported',
+      schema: CsvImportResultSchema,
+      alternative: { status: 200, description: "A dry run: what it would import, the file's sha256 and a preview; nothing written" },
+    },
     errors: [413],
     async handler({ deps, scope, body }) {
       const sha256 = createHash('sha256').update(body.csv, 'utf8').digest('hex');
@@ -159,6 +165,7 @@ export const memberRoutes: RouteDef[] = [
     summary: 'Show a member',
     auth: 'tenant',
     action: 'read',
+    found: memberFound,
     params: USER,
     response: { status: 200, description: 'The member', schema: MemberSchema },
     errors: [404],
@@ -172,6 +179,7 @@ export const memberRoutes: RouteDef[] = [
     description: 'A new paid-until may lift a dues suspension; a plan or address change reaches live sessions by CoA or Disconnect.',
     auth: 'tenant',
     action: patchAction,
+    found: memberFound,
     params: USER,
     body: MemberPatchBody,
     response: { status: 200, description: 'The member as it now is, and what followed', schema: MemberChangeSchema },
@@ -194,6 +202,7 @@ export const memberRoutes: RouteDef[] = [
     summary: "Set a member's password",
     auth: 'tenant',
     action: 'write',
+    found: memberFound,
     params: USER,
     body: PasswdBody,
     response: { status: 200, description: 'The member', schema: MemberSchema },
@@ -211,6 +220,7 @@ export const memberRoutes: RouteDef[] = [
     description: 'Refused at once by every daemon; live sessions are disconnected (RFC 5176).',
     auth: 'tenant',
     action: 'write',
+    found: memberFound,
     params: USER,
     body: SuspendBody,
     response: { status: 200, description: 'The member and each Disconnect-Request sent', schema: SuspendResultSchema },
@@ -226,6 +236,7 @@ export const memberRoutes: RouteDef[] = [
     summary: 'Resume a suspended member',
     auth: 'tenant',
     action: 'write',
+    found: memberFound,
     params: USER,
     body: EmptyBody,
     response: { status: 200, description: 'The member', schema: ResumeResultSchema },
@@ -241,6 +252,7 @@ export const memberRoutes: RouteDef[] = [
     summary: 'Remove a member (its usage stays for billing; its authentication and disconnect logs go)',
     auth: 'tenant',
     action: 'write',
+    found: memberFound,
     params: USER,
     response: { status: 200, description: 'Removed, and what was deleted with it', schema: MemberRemovedSchema },
     errors: [404],
@@ -254,6 +266,7 @@ export const memberRoutes: RouteDef[] = [
     description: 'As `radassoc member data`: the account (never its credential), plan, sessions, monthly totals, authentication attempts, audit entries, disconnects and member-space logins. Admin and operator only.',
     auth: 'tenant',
     action: 'member-data',
+    found: memberFound,
     params: USER,
     response: { status: 200, description: 'The member\'s data, one section per kind', schema: MemberDataSchema },
     errors: [404],
@@ -266,6 +279,7 @@ export const memberRoutes: RouteDef[] = [
     summary: '"My line does not work": why',
     auth: 'tenant',
     action: 'diagnose',
+    found: memberFound,
     params: USER,
     response: { status: 200, description: 'The diagnosis, summary first', schema: DiagnosisSchema },
     errors: [404],
@@ -278,6 +292,7 @@ export const memberRoutes: RouteDef[] = [
     summary: "A member's usage: by month over the last 12 months, or by day this month",
     auth: 'tenant',
     action: 'read',
+    found: memberFound,
     params: USER,
     query: MemberUsageQuery,
     response: { status: 200, description: 'Octets and seconds per bucket, oldest first', schema: UsageSeriesSchema },

@@ -4,6 +4,7 @@ import { fail } from '../../errors.js';
 import { runDues } from '../../services/lifecycle.js';
 import { disconnect, pageSessions, type SessionCursor } from '../../services/sessions.js';
 import { billingExport } from '../../services/usage.js';
+import { bodyMemberFound } from '../found.js';
 import { Answer, route, type RouteDef } from '../route.js';
 import {
   AuditPageSchema,
@@ -62,6 +63,7 @@ export const operationRoutes: RouteDef[] = [
     description: 'The member may log in again at once; to keep it out, suspend it.',
     auth: 'tenant',
     action: 'disconnect',
+    found: bodyMemberFound,
     body: DisconnectBody,
     response: { status: 200, description: 'What each NAS answered', schema: DisconnectResultSchema },
     errors: [404, 409],

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DisconnectProfile } from '../../domain/nas.js';
 import { addNas, listNas, removeNas, showNas } from '../../services/nas.js';
 import { addPlan, listPlans, removePlan, setPlan, showPlan } from '../../services/plans.js';
+import { nasFound, planFound } from '../found.js';
 import { Answer, route, type RouteDef } from '../route.js';
 import { NasCreateBody, NasCreatedSchema, NasListSchema, NasSchema, PlanCreateBody, PlanListSchema, PlanSchema, PlanUpdateBody, RemovedSchema } from '../schemas.js';
 
@@ -39,6 +40,7 @@ export const planRoutes: RouteDef[] = [
     summary: 'Show a plan',
     auth: 'tenant',
     action: 'read',
+    found: planFound,
     params: NAME,
     response: { status: 200, description: 'The plan', schema: PlanSchema },
     errors: [404],
@@ -52,6 +54,7 @@ export const planRoutes: RouteDef[] = [
     description: 'Members on the plan get them at their next login.',
     auth: 'tenant',
     action: 'write',
+    found: planFound,
     params: NAME,
     body: PlanUpdateBody,
     response: { status: 200, description: 'The plan', schema: PlanSchema },
@@ -65,6 +68,7 @@ export const planRoutes: RouteDef[] = [
     summary: 'Remove a plan no member is on',
     auth: 'tenant',
     action: 'write',
+    found: planFound,
     params: NAME,
     response: { status: 200, description: 'Removed', schema: RemovedSchema },
     errors: [404, 409],
@@ -90,6 +94,7 @@ export const nasRoutes: RouteDef[] = [
     summary: 'Show a NAS (its secret never shown)',
     auth: 'tenant',
     action: 'read',
+    found: nasFound,
     params: NAME,
     response: { status: 200, description: 'The NAS', schema: NasSchema },
     errors: [404],
@@ -127,6 +132,7 @@ export const nasRoutes: RouteDef[] = [
     summary: 'Remove a NAS',
     auth: 'tenant',
     action: 'write',
+    found: nasFound,
     params: NAME,
     response: { status: 200, description: 'Removed', schema: RemovedSchema },
     errors: [404],
