@@ -4,7 +4,7 @@
  * before it does any work for an event, so that a deployment without
  * webhooks pays nothing per Start or Stop.
  */
-import type { MinimalLogger } from '../accounting/logger.js';
+import type { LogMethod, MinimalLogger } from '../accounting/logger.js';
 import type { Db } from '../db/db.js';
 import { hookSubscriptions } from '../db/hooks.js';
 
@@ -16,7 +16,7 @@ export class HookSubscriptions {
 
   constructor(
     private readonly db: Db,
-    private readonly log: MinimalLogger,
+    private readonly log: MinimalLogger & { debug: LogMethod },
   ) {}
 
   async start(): Promise<void> {
@@ -32,6 +32,7 @@ export class HookSubscriptions {
       for (const e of h.events) set.add(e);
     }
     this.byTenant = next;
+    this.log.debug({ tenants: next.size }, 'webhooks: subscriptions loaded');
   }
 
   wants(tenantId: number, event: string): boolean {

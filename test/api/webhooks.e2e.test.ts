@@ -100,6 +100,16 @@ describe('one daemon', () => {
     return { status: r.status, body: await r.json() };
   };
 
+  /** Adds a hook and waits until the daemon has loaded it (NOTIFY, then a reload): events before that are nobody's. */
+  const hookInForce = async (...args: Parameters<typeof addHook>): ReturnType<typeof addHook> => {
+    const loaded = (): number => d.logs.filter((l) => l.includes('webhooks: subscriptions loaded')).length;
+    const before = loaded();
+    const created = await addHook(...args);
+    const until = Date.now() + 10_000;
+    while (loaded() === before && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    return created;
+  };
+
   const acct = (status: number, sessionId: string, user: string, extra: ReturnType<typeof attr>[] = []) => ({
     code: PacketCode.AccountingRequest,
     attributes: [attr(Attr.AcctStatusType, status), attr(Attr.AcctSessionId, sessionId), attr(Attr.UserName, user), ...extra],
@@ -138,7 +148,7 @@ describe('one daemon', () => {
 
   it('a session started and stopped over UDP reaches the hook with its NAS, times and octets', async () => {
     const l = await listener();
-    const { secret } = await addHook({ db }, admin, { url: l.url, events: ['session.started', 'session.stopped'] });
+    const { secret } = await hookInForce({ db }, admin, { url: l.url, events: ['session.started', 'session.stopped'] });
     expect(secret).toMatch(/^whsec_/);
     expect((await nas.request(acct(1, 'S-100', 'carol'), d.t.acct)).response?.code).toBe(PacketCode.AccountingResponse);
     // A retransmitted Start is one session, one event.
@@ -160,7 +170,7 @@ describe('one daemon', () => {
 
   it('sessions an Accounting-On closes reach the hook as session.stopped, once, with NAS-Reboot', async () => {
     const l = await listener();
-    const { secret } = await addHook({ db }, admin, { url: l.url, events: ['session.stopped'] });
+    const { secret } = await hookInForce({ db }, admin, { url: l.url, events: ['session.stopped'] });
     for (const [id, user] of [['S-300', 'dave'], ['S-301', 'erin']] as const) {
       expect((await nas.request(acct(1, id, user), d.t.acct)).response?.code).toBe(PacketCode.AccountingResponse);
     }
@@ -205,7 +215,7 @@ describe('one daemon', () => {
     const b = await listener();
     const tenantB = (await findTenantRef(db, 'asso-b'))!;
     await addHook({ db }, admin, { url: a.url, events: ['session.started', 'member.suspended'], secret: HOOK_SECRET });
-    await addHook({ db }, scopeOf('webhook-test', tenantB), { url: b.url, events: ['session.started', 'member.suspended'], secret: HOOK_SECRET });
+    await hookInForce({ db }, scopeOf('webhook-test', tenantB), { url: b.url, events: ['session.started', 'member.suspended'], secret: HOOK_SECRET });
     const nasB = await SimulatedNas.open(NAS_SECRET, '127.0.0.2', '127.0.0.1');
     try {
       expect((await nas.request(acct(1, 'A-1', 'erin'), d.t.acct)).response?.code).toBe(PacketCode.AccountingResponse);
@@ -229,7 +239,7 @@ describe('one daemon', () => {
   it("a session on a shared NAS reaches the hook of the realm's tenant, under the username as routed", async () => {
     const l = await listener();
     const c = (await findTenantRef(db, 'asso-c'))!;
-    await addHook({ db }, scopeOf('webhook-test', c), { url: l.url, events: ['session.started', 'session.stopped'], secret: HOOK_SECRET });
+    await hookInForce({ db }, scopeOf('webhook-test', c), { url: l.url, events: ['session.started', 'session.stopped'], secret: HOOK_SECRET });
     const shared = await SimulatedNas.open(NAS_SECRET, '127.0.0.3', '127.0.0.1');
     try {
       expect((await shared.request(acct(1, 'C-1', 'kim@asso-c.example'), d.t.acct)).response?.code).toBe(PacketCode.AccountingResponse);
