@@ -33,15 +33,16 @@ export const DEFAULT_TENANCY: NasTenancy = { owner: DEFAULT_TENANT_ID };
  * fields per request cost more than the rest of the routing.
  */
 export function attributeRecord(rec: AccountingRecord, tenancy: NasTenancy, routing: AccountingRouting | undefined): AccountingRecord {
-  const owner = 'owner' in tenancy ? tenancy.owner : null;
-  rec.tenantId = owner;
-  if (isNasReset(rec.statusType)) rec.tenantId = null;
-  else if (rec.username !== null && rec.username !== '' && routing) {
-    const route = routeUser(rec.username, tenancy, routing.index, routing.syntax);
-    if (route.ok) {
-      rec.tenantId = route.tenantId;
-      rec.username = route.username;
-    }
+  if (isNasReset(rec.statusType)) {
+    rec.tenantId = null;
+    return rec;
+  }
+  rec.tenantId = 'owner' in tenancy ? tenancy.owner : null;
+  if (rec.username === null || rec.username === '' || !routing) return rec;
+  const route = routeUser(rec.username, tenancy, routing.index, routing.syntax);
+  if (route.ok) {
+    rec.tenantId = route.tenantId;
+    rec.username = route.username;
   }
   return rec;
 }
