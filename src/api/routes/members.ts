@@ -6,12 +6,13 @@ import { fail } from '../../errors.js';
 import { addDays, utcDate } from '../../lifecycle/days.js';
 import { diagnoseMember } from '../../services/diagnose.js';
 import { resume, suspend } from '../../services/lifecycle.js';
-import { addMember, importMembers, pageMembers, passwdMember, removeMember, setMember, showMember, type ImportRow } from '../../services/members.js';
+import { addMember, importMembers, pageMembers, passwdMember, removeMember, setMember, showMember } from '../../services/members.js';
 import { memberDataOf } from '../../services/member-data.js';
 import { memberUsage } from '../../services/usage.js';
 import { MemberDataSchema, MemberRemovedSchema } from '../privacy-schemas.js';
 import { Answer, route, type RouteDef } from '../route.js';
 import { seriesView } from './dashboard.js';
+import { readImportRows } from './import-rows.js';
 import {
   CsvImportBody,
   CsvImportResultSchema,
@@ -108,11 +109,8 @@ export const memberRoutes: RouteDef[] = [
     response: { status: 201, description: 'How many were imported', schema: ImportResultSchema },
     errors: [413],
     async handler({ deps, scope, body }) {
-      const rows: ImportRow[] = body.members.map((m, i) => {
-        const methods = authMethods(m.auth);
-        return { line: i + 1, username: m.username, password: m.password, ...(methods !== undefined ? { authMethods: methods } : {}), ...memberFields(m) };
-      });
-      const r = await importMembers(deps, scope, { source: body.source ?? 'api', rows, ...(body.dry_run ? { dryRun: true } : {}) });
+      const { rows, faults } = readImportRows(body.members);
+      const r = await importMembers(deps, scope, { source: body.source ?? 'api', rows, faults, ...(body.dry_run ? { dryRun: true } : {}) });
       return body.dry_run ? new Answer(200, { imported: 0, dry_run: true, would_import: r.wouldImport ?? 0 }) : new Answer(201, { imported: r.imported });
     },
   }),
