@@ -99,6 +99,8 @@ export function fieldsOf(e: RadassocError, body: unknown): ApiFieldError[] {
     }
     case 'UNKNOWN_PLAN':
       return has('plan') ? at('plan') : [];
+    case 'UNKNOWN_NAS':
+      return has('nas') ? at('nas') : [];
     case 'ADDRESS_IN_USE':
     case 'INVALID_ADDRESS':
       return has('ipv4') ? at('ipv4') : has('address') ? at('address') : [];

@@ -451,7 +451,14 @@ export const DisconnectBody = z
   .strictObject({
     username: z.string().min(1).optional(),
     session: z.string().min(1).optional().meta({ description: 'Our unique id or the NAS\'s Acct-Session-Id.' }),
-    nas: z.string().min(1).optional(),
+    nas: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "Only sessions on this NAS (by name; one the tenant does not have is 404 UNKNOWN_NAS): with username, the member's sessions there; with session, the one there when several NAS use the same Acct-Session-Id.",
+      }),
     reason: z.string().min(1).max(500).optional(),
   })
   .refine((b) => (b.username === undefined) !== (b.session === undefined), { error: 'name either a member (username) or one session (session), not both', path: ['username'] })

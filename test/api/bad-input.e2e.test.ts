@@ -168,6 +168,14 @@ describe('plans and NAS', () => {
     expect(paths(r)).toEqual(['username']);
   });
 
+  it('a disconnect on a NAS the tenant does not have: 404 naming the NAS, as the NAS routes answer', async () => {
+    const r = await api.call('POST', '/api/v1/disconnect', { token: admin, body: { username: 'dup', nas: 'nope' } });
+    expect(r.status).toBe(404);
+    expect(r.body.error).toMatchObject({ code: 'UNKNOWN_NAS', details: { nas: 'nope' }, fields: [{ path: 'nas', message: 'no NAS named nope' }] });
+    const shown = await api.call('GET', '/api/v1/nas/nope', { token: admin });
+    expect([shown.status, shown.body.error.code]).toEqual([404, 'UNKNOWN_NAS']);
+  });
+
   it('an unknown route: 404 in the same shape', async () => {
     const r = await api.call('GET', '/api/v1/nothing', { token: admin });
     expect(r.status).toBe(404);
