@@ -125,6 +125,15 @@ describe('a member body', () => {
     const c = await api.call('GET', '/api/v1/members?cursor=%%%', { token: admin });
     expect(c.status).toBe(400);
   });
+
+  it('a member cursor the API never gave, though base64 of JSON or of a username: 400 naming query.cursor', async () => {
+    const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
+    for (const cursor of ['garbage!!', b64('{"x":1}'), b64('{"u":1}'), b64('{"u":"alice","x":1}'), b64('alice'), b64('"alice"')]) {
+      const r = await api.call('GET', `/api/v1/members?cursor=${cursor}`, { token: admin });
+      expect([cursor, r.status, r.body.error?.code]).toEqual([cursor, 400, 'API_INVALID_REQUEST']);
+      expect(r.body.error.fields).toEqual([{ path: 'query.cursor', message: 'not a cursor this API gave' }]);
+    }
+  });
 });
 
 describe('plans and NAS', () => {

@@ -33,7 +33,7 @@ import {
   SuspendResultSchema,
   UsageSeriesSchema,
 } from '../schemas.js';
-import { authMethods, decodeCursor, encodeCursor, followResult, memberFields, pageSize, resumeResult, suspendResult } from './views.js';
+import { authMethods, decodeMemberCursor, encodeMemberCursor, followResult, memberFields, pageSize, resumeResult, suspendResult } from './views.js';
 
 const USER = z.strictObject({ username: z.string().min(1) });
 const MB = 1024 * 1024;
@@ -55,8 +55,7 @@ export const memberRoutes: RouteDef[] = [
     response: { status: 200, description: 'One page of members', schema: MemberPageSchema },
     async handler({ deps, scope, query }) {
       const limit = pageSize(query.limit);
-      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-      if (after === null) throw fail('API_INVALID_REQUEST', { fields: [{ path: 'query.cursor', message: 'not a cursor this API gave' }] });
+      const after = query.cursor === undefined ? undefined : decodeMemberCursor(query.cursor);
       const days = query.lapsing_within === undefined ? undefined : Number(query.lapsing_within);
       const page = await pageMembers(deps, scope, {
         ...(query.status !== undefined ? { status: query.status } : {}),
@@ -69,7 +68,7 @@ export const memberRoutes: RouteDef[] = [
         ...(after !== undefined ? { after } : {}),
         limit,
       });
-      return { members: page.members, next_cursor: page.last !== null ? encodeCursor(page.last) : null };
+      return { members: page.members, next_cursor: page.last !== null ? encodeMemberCursor(page.last) : null };
     },
   }),
   route({
