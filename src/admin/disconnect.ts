@@ -1,6 +1,7 @@
 /**
- * `radassoc disconnect <username> | --session <id>`: cut live sessions at
- * their NAS without suspending anyone (services/sessions.ts disconnect).
+ * `radassoc disconnect <username> | --session <id>`, `--nas` narrowing either:
+ * cut live sessions at their NAS without suspending anyone
+ * (services/sessions.ts disconnect).
  */
 import type { Argv } from 'yargs';
 import { DEFAULT_DISCONNECT_REASON, disconnect } from '../services/sessions.js';
@@ -18,7 +19,7 @@ export function registerDisconnect(cli: Argv<GlobalArgs>): void {
       y
         .positional('username', { type: 'string', describe: 'every open session of this member' })
         .option('session', { type: 'string', describe: 'one session: its Acct-Session-Id (as the NAS names it) or unique id' })
-        .option('nas', { type: 'string', describe: 'with --session: the NAS, when several use the same Acct-Session-Id' })
+        .option('nas', { type: 'string', describe: "only sessions on this NAS: the member's there, or with --session the one there when several NAS use the same Acct-Session-Id" })
         .option('reason', { type: 'string', default: DEFAULT_DISCONNECT_REASON, describe: 'recorded with each request' }),
     async (argv) => {
       await withContext(argv, async (ctx) =>

@@ -37,7 +37,7 @@ const SYNOPSIS_FLAGS: Readonly<Record<string, string>> = {
   'member suspend': "--reason 'TEXT'",
   'member import': '',
   export: '--from YYYY-MM-DD --to YYYY-MM-DD [--format csv|json] [--detail] [--out FILE]',
-  disconnect: '| radassoc disconnect --session <id> [--nas NAS]',
+  disconnect: '[--nas NAS] | radassoc disconnect --session <id> [--nas NAS]',
 };
 
 /** How a missing positional is named in a sentence ("member add needs a user name"). */

@@ -88,7 +88,9 @@ export function fieldsOf(e: RadassocError, body: unknown): ApiFieldError[] {
       const faults = Array.isArray(d.faults) ? (d.faults as Array<{ line: number; problems: string[] }>) : [];
       // A CSV file's faults name its lines as they are numbered in the file.
       if (has('csv')) return faults.flatMap((f) => f.problems.map((p) => ({ path: `csv.${f.line}`, message: p })));
-      return faults.flatMap((f) => f.problems.map((p) => ({ path: `members.${f.line - 1}${fieldFromProblem(p)}`, message: p })));
+      const rows = has('members') ? (body as { members: unknown }).members : null;
+      const rowAt = (line: number): unknown => (Array.isArray(rows) ? rows[line - 1] : undefined);
+      return faults.flatMap((f) => f.problems.map((p) => ({ path: `members.${f.line - 1}${fieldFromProblem(p, rowAt(f.line))}`, message: p })));
     }
     case 'INVALID_ATTRIBUTE': {
       const list = has('attributes') ? (body as { attributes: unknown }).attributes : null;
@@ -97,6 +99,8 @@ export function fieldsOf(e: RadassocError, body: unknown): ApiFieldError[] {
     }
     case 'UNKNOWN_PLAN':
       return has('plan') ? at('plan') : [];
+    case 'UNKNOWN_NAS':
+      return has('nas') ? at('nas') : [];
     case 'ADDRESS_IN_USE':
     case 'INVALID_ADDRESS':
       return has('ipv4') ? at('ipv4') : has('address') ? at('address') : [];
@@ -120,10 +124,14 @@ export function fieldsOf(e: RadassocError, body: unknown): ApiFieldError[] {
   }
 }
 
-/** An import fault's words start with the column they are about ("ipv4: ..."). */
-function fieldFromProblem(p: string): string {
+/** An import fault's words start with the column they are about ("ipv4: ..."), or with a field of the row it does not know ("colour: unknown field"). */
+function fieldFromProblem(p: string, row: unknown): string {
   const m = /^(username|password|auth|ipv4|ipv6_prefix|max_sessions|paid_until|plan|line): /.exec(p);
-  return m ? `.${m[1]}` : '';
+  if (m) return `.${m[1]}`;
+  const own = typeof row === 'object' && row !== null ? Object.keys(row).filter((k) => p.startsWith(`${k}: `)) : [];
+  // The longest: of "a" and "a: b", a problem "a: b: unknown field" is about the second.
+  const field = own.sort((a, b) => b.length - a.length)[0];
+  return field === undefined ? '' : `.${field}`;
 }
 
 /** Details meant for clients: the catalogue's data, with what only the fields list repeats left out. */

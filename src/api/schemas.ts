@@ -10,6 +10,12 @@ import { ALL_AUTH_METHODS } from '../domain/member.js';
 import { isIsoDate } from '../domain/validate.js';
 import { isIPv4, parseCidr, parseIpv6Prefix } from '../net/ip.js';
 
+/** A schema's request JSON Schema, to document a looser one that is checked by hand against it. */
+function documentedAs(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+  return rest;
+}
+
 // ---- fields
 
 const USERNAME = z
@@ -232,8 +238,13 @@ export const ResumeResultSchema = z
 
 export const RemovedSchema = z.strictObject({ removed: z.string() }).meta({ examples: [{ removed: 'alice' }] });
 
-/** Import rows: types checked here, values by the member service, so that one answer lists every fault of every row. */
-const IMPORT_ROW = z.strictObject({
+/**
+ * An import row: types only (values are the member service's), applied field
+ * by field by the route's reader (routes/import-rows.ts) so that an unknown
+ * field or a wrong type is a fault of its row, listed with every other fault
+ * of every row.
+ */
+export const ImportRowSchema = z.strictObject({
   username: z.string(),
   password: z.string().meta({ writeOnly: true }),
   auth: z.union([z.literal('all'), z.array(z.string())]).optional(),
@@ -244,6 +255,9 @@ const IMPORT_ROW = z.strictObject({
   paid_until: z.string().nullable().optional(),
 });
 
+/** What the body's rows are parsed as: any object, for the reader to check; documented as ImportRowSchema, which it applies. */
+const IMPORT_ROW = z.looseObject({}).meta(documentedAs(ImportRowSchema));
+
 export const ImportBody = z
   .strictObject({
     members: z.array(IMPORT_ROW).min(1, { error: 'give at least one member' }).max(200_000),
@@ -251,7 +265,7 @@ export const ImportBody = z
     dry_run: z.boolean().optional().meta({ description: 'Check everything, the database included, and write nothing: the same refusal, or would_import.' }),
   })
   .meta({
-    description: 'All or none: a refusal lists every faulty row (fields: members.<index>.<field>; the message counts rows from 1).',
+    description: 'All or none: a refusal (IMPORT_FAILED) lists every faulty row with every fault on it, unknown fields and wrong types included (fields: members.<index>.<field>; the message counts rows from 1).',
     examples: [{ members: [{ username: 'bob', password: 's3cret-bob', plan: 'fibre-100', paid_until: '2027-01-31' }], source: 'members-2026-11.csv' }],
   });
 
@@ -437,7 +451,14 @@ export const DisconnectBody = z
   .strictObject({
     username: z.string().min(1).optional(),
     session: z.string().min(1).optional().meta({ description: 'Our unique id or the NAS\'s Acct-Session-Id.' }),
-    nas: z.string().min(1).optional(),
+    nas: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "Only sessions on this NAS (by name; one the tenant does not have is 404 UNKNOWN_NAS): with username, the member's sessions there; with session, the one there when several NAS use the same Acct-Session-Id.",
+      }),
     reason: z.string().min(1).max(500).optional(),
   })
   .refine((b) => (b.username === undefined) !== (b.session === undefined), { error: 'name either a member (username) or one session (session), not both', path: ['username'] })

@@ -30,10 +30,17 @@ export interface ImportRow extends MemberFields {
   authMethods?: readonly string[];
 }
 
+/**
+ * A row as a reader hands it over: null where it found no username or
+ * password it could read (a JSON row's number), that fault among its faults;
+ * the row's other fields are still checked, so that one refusal lists them all.
+ */
+export type ReadRow = Omit<ImportRow, 'username' | 'password'> & { username: string | null; password: string | null };
+
 export interface MemberImportInput {
   /** What is imported, for the audit entry: a file's base name. */
   source: string;
-  rows: readonly ImportRow[];
+  rows: readonly ReadRow[];
   /** Faults a reader found first (a header, a line it could not read), reported with the others. */
   faults?: readonly ImportFault[];
   /** What the lines a reader refused ask of the database, still checked so that one run reports everything. */
@@ -73,11 +80,12 @@ function fieldOf<T>(faults: ImportFault[], line: number, field: string, checkIt:
 }
 
 /** One row checked field by field; what it asks of the database (the fields that are right) either way. */
-function checkRow(r: ImportRow, faults: ImportFault[]): { row: CheckedRow | null; key: ImportKey } {
+function checkRow(r: ReadRow, faults: ImportFault[]): { row: CheckedRow | null; key: ImportKey } {
   const before = faults.length;
   const at = <T>(field: string, fn: () => T): T | undefined => fieldOf(faults, r.line, field, fn);
-  const username = at('username', () => check.username(r.username));
-  const password = at('password', () => checkPassword(r.password));
+  const { username: name, password: pw } = r;
+  const username = name === null ? undefined : at('username', () => check.username(name));
+  const password = pw === null ? undefined : at('password', () => checkPassword(pw));
   const methods = at('auth', () => checkMethods(r.authMethods ?? ALL_AUTH_METHODS));
   const ipv4 = at('ipv4', () => checkFields({ ipv4: r.ipv4 ?? null }).ipv4 ?? null);
   const ipv6Prefix = at('ipv6_prefix', () => checkFields({ ipv6Prefix: r.ipv6Prefix ?? null }).ipv6Prefix ?? null);
@@ -104,7 +112,7 @@ function checkRow(r: ImportRow, faults: ImportFault[]): { row: CheckedRow | null
  * naming the first), a faulty row's too; with what every row asks of the
  * database.
  */
-function checkRows(rows: readonly ImportRow[]): { checked: CheckedRow[]; keys: ImportKey[]; faults: ImportFault[] } {
+function checkRows(rows: readonly ReadRow[]): { checked: CheckedRow[]; keys: ImportKey[]; faults: ImportFault[] } {
   const faults: ImportFault[] = [];
   const checked: CheckedRow[] = [];
   const keys: ImportKey[] = [];

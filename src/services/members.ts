@@ -26,7 +26,7 @@ import { checkFields, checkMethods, checkPassword, credentialForMethods, MEMBER_
 import { checkPlanAttributes } from './plan-attributes.js';
 import type { PlanAttribute } from '../domain/plan.js';
 
-export { importMembers, type ImportRow, type MemberImportInput, type MemberImportResult } from './member-import.js';
+export { importMembers, type ImportFault, type ImportRow, type MemberImportInput, type MemberImportResult, type ReadRow } from './member-import.js';
 export { MEMBER_STATUSES, type MemberFields } from './member-fields.js';
 export type { MemberView } from '../lifecycle/member-view.js';
 

@@ -77,7 +77,7 @@ function deploymentView(n: NasClient, names: ReadonlyMap<number, string>): NasVi
 const servesTenant = (t: NasTenancy, tenantId: number): boolean => (isSharedNas(t) ? t.carries.includes(tenantId) : t.owner === tenantId);
 
 /** The NAS named `name` as the tenant sees it, or UNKNOWN_NAS: a NAS out of scope is simply not there. */
-async function visibleNas(q: Queryable, tenantId: number, name: string): Promise<NasClient> {
+export async function visibleNas(q: Queryable, tenantId: number, name: string): Promise<NasClient> {
   const n = await getNas(q, name);
   if (!n || !servesTenant(tenancyOf(n), tenantId)) throw fail('UNKNOWN_NAS', { nas: name });
   return n;

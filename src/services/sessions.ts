@@ -16,6 +16,7 @@ import { sessionTenant, type LiveSession } from '../domain/session.js';
 import { fail } from '../errors.js';
 import type { Scope, LiveSessionSource, ReadScope, ServiceDeps } from './deps.js';
 import { coaDeps } from './lifecycle.js';
+import { visibleNas } from './nas.js';
 
 export interface SessionFilter {
   /** Only this member's sessions. */
@@ -107,7 +108,11 @@ export interface DisconnectInput {
   username?: string;
   /** …or one session: our unique id, or the NAS's Acct-Session-Id. */
   session?: string;
-  /** With `session`: the NAS, when several use the same Acct-Session-Id. */
+  /**
+   * Only sessions on this NAS, one the tenant has (else UNKNOWN_NAS): with
+   * `username`, the member's there; with `session`, the one there when
+   * several NAS use the same Acct-Session-Id.
+   */
   nas?: string;
   /** Recorded with each request; default "disconnect requested". */
   reason?: string;
@@ -129,10 +134,12 @@ export async function disconnect(deps: Pick<ServiceDeps, 'db' | 'sessions' | 'co
   if ((input.username === undefined) === (input.session === undefined)) throw fail('MEMBER_OR_SESSION', {});
   const reason = input.reason ?? DEFAULT_DISCONNECT_REASON;
   const tenantId = scope.tenant.id;
+  // A NAS name mistyped would otherwise find no session and send nothing, as if all were well.
+  if (input.nas !== undefined) await visibleNas(deps.db, tenantId, input.nas);
   const sessions =
     input.session !== undefined
       ? [await findSession(deps.sessions, tenantId, input.session, input.nas)]
-      : await memberSessions(deps, tenantId, input.username ?? '');
+      : await memberSessions(deps, tenantId, input.username ?? '', input.nas);
   const username = input.username ?? sessions[0]?.username ?? '';
   const disconnects = await disconnectSessions(coaDeps(deps, scope), sessions, reason);
   if (disconnects.length > 0) {
@@ -176,12 +183,13 @@ export function attemptRecord(a: DisconnectAttempt): AttemptRecord {
 
 /**
  * A session of `tenantId` by our unique id, else by the NAS's Acct-Session-Id
- * (narrowed by `nas` when several NAS use it). Another tenant's session is
- * not found, whatever its state: nothing in the refusal says it exists.
+ * (narrowed by `nas` when several NAS use it; a unique id on another NAS is
+ * not the one meant). Another tenant's session is not found, whatever its
+ * state: nothing in the refusal says it exists.
  */
 async function findSession(source: LiveSessionSource, tenantId: number, id: string, nas: string | undefined): Promise<LiveSession> {
   const found = await source.getSession(id);
-  const byUnique = found && sessionTenant(found) === tenantId ? found : null;
+  const byUnique = found && sessionTenant(found) === tenantId && (nas === undefined || found.nas === nas) ? found : null;
   if (byUnique && byUnique.stopTime === null) return byUnique;
   const open = (await source.listOpen({ tenantId, ...(nas === undefined ? {} : { nas }) })).filter((s) => s.acctSessionId === id);
   if (open.length === 1) return open[0]!;
@@ -190,13 +198,15 @@ async function findSession(source: LiveSessionSource, tenantId: number, id: stri
 }
 
 /**
- * The open sessions of `username` in `tenantId`. A name that is no member
- * there is refused (usually a typo), unless sessions are still open under it
- * (a member removed while online): those can still be cut.
+ * The open sessions of `username` in `tenantId`, on `nas` only when given. A
+ * name that is no member there is refused (usually a typo), unless sessions
+ * are still open under it (a member removed while online): those can still
+ * be cut.
  */
-async function memberSessions(deps: Pick<ServiceDeps, 'db' | 'sessions'>, tenantId: number, username: string): Promise<LiveSession[]> {
-  if (await memberExistsIn(deps.db, tenantId, username)) return deps.sessions.listOpen({ tenantId, username });
-  const leftOver = await deps.sessions.listOpen({ tenantId, username }).catch(() => []);
+async function memberSessions(deps: Pick<ServiceDeps, 'db' | 'sessions'>, tenantId: number, username: string, nas: string | undefined): Promise<LiveSession[]> {
+  const filter = { tenantId, username, ...(nas === undefined ? {} : { nas }) };
+  if (await memberExistsIn(deps.db, tenantId, username)) return deps.sessions.listOpen(filter);
+  const leftOver = await deps.sessions.listOpen(filter).catch(() => []);
   if (leftOver.length === 0) throw fail('UNKNOWN_MEMBER', { username });
   return leftOver;
 }

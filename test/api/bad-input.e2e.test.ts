@@ -80,6 +80,35 @@ describe('a member body', () => {
     expect(await memberCount()).toBe(0);
   });
 
+  it('an import with unknown fields and wrong types on some rows, bad values on others: 400 naming every fault of every row, nothing written', async () => {
+    const r = await api.call('POST', '/api/v1/members/import', {
+      token: admin,
+      body: {
+        members: [
+          { username: 'imq1', password: 'abcdefgh1' },
+          { username: 'imq2', password: 'abcdefgh1', ipv4: 'nope', colour: 1 },
+          { username: 'imq3', password: 'abcdefgh1', paid_until: '2027-13-01' },
+          { username: 42, password: 'abcdefgh1', max_sessions: 'two', ipv6_prefix: 'fe80::zz', 'favourite colour': 'red' },
+        ],
+      },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('IMPORT_FAILED');
+    expect(new Set(paths(r))).toEqual(
+      new Set(['members.1.ipv4', 'members.1.colour', 'members.2.paid_until', 'members.3.username', 'members.3.max_sessions', 'members.3.ipv6_prefix', 'members.3.favourite colour']),
+    );
+    expect(r.body.error.fields).toContainEqual({ path: 'members.1.colour', message: 'colour: unknown field' });
+    expect(r.body.error.details.faults.map((f: { line: number }) => f.line)).toEqual([2, 3, 4]);
+    expect(await memberCount()).toBe(0);
+    // Without the unknown field and the wrong types, the same value faults: the refusal does not depend on what else is wrong.
+    const values = await api.call('POST', '/api/v1/members/import', {
+      token: admin,
+      body: { members: [{ username: 'imq1', password: 'abcdefgh1' }, { username: 'imq2', password: 'abcdefgh1', ipv4: 'nope' }, { username: 'imq3', password: 'abcdefgh1', paid_until: '2027-13-01' }] },
+    });
+    expect(new Set(paths(values))).toEqual(new Set(['members.1.ipv4', 'members.2.paid_until']));
+    expect(await memberCount()).toBe(0);
+  });
+
   it('a duplicate: 409 naming the username, the first member unchanged', async () => {
     expect((await api.call('POST', '/api/v1/members', { token: admin, body: { username: 'dup', password: 'member-secret-pass', max_sessions: 1 } })).status).toBe(201);
     const r = await api.call('POST', '/api/v1/members', { token: admin, body: { username: 'dup', password: 'member-secret-pass', max_sessions: 5 } });
@@ -101,6 +130,15 @@ describe('a member body', () => {
     expect(new Set(paths(r))).toEqual(new Set(['query.status', 'query.limit', 'query.colour']));
     const c = await api.call('GET', '/api/v1/members?cursor=%%%', { token: admin });
     expect(c.status).toBe(400);
+  });
+
+  it('a member cursor the API never gave, though base64 of JSON or of a username: 400 naming query.cursor', async () => {
+    const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
+    for (const cursor of ['garbage!!', b64('{"x":1}'), b64('{"u":1}'), b64('{"u":"alice","x":1}'), b64('alice'), b64('"alice"')]) {
+      const r = await api.call('GET', `/api/v1/members?cursor=${cursor}`, { token: admin });
+      expect([cursor, r.status, r.body.error?.code]).toEqual([cursor, 400, 'API_INVALID_REQUEST']);
+      expect(r.body.error.fields).toEqual([{ path: 'query.cursor', message: 'not a cursor this API gave' }]);
+    }
   });
 });
 
@@ -156,6 +194,14 @@ describe('plans and NAS', () => {
     const long = `${'l'.repeat(240)}@asso.example`;
     const r = await api.call('GET', `/api/v1/members/${encodeURIComponent(long)}`, { token: admin });
     expect([r.status, r.body.error.code]).toEqual([404, 'UNKNOWN_MEMBER']);
+  });
+
+  it('a disconnect on a NAS the tenant does not have: 404 naming the NAS, as the NAS routes answer', async () => {
+    const r = await api.call('POST', '/api/v1/disconnect', { token: admin, body: { username: 'dup', nas: 'nope' } });
+    expect(r.status).toBe(404);
+    expect(r.body.error).toMatchObject({ code: 'UNKNOWN_NAS', details: { nas: 'nope' }, fields: [{ path: 'nas', message: 'no NAS named nope' }] });
+    const shown = await api.call('GET', '/api/v1/nas/nope', { token: admin });
+    expect([shown.status, shown.body.error.code]).toEqual([404, 'UNKNOWN_NAS']);
   });
 
   it('an unknown route: 404 in the same shape', async () => {

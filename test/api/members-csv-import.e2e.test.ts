@@ -39,6 +39,20 @@ describe('POST /api/v1/members/import/csv', () => {
     expect(await count()).toBe(before);
   });
 
+  it('lists an unknown column with every fault of every line, as the JSON import lists an unknown field', async () => {
+    const csv = ['username,password,colour,ipv4,paid_until', 'imq1,abcdefgh1,red,,', 'imq2,abcdefgh1,blue,nope,', 'imq3,abcdefgh1,,,2027-13-01'].join('\n');
+    const before = await count();
+    const r = await api.call('POST', '/api/v1/members/import/csv', { token: admin, body: { csv } });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('IMPORT_FAILED');
+    const faults = r.body.error.details.faults as Array<{ line: number; problems: string[] }>;
+    expect(faults.map((f) => f.line)).toEqual([1, 3, 4]);
+    expect(faults[0]!.problems).toEqual([expect.stringContaining("unknown column 'colour'")]);
+    expect(faults[1]!.problems).toEqual([expect.stringMatching(/^ipv4: /)]);
+    expect(faults[2]!.problems).toEqual([expect.stringMatching(/^paid_until: /)]);
+    expect(await count()).toBe(before);
+  });
+
   it('previews a clean file with its sha256, then imports exactly that file and no other', async () => {
     const csv = 'username,password,plan,paid_until,line\nbob,bob-pass-12,fibre-100,2027-01-31,"bras1 eth0/1:7"\ncarol,carol-pass-1,,,\n';
     const before = await count();

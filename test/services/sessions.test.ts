@@ -19,6 +19,7 @@ import { SimulatedDas } from '../coa/simulated-das.js';
 import { startRecord, storeWith } from '../lifecycle/fixtures.js';
 import { serviceDeps, type TestDeps } from './fixtures.js';
 import { DEFAULT_TENANT_ID } from '../../src/domain/tenant.js';
+import { addTenant } from '../tenancy/fixtures.js';
 
 const SECRET = 'sessions-secret-of-32-octets-abc';
 const START = Date.parse('2026-11-10T08:00:00Z');
@@ -32,6 +33,8 @@ beforeAll(async () => {
   das = await SimulatedDas.open(SECRET);
   await insertNas(db, { name: 'bras1', address: '127.0.0.1/32', secret: SECRET, coaPort: das.port, disconnectProfile: 'mikrotik' });
   await insertNas(db, { name: 'bras2', address: '192.0.2.250/32', secret: SECRET, coaPort: das.port });
+  const other = await addTenant(db, 'other-asso');
+  await insertNas(db, { name: 'their-bras', address: '198.51.100.1/32', secret: SECRET, coaPort: das.port, tenancy: { owner: other.id } });
   for (const u of ['ann', 'ben', 'cat']) await insertMember(db, DEFAULT_TENANT_ID, newMember(u));
   const store = await storeWith(
     startRecord({ username: 'ben', acctSessionId: 'b-1', framedIp: '192.0.2.12', receivedAt: START + 60_000 }),
@@ -89,6 +92,27 @@ describe('disconnect', () => {
     });
     const r = await disconnect(deps, op, { session: 'same', nas: 'bras1' });
     expect(r.disconnects.map((a) => [a.nas, a.acctSessionId, a.outcome])).toEqual([['bras1', 'same', 'ack']]);
+  });
+
+  it("narrows a member's disconnect to the NAS given, and cuts none of its sessions elsewhere", async () => {
+    const r = await disconnect(deps, op, { username: 'cat', nas: 'bras2' });
+    // bras2's address answers nothing here: what matters is that it alone was asked, and bras1 (the simulated DAS) never.
+    expect(r.disconnects.map((a) => [a.nas, a.acctSessionId])).toEqual([['bras2', 'same']]);
+    expect(das.received).toHaveLength(0);
+  });
+
+  it("refuses a NAS the tenant does not have, another tenant's included, sending nothing", async () => {
+    for (const nas of ['nope', 'their-bras']) {
+      await expect(disconnect(deps, op, { username: 'cat', nas })).rejects.toMatchObject({ code: 'UNKNOWN_NAS', details: { nas } });
+      await expect(disconnect(deps, op, { session: 'same', nas })).rejects.toMatchObject({ code: 'UNKNOWN_NAS', details: { nas } });
+    }
+    expect(das.received).toHaveLength(0);
+  });
+
+  it('does not cut a session found by its unique id on another NAS than the one given', async () => {
+    const [onBras1] = await listSessions(deps, scopeOf('test'), { username: 'ben' });
+    await expect(disconnect(deps, op, { session: onBras1!.uniqueId, nas: 'bras2' })).rejects.toMatchObject({ code: 'UNKNOWN_SESSION' });
+    expect(das.received).toHaveLength(0);
   });
 
   it('refuses what it cannot find, or an unclear target, sending nothing and auditing nothing', async () => {

@@ -6,13 +6,14 @@ import { fail } from '../../errors.js';
 import { addDays, utcDate } from '../../lifecycle/days.js';
 import { diagnoseMember } from '../../services/diagnose.js';
 import { resume, suspend } from '../../services/lifecycle.js';
-import { addMember, importMembers, pageMembers, passwdMember, removeMember, setMember, showMember, type ImportRow } from '../../services/members.js';
+import { addMember, importMembers, pageMembers, passwdMember, removeMember, setMember, showMember } from '../../services/members.js';
 import { memberDataOf } from '../../services/member-data.js';
 import { memberUsage } from '../../services/usage.js';
 import { MemberDataSchema, MemberRemovedSchema } from '../privacy-schemas.js';
 import { memberFound } from '../found.js';
 import { Answer, route, type RouteDef } from '../route.js';
 import { seriesView } from './dashboard.js';
+import { readImportRows } from './import-rows.js';
 import {
   CsvImportBody,
   CsvImportResultSchema,
@@ -33,7 +34,7 @@ import {
   SuspendResultSchema,
   UsageSeriesSchema,
 } from '../schemas.js';
-import { authMethods, decodeCursor, encodeCursor, followResult, memberFields, pageSize, resumeResult, suspendResult } from './views.js';
+import { authMethods, decodeMemberCursor, encodeMemberCursor, followResult, memberFields, pageSize, resumeResult, suspendResult } from './views.js';
 
 const USER = z.strictObject({ username: z.string().min(1) });
 const MB = 1024 * 1024;
@@ -55,8 +56,7 @@ export const memberRoutes: RouteDef[] = [
     response: { status: 200, description: 'One page of members', schema: MemberPageSchema },
     async handler({ deps, scope, query }) {
       const limit = pageSize(query.limit);
-      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-      if (after === null) throw fail('API_INVALID_REQUEST', { fields: [{ path: 'query.cursor', message: 'not a cursor this API gave' }] });
+      const after = query.cursor === undefined ? undefined : decodeMemberCursor(query.cursor);
       const days = query.lapsing_within === undefined ? undefined : Number(query.lapsing_within);
       const page = await pageMembers(deps, scope, {
         ...(query.status !== undefined ? { status: query.status } : {}),
@@ -69,7 +69,7 @@ export const memberRoutes: RouteDef[] = [
         ...(after !== undefined ? { after } : {}),
         limit,
       });
-      return { members: page.members, next_cursor: page.last !== null ? encodeCursor(page.last) : null };
+      return { members: page.members, next_cursor: page.last !== null ? encodeMemberCursor(page.last) : null };
     },
   }),
   route({
@@ -109,11 +109,8 @@ export const memberRoutes: RouteDef[] = [
     response: { status: 201, description: 'How many were imported', schema: ImportResultSchema, alternative: { status: 200, description: 'A dry run: what it would import, nothing written' } },
     errors: [413],
     async handler({ deps, scope, body }) {
-      const rows: ImportRow[] = body.members.map((m, i) => {
-        const methods = authMethods(m.auth);
-        return { line: i + 1, username: m.username, password: m.password, ...(methods !== undefined ? { authMethods: methods } : {}), ...memberFields(m) };
-      });
-      const r = await importMembers(deps, scope, { source: body.source ?? 'api', rows, ...(body.dry_run ? { dryRun: true } : {}) });
+      const { rows, faults } = readImportRows(body.members);
+      const r = await importMembers(deps, scope, { source: body.source ?? 'api', rows, faults, ...(body.dry_run ? { dryRun: true } : {}) });
       return body.dry_run ? new Answer(200, { imported: 0, dry_run: true, would_import: r.wouldImport ?? 0 }) : new Answer(201, { imported: r.imported });
     },
   }),

@@ -19,22 +19,14 @@ import {
   UsageJsonSchema,
   UsageQuery,
 } from '../schemas.js';
-import { attempts, decodeCursor, encodeCursor, pageSize, sessionView } from './views.js';
+import { attempts, decodeCursor, decodeJsonCursor, encodeCursor, notOurCursor, pageSize, sessionView } from './views.js';
 
 /** A sessions page's cursor back to its key; anything this API did not give is a field error. */
 function sessionCursor(cursor: string): SessionCursor {
-  const refuse = () => fail('API_INVALID_REQUEST', { fields: [{ path: 'query.cursor', message: 'not a cursor this API gave' }] });
-  const text = decodeCursor(cursor);
-  if (text === null) throw refuse();
-  let k: unknown;
-  try {
-    k = JSON.parse(text);
-  } catch {
-    throw refuse();
-  }
-  if (typeof k !== 'object' || k === null) throw refuse();
-  const { tenant, username, startTime, uniqueId } = k as Record<string, unknown>;
-  if ((tenant !== null && typeof tenant !== 'string') || typeof username !== 'string' || typeof startTime !== 'number' || typeof uniqueId !== 'string') throw refuse();
+  const k = decodeJsonCursor(cursor);
+  if (k === null) throw notOurCursor();
+  const { tenant, username, startTime, uniqueId } = k;
+  if ((tenant !== null && typeof tenant !== 'string') || typeof username !== 'string' || typeof startTime !== 'number' || typeof uniqueId !== 'string') throw notOurCursor();
   return { tenant, username, startTime, uniqueId };
 }
 
@@ -128,9 +120,7 @@ export const operationRoutes: RouteDef[] = [
       const limit = query.limit === undefined ? 50 : Number(query.limit);
       if (limit < 1 || limit > 1000) throw fail('API_INVALID_REQUEST', { fields: [{ path: 'query.limit', message: 'a whole number from 1 to 1000' }] });
       const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-      if (cursor === null || (cursor !== undefined && !/^[1-9][0-9]{0,17}$/.test(cursor))) {
-        throw fail('API_INVALID_REQUEST', { fields: [{ path: 'query.cursor', message: 'not a cursor this API gave' }] });
-      }
+      if (cursor === null || (cursor !== undefined && !/^[1-9][0-9]{0,17}$/.test(cursor))) throw notOurCursor();
       const target = query.username !== undefined ? `member:${query.username}` : query.target;
       const page = await auditPage(deps.db, {
         tenantId: scope.tenant.id,

@@ -84,3 +84,30 @@ export function decodeCursor(cursor: string): string | null {
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
   return key === '' ? null : key;
 }
+
+/** The refusal of a cursor this API did not give (any page's). */
+export const notOurCursor = () => fail('API_INVALID_REQUEST', { fields: [{ path: 'query.cursor', message: 'not a cursor this API gave' }] });
+
+/** A cursor given as JSON (encodeCursor of JSON.stringify): the object in it, or null for anything else. */
+export function decodeJsonCursor(cursor: string): Record<string, unknown> | null {
+  const text = decodeCursor(cursor);
+  if (text === null) return null;
+  try {
+    const k: unknown = JSON.parse(text);
+    return typeof k === 'object' && k !== null && !Array.isArray(k) ? (k as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A member page's cursor: the last username, in an object of that one key,
+ * so that a cursor the API never gave is told apart (any text could be a
+ * username); anything else is a field error.
+ */
+export const encodeMemberCursor = (username: string): string => encodeCursor(JSON.stringify({ u: username }));
+export function decodeMemberCursor(cursor: string): string {
+  const k = decodeJsonCursor(cursor);
+  if (k === null || Object.keys(k).length !== 1 || typeof k.u !== 'string' || k.u === '') throw notOurCursor();
+  return k.u;
+}
