@@ -466,7 +466,7 @@ export const DisconnectBody = z
         description:
           "Only sessions on this NAS (by name; one the tenant does not have is 404 UNKNOWN_NAS): with username, the member's sessions there; with session, the one there when several NAS use the same Acct-Session-Id.",
       }),
-    reason: z.string().min(1).max(500).optional(),
+    reason: z.string().min(1).max(REASON_MAX).optional(),
   })
   .refine((b) => (b.username === undefined) !== (b.session === undefined), { error: 'name either a member (username) or one session (session), not both', path: ['username'] })
   .meta({ examples: [{ username: 'alice', reason: 'line reset requested' }] });
