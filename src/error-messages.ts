@@ -306,6 +306,8 @@ export type InvalidArgument =
   /** A tenant setting's flag with a value it cannot take; `expected` says what would do. */
   | { problem: 'tenant-setting'; flag: string; value: string; expected: string }
   | { problem: 'reply-reason'; text: string; reasons: string[] }
+  /** A free-text reason (`field`: suspend's or disconnect's) longer than `max` characters. */
+  | { problem: 'reason-length'; field: string; max: number; length: number }
   /** `tenant add --restricted-plan`: a new tenant has no plan yet. */
   | { problem: 'restricted-plan-on-add'; tenant: string; plan: string }
   | { problem: 'tenant-flags'; flags: string[] }
@@ -742,6 +744,8 @@ function invalidArgument(d: InvalidArgument): ErrorWords {
       return words(`--${d.flag} ${JSON.stringify(d.value)}: expected ${d.expected}`);
     case 'reply-reason':
       return words(`--reply-message '${d.text}' is not reason=text; the reasons are ${d.reasons.join(', ')}`);
+    case 'reason-length':
+      return words(`a reason is at most ${d.max} characters (this one has ${d.length})`);
     case 'restricted-plan-on-add':
       return words(
         `a new tenant has no plan yet to serve as its restricted plan ${d.plan}`,

@@ -117,6 +117,8 @@ export function fieldsOf(e: RadassocError, body: unknown): ApiFieldError[] {
       return has('name') ? at('name') : [];
     case 'CREDENTIAL_CANNOT_SERVE':
       return at('auth');
+    case 'INVALID_ARGUMENT':
+      return d.problem === 'reason-length' && typeof d.field === 'string' && has(d.field) ? at(d.field) : [];
     case 'INVALID_DATE':
       return typeof d.field === 'string' ? at(d.field) : has('paid_until') ? at('paid_until') : [];
     default:

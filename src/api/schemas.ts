@@ -9,6 +9,7 @@ import { DISCONNECT_PROFILES } from '../coa/profiles.js';
 import { ALL_AUTH_METHODS } from '../domain/member.js';
 import { isIsoDate } from '../domain/validate.js';
 import { isIPv4, parseCidr, parseIpv6Prefix } from '../net/ip.js';
+import { REASON_MAX } from '../services/field-text.js';
 
 /** A schema's request JSON Schema, to document a looser one that is checked by hand against it. */
 function documentedAs(schema: z.ZodType): Record<string, unknown> {
@@ -214,7 +215,13 @@ export const PasswdBody = z
   .meta({ examples: [{ password: 'n3w-s3cret-pass' }] });
 
 export const SuspendBody = z
-  .strictObject({ reason: z.string().trim().min(1, { error: 'say why, e.g. "dues unpaid since March"' }) })
+  .strictObject({
+    reason: z
+      .string()
+      .trim()
+      .min(1, { error: 'say why, e.g. "dues unpaid since March"' })
+      .max(REASON_MAX, { error: `a reason is at most ${REASON_MAX} characters` }),
+  })
   .meta({ examples: [{ reason: 'asked to pause' }] });
 
 export const SuspendResultSchema = z
@@ -459,7 +466,7 @@ export const DisconnectBody = z
         description:
           "Only sessions on this NAS (by name; one the tenant does not have is 404 UNKNOWN_NAS): with username, the member's sessions there; with session, the one there when several NAS use the same Acct-Session-Id.",
       }),
-    reason: z.string().min(1).max(500).optional(),
+    reason: z.string().min(1).max(REASON_MAX).optional(),
   })
   .refine((b) => (b.username === undefined) !== (b.session === undefined), { error: 'name either a member (username) or one session (session), not both', path: ['username'] })
   .meta({ examples: [{ username: 'alice', reason: 'line reset requested' }] });

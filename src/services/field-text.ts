@@ -1,8 +1,8 @@
 /**
  * Text as people write it in a flag or a CSV field, turned into a member's
- * values: --auth method lists, whole numbers, dates. Shared by the CLI and
- * the import's CSV reader; every refusal is a catalogue error that says what
- * to do.
+ * values: --auth method lists, whole numbers, dates, reasons. Shared by the
+ * CLI, the import's CSV reader and the services; every refusal is a catalogue
+ * error that says what to do.
  */
 import { ALL_AUTH_METHODS, type AuthMethod } from '../domain/member.js';
 import { isIsoDate } from '../domain/validate.js';
@@ -36,4 +36,13 @@ export function parseDate(text: string, what: string): string {
     throw fail('INVALID_DATE', { field: what, value: text, problem: /^\d{4}-\d{2}-\d{2}$/.test(t) ? 'calendar' : 'form' });
   }
   return t;
+}
+
+/** The longest reason kept (a suspension's, a disconnect's): the console's form allows as much, the API's schemas say so. */
+export const REASON_MAX = 500;
+
+/** A free-text reason as given; refused over REASON_MAX characters, naming `field`. */
+export function checkReasonLength(text: string, field: string): string {
+  if (text.length > REASON_MAX) throw fail('INVALID_ARGUMENT', { problem: 'reason-length', field, max: REASON_MAX, length: text.length });
+  return text;
 }

@@ -22,6 +22,7 @@ import { checkDay, DUES_REASON, findLapsed, isLapsed, lapsingWithin, suspendsOn,
 import { auditView } from '../lifecycle/member-view.js';
 import { sessionsOfTenant } from '../lifecycle/tenant-sessions.js';
 import type { Scope, ServiceDeps } from './deps.js';
+import { checkReasonLength } from './field-text.js';
 import { graceDaysOf, restrictedPlanOf } from './tenant-settings.js';
 
 /** What acting on a member and its live sessions needs. */
@@ -36,7 +37,7 @@ export const coaDeps = (deps: Pick<ServiceDeps, 'db' | 'coa' | 'log'>, scope: Sc
 
 export interface SuspendInput {
   username: string;
-  /** Why, for whoever looks at the member later: required. */
+  /** Why, for whoever looks at the member later: required, at most REASON_MAX (500) characters once trimmed. */
   reason: string;
 }
 
@@ -57,7 +58,7 @@ export interface SuspendReport {
 export async function suspend(deps: LifecycleDeps, scope: Scope, input: SuspendInput): Promise<SuspendReport> {
   const why = input.reason.trim();
   if (why === '') throw fail('INVALID_ARGUMENT', { missing: 'reason' });
-  return suspendAs(deps, scope, input.username, why, 'manual');
+  return suspendAs(deps, scope, input.username, checkReasonLength(why, 'reason'), 'manual');
 }
 
 /**

@@ -15,6 +15,7 @@ import { tenantNames } from './tenant-names.js';
 import { sessionTenant, type LiveSession } from '../domain/session.js';
 import { fail } from '../errors.js';
 import type { Scope, LiveSessionSource, ReadScope, ServiceDeps } from './deps.js';
+import { checkReasonLength } from './field-text.js';
 import { coaDeps } from './lifecycle.js';
 import { visibleNas } from './nas.js';
 
@@ -114,7 +115,7 @@ export interface DisconnectInput {
    * several NAS use the same Acct-Session-Id.
    */
   nas?: string;
-  /** Recorded with each request; default "disconnect requested". */
+  /** Recorded with each request, at most REASON_MAX (500) characters; default "disconnect requested". */
   reason?: string;
 }
 
@@ -132,7 +133,7 @@ export const DEFAULT_DISCONNECT_REASON = 'disconnect requested';
 
 export async function disconnect(deps: Pick<ServiceDeps, 'db' | 'sessions' | 'coa' | 'log'>, scope: Scope, input: DisconnectInput): Promise<DisconnectReport> {
   if ((input.username === undefined) === (input.session === undefined)) throw fail('MEMBER_OR_SESSION', {});
-  const reason = input.reason ?? DEFAULT_DISCONNECT_REASON;
+  const reason = input.reason === undefined ? DEFAULT_DISCONNECT_REASON : checkReasonLength(input.reason, 'reason');
   const tenantId = scope.tenant.id;
   // A NAS name mistyped would otherwise find no session and send nothing, as if all were well.
   if (input.nas !== undefined) await visibleNas(deps.db, tenantId, input.nas);

@@ -123,6 +123,7 @@ describe('radassoc member changes', () => {
   it('suspends with a required reason, lists by status and resumes', async () => {
     await refused(['member', 'suspend', 'bob'], /say why with --reason TEXT/);
     await refused(['member', 'suspend', 'bob', '--reason', '  '], /say why with --reason TEXT/);
+    await refused(['member', 'suspend', 'bob', '--reason', 'x'.repeat(501)], 'a reason is at most 500 characters (this one has 501)');
     expect(await cli.ok(['member', 'suspend', 'bob', '--reason', 'dues unpaid'])).toBe('suspended member bob: dues unpaid\n');
     const suspended = await cli.json<MemberJson[]>(['member', 'list', '--status', 'suspended']);
     expect(suspended).toMatchObject([{ username: 'bob', status: 'suspended', suspended_reason: 'dues unpaid' }]);

@@ -109,6 +109,18 @@ describe('a member body', () => {
     expect(await memberCount()).toBe(0);
   });
 
+  it('a suspension reason over 500 characters: 400 naming reason, the member not suspended', async () => {
+    expect((await api.call('POST', '/api/v1/members', { token: admin, body: { username: 'longwhy', password: 'member-secret-pass' } })).status).toBe(201);
+    const r = await api.call('POST', '/api/v1/members/longwhy/suspend', { token: admin, body: { reason: 'x'.repeat(100_000) } });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('API_INVALID_REQUEST');
+    expect(paths(r)).toEqual(['reason']);
+    expect((await api.call('GET', '/api/v1/members/longwhy', { token: admin })).body.status).toBe('active');
+    const doc = await api.call('GET', '/api/openapi.json');
+    expect(doc.body.paths['/api/v1/members/{username}/suspend'].post.requestBody.content['application/json'].schema.properties.reason.maxLength).toBe(500);
+    expect((await api.call('POST', '/api/v1/members/longwhy/suspend', { token: admin, body: { reason: 'x'.repeat(500) } })).status).toBe(200);
+  });
+
   it('a duplicate: 409 naming the username, the first member unchanged', async () => {
     expect((await api.call('POST', '/api/v1/members', { token: admin, body: { username: 'dup', password: 'member-secret-pass', max_sessions: 1 } })).status).toBe(201);
     const r = await api.call('POST', '/api/v1/members', { token: admin, body: { username: 'dup', password: 'member-secret-pass', max_sessions: 5 } });

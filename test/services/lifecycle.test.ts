@@ -61,11 +61,16 @@ describe('suspend', () => {
     expect((await recentDisconnects(db, 'ann'))[0]).toMatchObject({ actor: 'carol', reason: 'abuse report', outcome: 'ack' });
   });
 
-  it('refuses an empty reason and an unknown member with their codes and data', async () => {
+  it('refuses an empty reason, one over 500 characters and an unknown member with their codes and data', async () => {
     await expect(suspend(deps, carol, { username: 'ann', reason: ' ' })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       details: { missing: 'reason' },
       message: 'say why with --reason TEXT, e.g. --reason "dues unpaid since March"',
+    });
+    await expect(suspend(deps, carol, { username: 'ann', reason: 'x'.repeat(501) })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      details: { problem: 'reason-length', field: 'reason', max: 500, length: 501 },
+      text: 'a reason is at most 500 characters (this one has 501)',
     });
     await expect(suspend(deps, carol, { username: 'nobody', reason: 'x' })).rejects.toMatchObject({
       code: 'UNKNOWN_MEMBER',

@@ -119,6 +119,10 @@ describe('disconnect', () => {
     await expect(disconnect(deps, op, { session: 'nope' })).rejects.toMatchObject({ code: 'UNKNOWN_SESSION', details: { session: 'nope', ended: false } });
     await expect(disconnect(deps, op, { username: 'zed' })).rejects.toMatchObject({ code: 'UNKNOWN_MEMBER', details: { username: 'zed' } });
     await expect(disconnect(deps, op, {})).rejects.toMatchObject({ code: 'MEMBER_OR_SESSION' });
+    await expect(disconnect(deps, op, { username: 'ann', reason: 'x'.repeat(501) })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      details: { problem: 'reason-length', field: 'reason', max: 500, length: 501 },
+    });
     await expect(disconnect(deps, op, { username: 'ann', session: 'a-1' })).rejects.toMatchObject({ code: 'MEMBER_OR_SESSION' });
     expect(das.received).toHaveLength(0);
     expect(await listAudit(db, DEFAULT_TENANT_ID, { target: 'member:zed' })).toEqual([]);
