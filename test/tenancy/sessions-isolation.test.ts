@@ -32,7 +32,8 @@ beforeAll(async () => {
   das = await SimulatedDas.open(SECRET);
   A = await addTenant(db, 'asso-a', ['asso-a']);
   B = await addTenant(db, 'asso-b', ['asso-b']);
-  await insertNas(db, { name: 'lac', address: '127.0.0.1/32', secret: SECRET, coaPort: das.port });
+  // A LAC shared by both associations, as sessions of both on one NAS come about.
+  await insertNas(db, { name: 'lac', address: '127.0.0.1/32', secret: SECRET, coaPort: das.port, tenancy: { carries: [A.id, B.id] } });
   await addMemberIn(db, A, 'alice');
   await addMemberIn(db, B, 'alice');
   await addMemberIn(db, B, 'bob');
