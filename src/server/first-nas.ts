@@ -66,8 +66,20 @@ export async function ensureFirstNas(db: Queryable, config: FirstNasConfig, opts
   return createLoopbackNas(db, config.dataDir, opts.log, out);
 }
 
+/**
+ * A shared secret for a person to paste into a NAS or a command line, in
+ * base64url but never starting with '-' or '_': radtest "$(cat …secret)"
+ * would read a leading '-' as an option (one secret in 64 did).
+ */
+export function newSharedSecret(octets: number): string {
+  for (;;) {
+    const s = randomBytes(octets).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(s)) return s;
+  }
+}
+
 async function createLoopbackNas(db: Queryable, dataDir: string, log: Logger, out: (t: string) => void): Promise<FirstNasResult> {
-  const secret = randomBytes(12).toString('base64url');
+  const secret = newSharedSecret(12);
   if (!(await insertFirst(db, LOOPBACK_NAS, '127.0.0.1/32', secret))) return { created: false, reason: 'created-elsewhere' };
   const file = join(dataDir, `${LOOPBACK_NAS}.secret`);
   await writeFile(file, `${secret}\n`, { mode: 0o600 });
@@ -89,7 +101,7 @@ async function createLoopbackNas(db: Queryable, dataDir: string, log: Logger, ou
 async function createInitialNas(db: Queryable, config: FirstNasConfig, wanted: string, log: Logger, out: (t: string) => void): Promise<FirstNasResult> {
   const given = await givenSecret(config);
   // 32 random octets: the length design.md asks of a shared secret (BlastRADIUS advice).
-  const secret = given ?? randomBytes(32).toString('base64url');
+  const secret = given ?? newSharedSecret(32);
   const stored = await insertFirst(db, INITIAL_NAS, wanted, secret);
   if (!stored) return { created: false, reason: 'created-elsewhere' };
   const address = stored.address;
